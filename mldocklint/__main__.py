@@ -1,0 +1,4 @@
+from mldocklint.cli import run
+
+if __name__ == "__main__":
+    run()

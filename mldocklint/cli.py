@@ -1,0 +1,185 @@
+"""Command line: ``mldocklint check`` (the default), ``rules``, ``explain``, ``image``.
+
+Heavy modules (docker, rich, yaml) are imported inside the commands that need them.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from mldocklint import __version__
+
+EXIT_USAGE = 2
+
+
+class DefaultGroup(click.Group):
+    """A group that runs ``check`` when the first argument is not a command."""
+
+    def parse_args(self, ctx, args):
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+            args = ["check", *args]
+        elif not args:
+            args = ["check"]
+        return super().parse_args(ctx, args)
+
+
+class PairedOutputs(click.Command):
+    """``--output FILE`` belongs to the ``--format`` given just before it."""
+
+    def parse_args(self, ctx, args):
+        pairs: list[list] = []
+        k = 0
+        while k < len(args):
+            a = args[k]
+            if a == "--":
+                break
+            name, eq, val = a.partition("=")
+            if name in ("--format", "-f", "--output", "-o"):
+                if not eq:
+                    val = args[k + 1] if k + 1 < len(args) else None
+                if name in ("--format", "-f"):
+                    pairs.append([val, None])
+                elif pairs and pairs[-1][1] is None:
+                    pairs[-1][1] = val
+                else:
+                    pairs.append([None, val])
+            k += 1
+        ctx.meta["outputs"] = pairs
+        return super().parse_args(ctx, args)
+
+
+def _fail(message: str) -> None:
+    click.echo(f"mldocklint: error: {message}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def _build_args(values) -> dict[str, str]:
+    out = {}
+    for v in values:
+        name, eq, val = v.partition("=")
+        if not name:
+            _fail(f"--build-arg expects NAME=VALUE, got {v!r}")
+        if not eq:
+            import os
+
+            val = os.environ.get(name, "")
+        out[name] = val
+    return out
+
+
+@click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="mldocklint", message="%(prog)s %(version)s")
+def main():
+    """Lint Dockerfiles, build contexts and built images for ML best practices."""
+
+
+_FORMATS = ("text", "json", "sarif", "github", "gitlab")
+
+
+@main.command(cls=PairedOutputs)
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--select", multiple=True, help="Rules to run: ids (ML302), slugs (root-user) or prefixes (ML3).")
+@click.option("--ignore", multiple=True, help="Rules to skip: ids, slugs or prefixes.")
+@click.option("--extend-select", multiple=True, help="Rules to run on top of the selection.")
+@click.option("--failure-threshold", type=click.Choice(["error", "warning", "info", "none"]), default=None, help="Exit 1 when a finding is at or above this severity [default: warning].")
+@click.option("--format", "-f", "formats", multiple=True, type=click.Choice(_FORMATS), help="Output format; repeat with --output for several reports.")
+@click.option("--output", "-o", "outputs", multiple=True, type=click.Path(dir_okay=False), help="Write the preceding --format to FILE.")
+@click.option("--build-arg", "build_args", multiple=True, metavar="NAME=VALUE", help="Value for an ARG used in FROM.")
+@click.option("--context", "context_dir", type=click.Path(file_okay=False), help="Build context directory [default: the Dockerfile's directory].")
+@click.option("--target", help="Stage to lint as the image being built [default: the last stage].")
+@click.option("--stdin-filename", default="-", help="Name to report for input read from '-'.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Configuration file (pyproject.toml or .mldocklint.yaml).")
+@click.option("--isolated", is_flag=True, help="Ignore configuration files.")
+@click.option("--no-inline-suppressions", is_flag=True, help="Ignore '# mldocklint: ignore=' comments.")
+@click.option("--fix", is_flag=True, help="Apply safe fixes in place.")
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
+@click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that may change behaviour.")
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+@click.pass_context
+def check(ctx, paths, select, ignore, extend_select, failure_threshold, formats, outputs, build_args, context_dir, target, stdin_filename, config_file, isolated, no_inline_suppressions, fix, diff, unsafe_fixes, debug):
+    """Lint Dockerfiles (files, or directories searched recursively; '-' for stdin)."""
+    import os
+
+    from mldocklint.engine import Options, lint
+    from mldocklint.rules import UnknownRule
+
+    options = Options(debug=debug)
+    try:
+        if not isolated:
+            from mldocklint import config
+
+            config.apply(options, config.find(config_file))
+        if select:
+            options.select = list(select)
+        options.ignore += list(ignore)
+        options.extend_select += list(extend_select)
+        options.enabled()  # unknown rules are usage errors
+    except UnknownRule as e:
+        _fail(str(e))
+    except ValueError as e:  # config errors name the file and key
+        _fail(str(e))
+    if failure_threshold:
+        options.failure_threshold = failure_threshold
+    if build_args:
+        options.build_args.update(_build_args(build_args))
+    if context_dir:
+        options.context = context_dir
+    if target:
+        options.target = target
+    if no_inline_suppressions:
+        options.inline_suppressions = False
+
+    stdin = sys.stdin.buffer.read() if "-" in paths else None
+    if fix or diff:
+        from mldocklint import fix as fixer
+
+        result = fixer.run(list(paths), options, write=fix and not diff, unsafe=unsafe_fixes, out=sys.stdout, stdin=stdin, stdin_name=stdin_filename)
+    else:
+        result = lint(list(paths), options, stdin=stdin, stdin_name=stdin_filename)
+
+    pairs = ctx.meta.get("outputs") or []
+    if not pairs or all(f is None for f, _ in pairs):
+        default = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+        pairs = [[default, o] for _, o in pairs] or [[default, None]]
+    emit(result, [(f or "text", o) for f, o in pairs])
+    sys.exit(result.exit_code(options.failure_threshold))
+
+
+def emit(result, pairs) -> None:
+    """Write each (format, file-or-None) report, then errors to stderr."""
+    from mldocklint.report import ReportContext, render
+
+    rctx = ReportContext(version=__version__)
+    for fmt, path in pairs:
+        if path is None or path == "-":
+            render(fmt, result, sys.stdout, rctx)
+            sys.stdout.flush()
+        else:
+            try:
+                with open(path, "w", encoding="utf-8", newline="\n") as out:
+                    render(fmt, result, out, rctx)
+            except OSError as e:
+                _fail(f"{path}: cannot write report: {e.strerror or e}")
+    for path, message in result.errors:
+        click.echo(f"mldocklint: error: {path}: {message}", err=True)
+    for tb in result.debug_output:
+        click.echo(tb, err=True, nl=False)
+
+
+def run() -> None:
+    """Console entry point: usage errors and crashes exit 2, never 1."""
+    try:
+        main(standalone_mode=True)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as e:  # pragma: no cover - last line of defence
+        click.echo(f"mldocklint: internal error: {type(e).__name__}: {e}", err=True)
+        if "--debug" in sys.argv:
+            import traceback
+
+            traceback.print_exc()
+        sys.exit(EXIT_USAGE)

@@ -1,0 +1,81 @@
+"""Find the Dockerfiles named by the command line: files, directories, ``-`` for stdin."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import stat
+
+SKIP_DIRS = frozenset((".git", ".hg", ".svn", "node_modules", "__pycache__", ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", "site-packages", ".venv", "venv"))
+
+
+def is_dockerfile_name(name: str) -> bool:
+    """Dockerfile, Containerfile, *.Dockerfile, Dockerfile.* (but not *.dockerignore)."""
+    low = name.lower()
+    if low.endswith(".dockerignore"):
+        return False
+    return (
+        low in ("dockerfile", "containerfile")
+        or low.endswith((".dockerfile", ".containerfile"))
+        or fnmatch.fnmatchcase(low, "dockerfile.*")
+        or fnmatch.fnmatchcase(low, "containerfile.*")
+    )
+
+
+def _is_venv(path: str) -> bool:
+    return os.path.isfile(os.path.join(path, "pyvenv.cfg"))
+
+
+def discover(paths: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
+    """(files to lint in a stable order, [(path, error)]) for the given paths."""
+    from mldocklint.engine import display_path
+
+    files: list[str] = []
+    errors: list[tuple[str, str]] = []
+    seen: set[str] = set()
+
+    def add(f: str) -> None:
+        key = os.path.normpath(f)
+        if key not in seen:
+            seen.add(key)
+            files.append(f)
+
+    for path in paths or ["."]:
+        if path == "-":
+            add("-")
+            continue
+        try:
+            st = os.stat(path)
+        except OSError as e:
+            reason = "no such file or directory" if not os.path.lexists(path) else (e.strerror or str(e)).lower()
+            errors.append((display_path(path), reason))
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            found = _walk(path)
+            if not found:
+                errors.append((display_path(path), "no Dockerfile found in this directory"))
+            for f in found:
+                add(f)
+        elif stat.S_ISREG(st.st_mode):
+            add(path)
+        else:
+            errors.append((display_path(path), "not a regular file"))
+    return files, errors
+
+
+def _walk(root: str) -> list[str]:
+    found: list[str] = []
+    visited: set[tuple[int, int]] = set()
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        st = os.stat(dirpath)
+        if (st.st_dev, st.st_ino) in visited:
+            dirnames[:] = []
+            continue
+        visited.add((st.st_dev, st.st_ino))
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not _is_venv(os.path.join(dirpath, d)))
+        for name in sorted(filenames):
+            if is_dockerfile_name(name):
+                full = os.path.join(dirpath, name)
+                if os.path.isfile(full):
+                    found.append(os.path.normpath(full) if root != "." else os.path.relpath(full))
+    return found

@@ -1,0 +1,199 @@
+"""Run the rules over parsed files; apply selection, severity, suppressions; sort.
+
+Rules yield ``Problem``s; the engine turns them into ``Finding``s with a severity, a
+stage and a fingerprint that does not depend on line numbers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import traceback
+from dataclasses import dataclass, field
+
+from mldocklint import rules as registry
+from mldocklint.model import Dockerfile, Finding, Problem
+from mldocklint.rules.base import Rule, Target
+from mldocklint.syntax.dockerfile import ParseError, decode, parse
+
+THRESHOLDS = ("error", "warning", "info", "none")
+_RANK = {"error": 0, "warning": 1, "info": 2}
+
+
+@dataclass
+class Options:
+    """Everything that shapes a run; built from config files and the command line."""
+
+    select: list[str] | None = None
+    ignore: list[str] = field(default_factory=list)
+    extend_select: list[str] = field(default_factory=list)
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+    severity: dict[str, str] = field(default_factory=dict)  # rule id -> severity
+    failure_threshold: str = "warning"
+    target: str | None = None
+    build_args: dict[str, str] = field(default_factory=dict)
+    context: str | None = None  # build context directory; default: the Dockerfile's directory
+    rule_options: dict[str, dict] = field(default_factory=dict)  # rule id -> {option: value}
+    inline_suppressions: bool = True
+    debug: bool = False
+
+    def enabled(self) -> list[Rule]:
+        rules = registry.all_rules()
+        chosen = registry.resolve(self.select) if self.select is not None else set(rules)
+        chosen |= registry.resolve(self.extend_select)
+        chosen -= registry.resolve(self.ignore)
+        return [rules[r] for r in sorted(chosen) if rules[r].scope == "dockerfile"]
+
+
+@dataclass
+class Result:
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (path, one-line message)
+    files: int = 0
+    debug_output: list[str] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)  # shown path -> text, for reporters that quote lines
+
+    def open_findings(self) -> list[Finding]:
+        return [f for f in self.findings if f.suppressed is None]
+
+    def exit_code(self, threshold: str) -> int:
+        if self.errors:
+            return 2
+        if threshold == "none":
+            return 0
+        limit = _RANK[threshold]
+        return 1 if any(_RANK[f.severity] <= limit for f in self.open_findings()) else 0
+
+
+def display_path(path: str) -> str:
+    """Relative POSIX path when under the current directory, else the path as POSIX."""
+    if path == "-":
+        return path
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        rel = path
+    if rel.startswith(".." + os.sep) or rel == "..":
+        rel = os.path.abspath(path)
+    return rel.replace(os.sep, "/")
+
+
+def fingerprint(rule: str, path: str, stage: str | None, anchor: str, key: str, occurrence: int) -> str:
+    text = "\0".join((rule, path, stage or "", " ".join(anchor.split()), key, str(occurrence)))
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def _anchor(df: Dockerfile | None, line: int) -> str:
+    """The text of the instruction that holds ``line``: stable when lines move."""
+    if df is not None:
+        for instr in df.instructions:
+            if instr.line <= line <= instr.end_line:
+                return instr.keyword + " " + " ".join(instr.value)
+    return ""
+
+
+class Linter:
+    """Lints files with one set of options; reusable across files."""
+
+    def __init__(self, options: Options):
+        self.options = options
+        self.rules = options.enabled()
+        self.needs_context = any(r.needs_context for r in self.rules)
+
+    def lint_file(self, path: str, result: Result, context_dir: str | None = None) -> None:
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read()
+        except OSError as e:
+            result.errors.append((display_path(path), f"cannot read: {e.strerror or e}"))
+            return
+        self.lint_bytes(data, display_path(path), result, context_dir or self.options.context or os.path.dirname(os.path.abspath(path)), source=path)
+
+    def lint_bytes(self, data: bytes, shown: str, result: Result, context_dir: str | None, source: str | None = None) -> None:
+        try:
+            text = decode(data)
+        except ValueError as e:
+            result.errors.append((shown, str(e)))
+            return
+        result.files += 1
+        result.sources[shown] = text
+        result.findings.extend(self.lint_text(text, shown, result, context_dir, source))
+
+    def lint_text(self, text: str, shown: str, result: Result, context_dir: str | None = None, source: str | None = None) -> list[Finding]:
+        try:
+            df = parse(text, shown, self.options.build_args)
+        except ParseError as e:
+            if not any(r.id == "ML000" for r in self.rules):
+                return []
+            rule = registry.all_rules()["ML000"]
+            line_text = text.splitlines()[e.line - 1] if e.line <= len(text.splitlines()) else ""
+            problem = Problem(e.line, e.column, e.message, end_line=e.line, end_column=max(len(line_text) + 1, e.column + 1))
+            return [self._finding(rule, problem, None, shown, {})]
+        context = None
+        if self.needs_context and context_dir is not None:
+            from mldocklint import context as ctxmod
+
+            context = ctxmod.load(df, context_dir, source, self.options)
+        target = Target(df, self.options.target, context)
+        findings: list[Finding] = []
+        seen: dict[tuple, int] = {}
+        for rule in self.rules:
+            if rule.needs_context and context is None:
+                continue
+            opts = {**rule.options, **self.options.rule_options.get(rule.id, {})}
+            try:
+                for problem in rule.check(target, opts):
+                    findings.append(self._finding(rule, problem, df, shown, seen))
+            except Exception as e:  # a bug in one rule must not hide the others' findings
+                result.errors.append((shown, f"internal error in rule {rule.id} ({rule.slug}): {type(e).__name__}: {e}"))
+                if self.options.debug:
+                    result.debug_output.append(traceback.format_exc())
+        if self.options.inline_suppressions or self.options.per_file_ignores:
+            from mldocklint import suppress
+
+            findings = suppress.apply(df, findings, self.options)
+        return findings
+
+    def _finding(self, rule: Rule, p: Problem, df: Dockerfile | None, path: str, seen: dict) -> Finding:
+        severity = self.options.severity.get(rule.id, rule.severity)
+        shown = p.path or path
+        anchor = _anchor(df, p.line) if p.path is None else ""
+        base = (rule.id, shown, p.stage, anchor, p.key)
+        occurrence = seen.get(base, 0)
+        seen[base] = occurrence + 1
+        return Finding(
+            rule=rule.id,
+            slug=rule.slug,
+            severity=severity,
+            message=p.message,
+            path=shown,
+            line=p.line,
+            column=p.column,
+            end_line=p.end_line or p.line,
+            end_column=p.end_column or p.column + 1,
+            stage=p.stage,
+            fingerprint=fingerprint(*base, occurrence),
+            fix=p.fix,
+        )
+
+
+def lint(paths: list[str], options: Options, stdin: bytes | None = None, stdin_name: str = "-") -> Result:
+    """Lint paths (files or directories); ``-`` reads ``stdin``."""
+    from mldocklint.discover import discover
+
+    result = Result()
+    linter = Linter(options)
+    files, errors = discover(paths)
+    result.errors.extend(errors)
+    for f in files:
+        if f == "-":
+            name = display_path(stdin_name) if stdin_name != "-" else "-"
+            ctx = options.context or (os.path.dirname(os.path.abspath(stdin_name)) if stdin_name != "-" else os.getcwd())
+            linter.lint_bytes(stdin or b"", name, result, ctx, source=stdin_name if stdin_name != "-" else None)
+        else:
+            linter.lint_file(f, result)
+    result.findings.sort(key=Finding.sort_key)
+    result.errors.sort()
+    return result
+
+

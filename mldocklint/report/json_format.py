@@ -1,0 +1,19 @@
+"""``--format json``: the contract other tools read."""
+
+from __future__ import annotations
+
+import json
+
+
+def document(result, ctx) -> dict:
+    return {
+        "version": ctx.version,
+        "findings": [f.as_dict() for f in result.open_findings()],
+        "errors": [{"path": p, "message": m} for p, m in result.errors],
+        "summary": {"files": result.files, "findings": len(result.open_findings())},
+    }
+
+
+def render(result, out, ctx) -> None:
+    json.dump(document(result, ctx), out, indent=2, ensure_ascii=False)
+    out.write("\n")

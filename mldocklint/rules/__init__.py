@@ -1,0 +1,60 @@
+"""The rule registry: an explicit list of rule modules, one module per rule."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import import_module
+
+from mldocklint.rules.base import Rule, rule_from_module
+
+MODULES = (
+    "ml000_parse_error",
+    "ml302_root_user",
+    "ml303_shell_form_cmd",
+)
+
+
+class UnknownRule(ValueError):
+    pass
+
+
+@lru_cache(maxsize=None)
+def all_rules() -> dict[str, Rule]:
+    """Every rule by id, in id order."""
+    rules = [rule_from_module(import_module(f"mldocklint.rules.{name}")) for name in MODULES]
+    return {r.id: r for r in sorted(rules, key=lambda r: r.id)}
+
+
+def get(selector: str) -> Rule:
+    """A rule by id or slug (case-insensitive for ids)."""
+    rules = all_rules()
+    rule = rules.get(selector.upper())
+    if rule is None:
+        rule = next((r for r in rules.values() if r.slug == selector.lower()), None)
+    if rule is None:
+        raise UnknownRule(f"unknown rule {selector!r}")
+    return rule
+
+
+def resolve(selectors) -> set[str]:
+    """Rule ids named by ids (ML302), slugs (root-user) or id prefixes (ML3, ML)."""
+    rules = all_rules()
+    out: set[str] = set()
+    for raw in selectors:
+        for sel in filter(None, (s.strip() for s in raw.split(","))):
+            up = sel.upper()
+            if up in ("ALL", "ML"):
+                out.update(rules)
+            elif up in rules:
+                out.add(up)
+            elif up.startswith("ML") and up[2:].isdigit() and any(r.startswith(up) for r in rules):
+                out.update(r for r in rules if r.startswith(up))
+            else:
+                slug = [r.id for r in rules.values() if r.slug == sel.lower()]
+                if not slug:
+                    raise UnknownRule(
+                        f"unknown rule {sel!r}: use an id (ML302), a slug (root-user) or a prefix (ML3); "
+                        "`mldocklint rules` lists them"
+                    )
+                out.update(slug)
+    return out

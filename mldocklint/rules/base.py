@@ -1,0 +1,199 @@
+"""What every rule is given, and the shared reading of a Dockerfile that rules build on.
+
+A rule module defines ``ID``, ``SLUG``, ``CATEGORY``, ``SEVERITY``, ``SUMMARY``, ``FIX``
+("safe", "unsafe" or "none"), optionally ``OPTIONS`` (defaults) and ``NEEDS_CONTEXT``,
+and ``check(target, options)``: a generator of ``model.Problem``. Its module docstring
+is its documentation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from types import ModuleType
+
+from mldocklint.model import Dockerfile, Instruction, Problem, Stage
+from mldocklint.syntax import shell
+
+__all__ = ["Rule", "Target", "Problem", "rule_from_module"]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    slug: str
+    category: str
+    severity: str
+    summary: str
+    doc: str
+    fix: str
+    options: dict
+    needs_context: bool
+    scope: str  # "dockerfile" or "image"
+    check: object
+
+    @property
+    def url(self) -> str:
+        from mldocklint import DOCS_URL
+
+        return f"{DOCS_URL}/rules/{self.id}.md"
+
+
+def rule_from_module(mod: ModuleType) -> Rule:
+    return Rule(
+        id=mod.ID,
+        slug=mod.SLUG,
+        category=mod.CATEGORY,
+        severity=mod.SEVERITY,
+        summary=mod.SUMMARY,
+        doc=(mod.__doc__ or "").strip(),
+        fix=getattr(mod, "FIX", "none"),
+        options=dict(getattr(mod, "OPTIONS", {})),
+        needs_context=getattr(mod, "NEEDS_CONTEXT", False),
+        scope=getattr(mod, "SCOPE", "dockerfile"),
+        check=mod.check,
+    )
+
+
+_PY = re.compile(r"(^|/)(python[0-9.]*|pip[0-9.]*|gunicorn|uvicorn|hypercorn|flask|streamlit|gradio|jupyter|torchrun|celery|fastapi|mlflow|bentoml|pytest)$")
+
+
+@dataclass
+class Target:
+    """One Dockerfile as the rules see it: the model, the stage being built, and facts.
+
+    ``context`` is the build context (``context.BuildContext``) when a rule that needs it
+    is selected, else None. Everything here is derived from data already read.
+    """
+
+    dockerfile: Dockerfile
+    stage_name: str | None = None
+    context: object | None = None
+    _commands: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def final(self) -> Stage:
+        return self.dockerfile.target(self.stage_name)
+
+    @property
+    def stages(self) -> tuple[Stage, ...]:
+        return self.dockerfile.stages
+
+    def commands(self, instr: Instruction) -> list[list[str]]:
+        """Simple commands a RUN (or CMD/ENTRYPOINT/HEALTHCHECK) runs; cached per instruction."""
+        key = id(instr)
+        cached = self._commands.get(key)
+        if cached is None:
+            cached = self._commands[key] = shell.commands(_healthcheck_command(instr))
+        return cached
+
+    def runs(self, stage: Stage | None = None):
+        """(RUN instruction, command words) pairs, for one stage or all."""
+        stages = [stage] if stage is not None else self.dockerfile.stages
+        for s in stages:
+            for instr in s.instructions:
+                if instr.keyword == "RUN":
+                    for words in self.commands(instr):
+                        yield instr, words
+
+    def built_stages(self) -> list[Stage]:
+        """Stages that end up in the target image or feed it (COPY --from, FROM parent)."""
+        df = self.dockerfile
+        final = self.final
+        needed = {final.index}
+        todo = [final]
+        while todo:
+            s = todo.pop()
+            refs = [s.parent] if s.parent is not None else []
+            for i in s.instructions:
+                src = i.flag("from")
+                if src is not None:
+                    ref = df.stage_named(src)
+                    if ref is None and src.isdigit() and int(src) < len(df.stages):
+                        ref = df.stages[int(src)]
+                    if ref is not None:
+                        refs.append(ref.index)
+            for r in refs:
+                if r not in needed:
+                    needed.add(r)
+                    todo.append(df.stages[r])
+        return [s for s in df.stages if s.index in needed]
+
+    # -- runtime facts of the stage being built ------------------------------------
+
+    def effective(self, stage: Stage | None = None) -> list[Instruction]:
+        return self.dockerfile.effective_instructions(stage or self.final)
+
+    def last(self, keyword: str, stage: Stage | None = None) -> Instruction | None:
+        found = None
+        for i in self.effective(stage):
+            if i.keyword == keyword:
+                found = i
+        return found
+
+    def env(self, stage: Stage | None = None) -> dict[str, tuple[str, Instruction]]:
+        """Variables set by ENV (and ARG defaults) in the stage and its parents: name -> (value, instr)."""
+        out: dict[str, tuple[str, Instruction]] = {}
+        for i in self.effective(stage):
+            if i.keyword == "ENV":
+                for k in range(0, len(i.value) - 1, 2):
+                    out[i.value[k]] = (dequote(i.value[k + 1]), i)
+        return out
+
+    def entrypoint_words(self, stage: Stage | None = None) -> list[str]:
+        """What the container runs: ENTRYPOINT followed by CMD, as words."""
+        words: list[str] = []
+        for kw in ("ENTRYPOINT", "CMD"):
+            instr = self.last(kw, stage)
+            if instr is None:
+                continue
+            if kw == "CMD":
+                ep = self.last("ENTRYPOINT", stage)
+                if ep is not None and ep.line > instr.line and ep.stage == instr.stage:
+                    # an ENTRYPOINT after the CMD resets it
+                    continue
+            if instr.exec_form:
+                words.extend(instr.value)
+            else:
+                words.extend(w for c in self.commands(instr) for w in c)
+        return words
+
+    def runs_python(self, stage: Stage | None = None) -> bool:
+        words = self.entrypoint_words(stage)
+        if any(_PY.search(w) for w in words[:3]):
+            return True
+        base = self.dockerfile.root_base(stage or self.final).lower()
+        return any(p in base for p in ("python", "pytorch", "tensorflow", "conda", "jupyter", "huggingface"))
+
+
+def _healthcheck_command(instr: Instruction) -> Instruction:
+    """HEALTHCHECK CMD ... as the instruction its command would be."""
+    if instr.keyword != "HEALTHCHECK" or not instr.value or instr.value[0].upper() != "CMD":
+        return instr
+    value = instr.value[1:]
+    rest = value[0] if value and not instr.exec_form else ""
+    return Instruction("CMD", (), value, rest, instr.exec_form, instr.line, instr.end_line, instr.column, instr.end_column, instr.start, instr.end, (), instr.stage)
+
+
+def dequote(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        return value[1:-1]
+    return value
+
+
+def locate(df: Dockerfile, instr: Instruction, needle: str) -> tuple[int, int, int, int]:
+    """(line, column, end_line, end_column) of ``needle`` inside an instruction's source, or the instruction."""
+    src = df.text[instr.start : instr.end]
+    k = src.find(needle) if needle else -1
+    if k < 0:
+        return instr.line, instr.column, instr.end_line, instr.end_column
+    before = src[:k]
+    line = instr.line + before.count("\n")
+    nl = before.rfind("\n")
+    column = (instr.column + k) if nl < 0 else (k - nl)
+    return line, column, line, column + len(needle)
+
+
+def problem_at(df: Dockerfile, instr: Instruction, needle: str, message: str, **kw) -> Problem:
+    line, col, end_line, end_col = locate(df, instr, needle)
+    return Problem(line, col, message, end_line=end_line, end_column=end_col, **kw)

@@ -1,0 +1,192 @@
+"""Splitting RUN, CMD and ENTRYPOINT text into simple commands and words.
+
+Good enough to see which programs a script runs and with which arguments; it does
+not try to be a shell. Quotes are removed from words, operators split commands.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+from mldocklint.model import Instruction
+
+_TOKEN = re.compile(
+    r"""(?P<op>&&|\|\||;;|[;&|()\n])"""
+    r"""|(?P<redir>\d*(?:>>|>&|<&|&>|>\||<<<|<>|[<>])(?:&?\d+|-)?)"""
+    r"""|(?P<word>(?:[^\s'"\\;&|()<>]|\\[^\n]|\\$|'[^']*'?|"(?:[^"\\]|\\.)*"?)+)"""
+    r"""|(?P<space>[ \t\r\f\v]+|\\\n)""",
+    re.S,
+)
+_UNQUOTE = re.compile(r"""\\(.)|'([^']*)'?|"((?:[^"\\]|\\.)*)"?""", re.S)
+_DQ_ESCAPE = re.compile(r"""\\([$`"\\\n])""")
+_ASSIGN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+_WRAPPERS = frozenset(("sudo", "exec", "time", "nohup", "command", "builtin", "xargs"))
+
+
+def _unquote(word: str) -> str:
+    if "'" not in word and '"' not in word and "\\" not in word:
+        return word
+
+    def sub(m: re.Match) -> str:
+        if m.group(1) is not None:
+            return m.group(1)
+        if m.group(2) is not None:
+            return m.group(2)
+        return _DQ_ESCAPE.sub(r"\1", m.group(3))
+
+    return _UNQUOTE.sub(sub, word)
+
+
+def split_commands(script: str) -> list[list[str]]:
+    """Simple commands of a shell script: ``a && b | c; d`` -> [[a], [b], [c], [d]]."""
+    commands: list[list[str]] = []
+    words: list[str] = []
+    skip_next = False
+    for m in _TOKEN.finditer(script):
+        kind = m.lastgroup
+        if kind == "word":
+            if skip_next:
+                skip_next = False
+                continue
+            text = m.group()
+            if text.startswith("#") and not words:
+                # a comment runs to the end of the line
+                continue
+            words.append(_unquote(text))
+        elif kind == "op":
+            if words:
+                commands.append(words)
+                words = []
+        elif kind == "redir":
+            skip_next = not m.group().endswith(("-",)) and not m.group()[-1].isdigit()
+    if words:
+        commands.append(words)
+    return [_strip_comments(c) for c in commands if c]
+
+
+def _strip_comments(words: list[str]) -> list[str]:
+    for k, w in enumerate(words):
+        if w.startswith("#") and k > 0:
+            return words[:k]
+    return words
+
+
+def argv(words: list[str]) -> list[str]:
+    """Drop leading ``VAR=value`` assignments, ``env`` and wrappers such as ``sudo``."""
+    k = 0
+    while k < len(words):
+        w = words[k]
+        if _ASSIGN.match(w):
+            k += 1
+        elif w in _WRAPPERS or w == "env":
+            k += 1
+            while k < len(words) and words[k].startswith("-") and w != "xargs":
+                k += 1
+        else:
+            break
+    return words[k:]
+
+
+def program(word: str) -> str:
+    return os.path.basename(word)
+
+
+_SHELLS = frozenset(("sh", "bash", "dash", "ash", "zsh"))
+_HEREDOC_MARK = re.compile(r"\d*<<-?\s*(['\"]?)[^\s'\"]+\1")
+
+
+def scripts(instr: Instruction) -> list[str]:
+    """The shell text a shell-form instruction runs: the line, or heredoc bodies fed to a shell."""
+    target = instr.sub if instr.sub is not None else instr
+    if not target.heredocs:
+        return [target.rest]
+    head = _HEREDOC_MARK.sub("", target.rest).strip()
+    words = head.split()
+    if not words or program(words[0]) in _SHELLS:
+        return [doc.content for doc in target.heredocs]
+    return [head]
+
+
+def commands(instr: Instruction) -> list[list[str]]:
+    """Every simple command an instruction runs, wrappers stripped; looks inside ``sh -c``."""
+    target = instr.sub if instr.sub is not None else instr
+    if target.exec_form:
+        pending = [list(target.value)]
+    else:
+        pending = [w for script in scripts(instr) for w in split_commands(script)]
+    found = []
+    for words in pending:
+        a = argv(words)
+        if not a:
+            continue
+        found.append(a)
+        if program(a[0]) in _SHELLS and "-c" in a[1:]:
+            k = a.index("-c")
+            if k + 1 < len(a):
+                found.extend(x for x in (argv(w) for w in split_commands(a[k + 1])) if x)
+    return found
+
+
+def pip_install_args(words: list[str]) -> list[str] | None:
+    """Arguments after ``install`` when the command is a pip install, else None.
+
+    Knows ``pip``, ``pip3``, ``pip3.11``, ``python -m pip``, ``uv pip`` and ``conda run ... pip``.
+    """
+    if not words:
+        return None
+    prog = program(words[0])
+    rest = words[1:]
+    if prog in ("conda", "mamba", "micromamba") and rest[:1] == ["run"]:
+        k = 1
+        while k < len(rest) and rest[k].startswith("-"):
+            k += 2 if rest[k] in ("-n", "--name", "-p", "--prefix") else 1
+        return pip_install_args(rest[k:])
+    if prog.startswith("python"):
+        if len(rest) >= 2 and rest[0] == "-m" and rest[1] in ("pip", "pip3"):
+            rest = rest[2:]
+        else:
+            return None
+    elif prog == "uv" and rest[:1] == ["pip"]:
+        rest = rest[1:]
+    elif not re.fullmatch(r"pip(3(\.\d+)?)?", prog):
+        return None
+    # skip global options before the sub-command
+    while rest and rest[0].startswith("-"):
+        rest = rest[1:]
+    if rest[:1] != ["install"]:
+        return None
+    return rest[1:]
+
+
+_PIP_OPTS_WITH_VALUE = frozenset(
+    "-r --requirement -c --constraint -e --editable -i --index-url --extra-index-url -f --find-links "
+    "-t --target --prefix --root --platform --python-version --implementation --abi --src "
+    "--trusted-host --cache-dir --progress-bar --upgrade-strategy --no-binary --only-binary "
+    "--report --python --config-settings -C --global-option".split()
+)
+
+
+def pip_options(args: list[str]) -> tuple[dict[str, list[str]], list[str]]:
+    """Split pip install arguments into options (name -> values) and requirement words."""
+    opts: dict[str, list[str]] = {}
+    reqs: list[str] = []
+    k = 0
+    while k < len(args):
+        a = args[k]
+        if a.startswith("-"):
+            name, eq, val = a.partition("=")
+            if not eq and name not in _PIP_OPTS_WITH_VALUE and len(name) > 2 and not name.startswith("--"):
+                # -rrequirements.txt
+                name, val, eq = name[:2], name[2:], "="
+            if eq:
+                opts.setdefault(name, []).append(val)
+            elif name in _PIP_OPTS_WITH_VALUE and k + 1 < len(args):
+                opts.setdefault(name, []).append(args[k + 1])
+                k += 1
+            else:
+                opts.setdefault(name, [])
+        else:
+            reqs.append(a)
+        k += 1
+    return opts, reqs
