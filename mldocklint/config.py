@@ -1,11 +1,203 @@
-"""Configuration: ``[tool.mldocklint]`` in pyproject.toml or ``.mldocklint.yaml``."""
+"""Configuration: ``[tool.mldocklint]`` in pyproject.toml or ``.mldocklint.yaml``.
+
+``find`` walks up from the current directory to the repository root (the first directory
+holding ``.git``), stat-ing a few names per level and importing nothing. ``apply`` reads
+and validates the file into ``engine.Options``; every problem is a ``ValueError`` naming
+the file, the key and the valid choices.
+"""
 
 from __future__ import annotations
 
+import os
 
-def find(explicit: str | None = None) -> str | None:
-    return explicit
+# Looked for in this order in each directory, from the current one up to the repository root.
+NAMES = (".mldocklint.yaml", ".mldocklint.yml", "pyproject.toml")
+KEYS = ("select", "ignore", "extend-select", "per-file-ignores", "severity", "failure-threshold", "target", "build-args")
+_SECTION = b"[tool.mldocklint"
+
+
+def repo_root(start: str | None = None) -> str | None:
+    """The nearest directory at or above ``start`` holding ``.git``, or None."""
+    d = os.path.abspath(start or os.getcwd())
+    while True:
+        if os.path.exists(os.path.join(d, ".git")):
+            return d
+        parent = os.path.dirname(d)
+        if parent == d:
+            return None
+        d = parent
+
+
+def find(explicit: str | None = None, start: str | None = None) -> str | None:
+    """The configuration file to use: ``explicit``, else the nearest one found upward."""
+    if explicit:
+        return explicit
+    d = os.path.abspath(start or os.getcwd())
+    while True:
+        for name in NAMES:
+            path = os.path.join(d, name)
+            if os.path.isfile(path) and (name != "pyproject.toml" or _has_section(path)):
+                return path
+        parent = os.path.dirname(d)
+        if parent == d or os.path.exists(os.path.join(d, ".git")):
+            return None
+        d = parent
+
+
+def _has_section(path: str) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            return _SECTION in fh.read()
+    except OSError:
+        return False
+
+
+def load(path: str) -> dict:
+    """The raw mldocklint table of a configuration file ({} when it has none)."""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as e:
+        raise ValueError(f"{path}: cannot read configuration: {e.strerror or e}") from None
+    if path.endswith((".yaml", ".yml")):
+        import yaml
+
+        try:
+            doc = yaml.safe_load(data.decode("utf-8-sig"))
+        except (yaml.YAMLError, UnicodeDecodeError) as e:
+            raise ValueError(f"{path}: invalid YAML: {' '.join(str(e).split())}") from None
+        doc = {} if doc is None else doc
+    else:
+        try:
+            import tomllib
+        except ModuleNotFoundError:  # Python 3.10
+            import tomli as tomllib
+        try:
+            doc = tomllib.loads(data.decode("utf-8-sig"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+            raise ValueError(f"{path}: invalid TOML: {e}") from None
+        if os.path.basename(path) == "pyproject.toml" or "tool" in doc:
+            doc = doc.get("tool", {}).get("mldocklint", {})
+    if not isinstance(doc, dict):
+        raise ValueError(f"{path}: the configuration must be a table of keys, got {type(doc).__name__}")
+    return doc
 
 
 def apply(options, path: str | None) -> None:
-    return None
+    """Read ``path`` (if any) into ``options``; command-line flags are applied afterwards."""
+    if path is None:
+        return
+    _Reader(path).apply(load(path), options)
+
+
+class _Reader:
+    def __init__(self, path: str):
+        self.path = path
+        self.base = os.path.dirname(os.path.abspath(path))
+
+    def fail(self, key: str, problem: str, choices=None):
+        more = f"; valid: {', '.join(choices)}" if choices else ""
+        raise ValueError(f"{self.path}: {key}: {problem}{more}")
+
+    def apply(self, doc: dict, options) -> None:
+        from mldocklint.engine import THRESHOLDS
+
+        rule_options: dict[str, dict] = {}
+        for key, value in doc.items():
+            key = str(key)
+            name, dot, option = key.partition(".")
+            if key == "select":
+                options.select = self.rules(key, value)
+            elif key in ("ignore", "extend-select"):
+                getattr(options, key.replace("-", "_")).extend(self.rules(key, value))
+            elif key == "per-file-ignores":
+                for glob, rules in self.table(key, value).items():
+                    options.per_file_ignores[self.glob(str(glob))] = self.rules(f"{key}.{glob}", rules)
+            elif key == "severity":
+                for rule, level in self.table(key, value).items():
+                    level = self.choice(f"{key}.{rule}", level, ("error", "warning", "info"))
+                    for rid in self.rules(f"{key}.{rule}", rule, ids=True):
+                        options.severity[rid] = level
+            elif key == "failure-threshold":
+                options.failure_threshold = self.choice(key, value, THRESHOLDS)
+            elif key == "target":
+                if not isinstance(value, str) or not value:
+                    self.fail(key, "expected a stage name")
+                options.target = value
+            elif key == "build-args":
+                for arg, val in self.table(key, value).items():
+                    if isinstance(val, (dict, list)) or val is None:
+                        self.fail(f"{key}.{arg}", "expected a string value")
+                    options.build_args[str(arg)] = str(val).lower() if isinstance(val, bool) else str(val)
+            elif dot:
+                self.rule_option(name, option, value, rule_options)
+            elif isinstance(value, dict) and value:
+                for opt, val in value.items():
+                    self.rule_option(name, str(opt), val, rule_options)
+            else:
+                self.fail(key, "unknown key", (*KEYS, "<rule>.<option>"))
+        for rid, opts in rule_options.items():
+            options.rule_options.setdefault(rid, {}).update(opts)
+
+    def table(self, key: str, value) -> dict:
+        if not isinstance(value, dict):
+            self.fail(key, f"expected a table, got {_kind(value)}")
+        return value
+
+    def choice(self, key: str, value, choices) -> str:
+        if value not in choices:
+            self.fail(key, f"invalid value {value!r}", choices)
+        return value
+
+    def rules(self, key: str, value, ids: bool = False) -> list[str]:
+        """Rule selectors as written (validated), or with ``ids`` the rule ids they name."""
+        from mldocklint.rules import UnknownRule, resolve
+
+        items = [value] if isinstance(value, str) else value
+        if not isinstance(items, list) or not all(isinstance(v, str) for v in items):
+            self.fail(key, f"expected a list of rule ids or slugs, got {_kind(value)}")
+        try:
+            found = resolve(items)
+        except UnknownRule as e:
+            self.fail(key, str(e))
+        return sorted(found) if ids else list(items)
+
+    def glob(self, pattern: str) -> str:
+        """Patterns with a '/' are relative to the configuration file's directory."""
+        if "/" not in pattern:
+            return pattern
+        return os.path.join(self.base, pattern.removeprefix("./")).replace(os.sep, "/")
+
+    def owners(self, name: str) -> list:
+        """Rules an option table applies to: a rule id or slug, or a category or scope (``image``)."""
+        from mldocklint.rules import all_rules
+
+        low = name.lower()
+        return [r for r in all_rules().values() if low in (r.id.lower(), r.slug, r.category, r.scope)]
+
+    def rule_option(self, name: str, option: str, value, out: dict) -> None:
+        key = f"{name}.{option}"
+        rules = self.owners(name)
+        if not rules:
+            self.fail(key, f"unknown rule {name!r}", ("a rule id or slug (`mldocklint rules` lists them)", "image"))
+        norm = option.replace("_", "-")
+        applied = False
+        for rule in rules:
+            for real, default in rule.options.items():
+                if real.replace("_", "-") == norm:
+                    out.setdefault(rule.id, {})[real] = self.typed(key, value, default)
+                    applied = True
+        if not applied:
+            valid = sorted({o.replace("_", "-") for r in rules for o in r.options})
+            self.fail(key, "unknown option" if valid else f"{name} has no options", valid)
+
+    def typed(self, key: str, value, default):
+        if default is None or isinstance(value, type(default)) and not (isinstance(value, bool) and not isinstance(default, bool)):
+            return value
+        if isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool):
+            return float(value)
+        self.fail(key, f"expected {_kind(default)}, got {_kind(value)} {value!r}")
+
+
+def _kind(value) -> str:
+    return {bool: "a boolean", int: "an integer", float: "a number", str: "a string", list: "a list", dict: "a table"}.get(type(value), type(value).__name__)

@@ -133,7 +133,10 @@ class Linter:
         if self.needs_context and context_dir is not None:
             from mldocklint import context as ctxmod
 
-            context = ctxmod.load(df, context_dir, source, self.options)
+            try:
+                context = ctxmod.load(df, context_dir, source, self.options)
+            except ctxmod.ContextError as e:
+                result.errors.append((shown, str(e)))
         target = Target(df, self.options.target, context)
         findings: list[Finding] = []
         seen: dict[tuple, int] = {}

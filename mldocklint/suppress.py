@@ -1,7 +1,151 @@
-"""Inline suppressions (``# mldocklint: ignore=ML302 -- reason``), applied after rules run."""
+"""Inline suppressions and per-file ignores, applied after the rules have run.
+
+``# mldocklint: ignore=ML302,root-user -- reason`` on the comment lines just before an
+instruction suppresses those rules on that instruction; before a ``FROM`` it covers the
+whole stage. ``# mldocklint: global ignore=ML501 -- reason`` anywhere covers the file.
+Suppressed findings are kept, with ``suppressed`` set to the reason, so that SARIF can
+show them. A pragma that suppresses nothing is reported as ML900.
+
+``per-file-ignores`` from the configuration drop findings the way ``--ignore`` does.
+"""
 
 from __future__ import annotations
 
+import fnmatch
+import os
+import re
+from dataclasses import dataclass, replace
 
-def apply(df, findings, options):
-    return findings
+from mldocklint.model import Dockerfile, Finding
+
+_PRAGMA = re.compile(r"mldocklint\s*:", re.IGNORECASE)
+_IGNORE = re.compile(r"mldocklint\s*:\s*(global\s+)?ignore\s*=\s*(.*)$", re.IGNORECASE)
+UNUSED = "ML900"
+
+
+@dataclass
+class Pragma:
+    line: int  # the comment's line
+    rules: dict[str, str]  # rule id -> the selector as written
+    reason: str
+    is_global: bool
+    first: int  # lines covered, inclusive
+    last: int
+    stage: str | None  # a stage-wide pragma: the stage's label
+    used: set[str]
+
+
+def ignored_by_path(path: str, options) -> set[str]:
+    """Rule ids that ``per-file-ignores`` switches off for ``path``."""
+    from mldocklint.rules import resolve
+
+    shown = path.replace(os.sep, "/")
+    full = os.path.abspath(path).replace(os.sep, "/")
+    out: set[str] = set()
+    for pattern, rules in options.per_file_ignores.items():
+        subject = full if "/" in pattern else shown.rsplit("/", 1)[-1]
+        if fnmatch.fnmatchcase(subject, pattern):
+            out |= resolve(rules)
+    return out
+
+
+def apply(df: Dockerfile, findings: list[Finding], options) -> list[Finding]:
+    if options.per_file_ignores:
+        off = ignored_by_path(df.path, options)
+        findings = [f for f in findings if f.rule not in off]
+    if not options.inline_suppressions:
+        return findings
+    pragmas, bad = parse(df)
+    if not pragmas and not bad:
+        return findings
+    out = [_suppress(f, df, pragmas) for f in findings]
+    enabled = {r.id for r in options.enabled()}
+    if UNUSED in enabled:
+        extra = list(bad)
+        for p in pragmas:
+            for rid, written in p.rules.items():
+                if rid not in p.used and rid in enabled and rid != UNUSED:
+                    where = "in this file" if p.is_global else "in this stage" if p.stage else "on the next instruction"
+                    extra.append((p.line, f"`ignore={written}` suppresses nothing {where}; remove it"))
+        out += [_suppress(f, df, pragmas) for f in _unused_findings(df, extra, options)]
+    return out
+
+
+def parse(df: Dockerfile) -> tuple[list[Pragma], list[tuple[int, str]]]:
+    """The file's pragmas, and (line, message) for malformed ones."""
+    from mldocklint.rules import UnknownRule, get
+
+    pragmas: list[Pragma] = []
+    bad: list[tuple[int, str]] = []
+    for line, text in df.comments:
+        if not _PRAGMA.match(text):
+            continue
+        m = _IGNORE.match(text)
+        if m is None:
+            bad.append((line, "unrecognised mldocklint comment; write `# mldocklint: ignore=ML302 -- reason`"))
+            continue
+        spec, _, reason = m.group(2).partition("--")
+        rules: dict[str, str] = {}
+        for sel in filter(None, re.split(r"[\s,]+", spec)):
+            try:
+                rules.setdefault(get(sel).id, sel)
+            except UnknownRule:
+                bad.append((line, f"unknown rule {sel!r} in suppression comment; use an id (ML302) or a slug (root-user)"))
+        if not rules:
+            if not spec.strip():
+                bad.append((line, "suppression comment names no rule; write `# mldocklint: ignore=ML302 -- reason`"))
+            continue
+        first, last, stage = _scope(df, line, bool(m.group(1)))
+        pragmas.append(Pragma(line, rules, reason.strip(), bool(m.group(1)), first, last, stage, set()))
+    return pragmas, bad
+
+
+def _scope(df: Dockerfile, line: int, is_global: bool) -> tuple[int, int, str | None]:
+    """Lines a pragma covers: the file, the next instruction, or the stage its FROM starts."""
+    if is_global:
+        return 1, len(df.lines), None
+    for instr in df.instructions:
+        if instr.end_line >= line:
+            if instr.keyword == "FROM" and instr.line > line and 0 <= instr.stage < len(df.stages):
+                stage = df.stages[instr.stage]
+                return instr.line, stage.instructions[-1].end_line, stage.label
+            return instr.line, instr.end_line, None
+    return 0, -1, None  # after the last instruction: covers nothing
+
+
+def _covers(p: Pragma, f: Finding, df: Dockerfile) -> bool:
+    if p.is_global:
+        return True
+    if f.path == df.path:
+        return p.first <= f.line <= p.last
+    return p.stage is not None and f.stage == p.stage  # a finding in another file, from this stage
+
+
+def _suppress(f: Finding, df: Dockerfile, pragmas: list[Pragma]) -> Finding:
+    for p in pragmas:
+        if f.rule in p.rules and _covers(p, f, df):
+            p.used.add(f.rule)
+            if f.suppressed is None:
+                f = replace(f, suppressed=p.reason)
+    return f
+
+
+def _unused_findings(df: Dockerfile, problems: list[tuple[int, str]], options) -> list[Finding]:
+    from mldocklint.engine import fingerprint
+    from mldocklint.rules import all_rules
+
+    rule = all_rules()[UNUSED]
+    severity = options.severity.get(UNUSED, rule.severity)
+    lines = df.lines
+    out = []
+    seen: dict[tuple, int] = {}
+    for line, message in sorted(problems):
+        text = lines[line - 1] if 0 < line <= len(lines) else ""
+        column = text.find("#") + 1 or 1
+        base = (UNUSED, df.path, None, text.strip(), message)
+        occurrence = seen.get(base, 0)
+        seen[base] = occurrence + 1
+        out.append(
+            Finding(UNUSED, rule.slug, severity, message, df.path, line, column, line, len(text.rstrip("\r")) + 1, None, fingerprint(*base, occurrence))
+        )
+    return out

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from importlib import import_module
 
 FORMATS = {
     "text": "mldocklint.report.text",
     "json": "mldocklint.report.json_format",
+    "sarif": "mldocklint.report.sarif",
+    "github": "mldocklint.report.github",
+    "gitlab": "mldocklint.report.gitlab",
 }
 
 
@@ -20,3 +24,20 @@ class ReportContext:
 
 def render(fmt: str, result, out, ctx: ReportContext) -> None:
     import_module(FORMATS[fmt]).render(result, out, ctx)
+
+
+def repo_root() -> str:
+    """The repository root (the nearest directory above holding .git), else the current directory."""
+    from mldocklint.config import repo_root as find
+
+    return find() or os.getcwd()
+
+
+def repo_path(path: str, root: str) -> str | None:
+    """``path`` relative to ``root`` as POSIX; None when it lies outside it (or is stdin)."""
+    if path == "-":
+        return None
+    rel = os.path.relpath(os.path.abspath(path), root)
+    if rel == ".." or rel.startswith(".." + os.sep):
+        return None
+    return rel.replace(os.sep, "/")

@@ -9,8 +9,23 @@ from mldocklint.rules.base import Rule, rule_from_module
 
 MODULES = (
     "ml000_parse_error",
+    "ml101_copy_before_install",
+    "ml102_model_after_code",
+    "ml103_apt_install_recommends",
+    "ml104_apt_lists_kept",
+    "ml105_pip_cache_kept",
+    "ml201_unpinned_requirement",
+    "ml202_unpinned_pip_install",
+    "ml203_unpinned_base_image",
+    "ml204_missing_requirements_file",
     "ml302_root_user",
     "ml303_shell_form_cmd",
+    "ml501_missing_dockerignore",
+    "ml502_dockerignore_gap",
+    "ml503_large_context",
+    "ml504_copy_ignored_file",
+    "ml505_large_baked_model",
+    "ml900_unused_suppression",
 )
 
 

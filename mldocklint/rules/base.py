@@ -87,6 +87,17 @@ class Target:
             cached = self._commands[key] = shell.commands(_healthcheck_command(instr))
         return cached
 
+    def problem_at_word(self, instr: Instruction, command: int, word: int, message: str, **kw) -> Problem:
+        """A problem at word ``word`` of ``self.commands(instr)[command]``, or at the instruction."""
+        key = ("spans", id(instr))
+        spans = self._commands.get(key)
+        if spans is None:
+            spans = self._commands[key] = word_spans(self.dockerfile, instr, self.commands(instr))
+        span = spans[command][word] if command < len(spans) and word < len(spans[command]) else None
+        if span is None:
+            return Problem.at(instr, message, **kw)
+        return Problem(span[0], span[1], message, end_line=span[2], end_column=span[3], **kw)
+
     def runs(self, stage: Stage | None = None):
         """(RUN instruction, command words) pairs, for one stage or all."""
         stages = [stage] if stage is not None else self.dockerfile.stages
@@ -131,10 +142,15 @@ class Target:
                 found = i
         return found
 
-    def env(self, stage: Stage | None = None) -> dict[str, tuple[str, Instruction]]:
-        """Variables set by ENV (and ARG defaults) in the stage and its parents: name -> (value, instr)."""
+    def env(self, stage: Stage | None = None, before: Instruction | None = None) -> dict[str, tuple[str, Instruction]]:
+        """Variables set by ENV (and ARG defaults) in the stage and its parents: name -> (value, instr).
+
+        With ``before``, only what is set ahead of that instruction.
+        """
         out: dict[str, tuple[str, Instruction]] = {}
         for i in self.effective(stage):
+            if i is before:
+                break
             if i.keyword == "ENV":
                 for k in range(0, len(i.value) - 1, 2):
                     out[i.value[k]] = (dequote(i.value[k + 1]), i)
@@ -187,11 +203,107 @@ def locate(df: Dockerfile, instr: Instruction, needle: str) -> tuple[int, int, i
     k = src.find(needle) if needle else -1
     if k < 0:
         return instr.line, instr.column, instr.end_line, instr.end_column
+    return _span(instr, src, k, len(needle))
+
+
+def _span(instr: Instruction, src: str, k: int, length: int) -> tuple[int, int, int, int]:
+    """(line, column, end_line, end_column) of ``src[k : k + length]``, ``src`` being the instruction's source."""
     before = src[:k]
     line = instr.line + before.count("\n")
     nl = before.rfind("\n")
     column = (instr.column + k) if nl < 0 else (k - nl)
-    return line, column, line, column + len(needle)
+    return line, column, line, column + length
+
+
+_EDGE = frozenset(" \t\r\n\"'[],;&|()`\\")
+
+
+def word_spans(df: Dockerfile, instr: Instruction, cmds: list[list[str]]) -> list[list[tuple[int, int, int, int] | None]]:
+    """Where each word of ``cmds`` (``Target.commands(instr)``) is in the source, searched in order.
+
+    A word is matched whole (not inside a longer word); None where it is not written
+    verbatim (quotes or escapes inside it). The search does not move past a word that
+    holds whitespace (a ``sh -c`` script), so the commands inside it are found next.
+    """
+    src = df.text[instr.start : instr.end]
+    n = len(src)
+    pos = 0
+    out = []
+    for words in cmds:
+        spans = []
+        for w in words:
+            k = src.find(w, pos) if w else -1
+            while k >= 0 and ((k > 0 and src[k - 1] not in _EDGE) or (k + len(w) < n and src[k + len(w)] not in _EDGE)):
+                k = src.find(w, k + 1)
+            if k < 0:
+                spans.append(None)
+                continue
+            spans.append(_span(instr, src, k, len(w)))
+            pos = k if any(c.isspace() for c in w) else k + len(w)
+        out.append(spans)
+    return out
+
+
+def mount_targets(instr: Instruction, types: tuple[str, ...] = ("cache",)) -> list[str]:
+    """Targets of a RUN's ``--mount`` flags of the given types (a mount's type defaults to bind)."""
+    found = []
+    for spec in instr.flag_values("mount"):
+        fields = dict(part.partition("=")[::2] for part in spec.split(","))
+        target = fields.get("target") or fields.get("dst") or fields.get("destination")
+        if fields.get("type", "bind") in types and target:
+            found.append(target)
+    return found
+
+
+# -- what a COPY or ADD brings in -----------------------------------------------------
+
+_MODEL_DIRS = frozenset(("models", "checkpoints", "weights"))
+_MODEL_EXT = frozenset(".pt .pth .ckpt .safetensors .onnx .h5 .keras .joblib .pkl .pickle .gguf .tflite".split())
+_NOT_CODE_DIRS = _MODEL_DIRS | frozenset(("requirements", "data", "datasets", "wheels", "dist", "vendor", "assets", "static", "docs"))
+_MANIFEST = re.compile(
+    r"(requirements|constraints)[\w.-]*\.(txt|in)|pyproject\.toml|setup\.(py|cfg)|[\w.-]*\.lock|Pipfile"
+    r"|(environment|conda)[\w.-]*\.ya?ml|README[\w.]*|LICEN[CS]E[\w.]*",
+    re.I,
+)
+_CODE_EXT = frozenset((".py", ".pyx", ".ipynb"))
+
+
+def copy_sources(instr: Instruction) -> list[str]:
+    """Source paths of a COPY or ADD from the build context (not ``--from``, URLs or heredocs)."""
+    if instr.keyword not in ("COPY", "ADD") or instr.heredocs or instr.flag("from") is not None:
+        return []
+    return [s for s in instr.value[:-1] if not s.startswith("<<") and "://" not in s and not s.startswith("git@")]
+
+
+def _parts(src: str) -> list[str]:
+    return [p for p in src.replace("\\", "/").split("/") if p not in ("", ".")]
+
+
+def is_model_path(src: str) -> bool:
+    """A model artifact: a weights file (``*.pt``, ``*.joblib``, ...) or a ``models/``-like directory."""
+    parts = _parts(src)
+    if not parts:
+        return False
+    if any(p.lower() in _MODEL_DIRS for p in parts):
+        return True
+    last = parts[-1].lower()
+    return any(last.endswith(ext) for ext in _MODEL_EXT)
+
+
+def is_code_path(src: str) -> bool:
+    """Application code: the whole context (``.``, ``*``), Python files, or a source directory."""
+    parts = _parts(src)
+    if not parts or parts == ["*"]:
+        return True
+    if is_model_path(src):
+        return False
+    last = parts[-1]
+    if _MANIFEST.fullmatch(last) or any(p.lower() in _NOT_CODE_DIRS for p in parts):
+        return False
+    if any(last.endswith(ext) for ext in _CODE_EXT):
+        return True
+    # a directory: written with a trailing slash, or a name without an extension
+    return src.endswith("/") or "." not in last
 
 
 def problem_at(df: Dockerfile, instr: Instruction, needle: str, message: str, **kw) -> Problem:

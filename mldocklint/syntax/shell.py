@@ -190,3 +190,17 @@ def pip_options(args: list[str]) -> tuple[dict[str, list[str]], list[str]]:
             reqs.append(a)
         k += 1
     return opts, reqs
+
+
+_APT = frozenset(("apt-get", "apt"))
+_APT_OPTS_WITH_VALUE = frozenset(("-o", "--option", "-c", "--config-file", "-t", "--target-release"))
+
+
+def apt_command(words: list[str]) -> int | None:
+    """Index of the sub-command word (``install``, ``update``, ...) of an ``apt-get``/``apt`` command, else None."""
+    if not words or program(words[0]) not in _APT:
+        return None
+    k = 1
+    while k < len(words) and words[k].startswith("-"):
+        k += 2 if words[k] in _APT_OPTS_WITH_VALUE else 1
+    return k if k < len(words) else None

@@ -1,0 +1,89 @@
+"""
+## What it does
+Flags a `RUN` that runs `apt-get update` (or `apt update`) but does not remove
+`/var/lib/apt/lists` in the same `RUN` (`rm -rf /var/lib/apt/lists/*`). A `RUN` with a
+cache or tmpfs mount on `/var/lib/apt` or `/var/lib/apt/lists` is clean: the lists
+never reach the layer.
+
+Only the stage being built and the stages it is built `FROM` are checked: their layers
+are the image. A stage used only through `COPY --from` hands over just the paths it
+names, so its apt lists never reach the image.
+
+## Why is this bad?
+The package lists `apt-get update` downloads stay in the layer: 19 MB for Debian 12
+(bookworm and bookworm-updates, main), more with extra components or repositories. Removing them in a later
+`RUN` does not help, because the earlier layer still carries them. Stale lists in an
+image also make a later `apt-get install` fail or install outdated versions.
+
+## Example
+```dockerfile
+FROM python:3.11-slim
+ENV PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1
+RUN apt-get update && apt-get install -y --no-install-recommends libgomp1
+USER 1000
+```
+
+## Use instead
+```dockerfile
+FROM python:3.11-slim
+ENV PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1
+RUN apt-get update && apt-get install -y --no-install-recommends libgomp1 \
+    && rm -rf /var/lib/apt/lists/*
+USER 1000
+```
+
+## When to ignore
+Build stages whose whole file system is copied on purpose (`COPY --from=stage / /`)
+are not seen by this rule; nothing else needs ignoring.
+
+## Fix
+None: end the `RUN` with `&& rm -rf /var/lib/apt/lists/*`.
+
+## Options
+None.
+"""
+
+from mldocklint.rules.base import mount_targets
+from mldocklint.syntax.shell import apt_command, program
+
+ID = "ML104"
+SLUG = "apt-lists-kept"
+CATEGORY = "build"
+SEVERITY = "warning"
+SUMMARY = "apt lists are not removed in the RUN that runs apt-get update"
+FIX = "none"
+
+_LISTS = ("/var/lib/apt/lists", "/var/lib/apt")
+
+
+def _removes_lists(cmds: list[list[str]]) -> bool:
+    for words in cmds:
+        if program(words[0]) == "rm" and any(w.rstrip("*").rstrip("/") in _LISTS for w in words[1:]):
+            return True
+    return False
+
+
+def _cached(instr) -> bool:
+    return any(t.rstrip("/") in _LISTS for t in mount_targets(instr, ("cache", "tmpfs")))
+
+
+def check(target, options):
+    for stage in target.dockerfile.lineage(target.final):
+        for instr in stage.instructions:
+            if instr.keyword != "RUN":
+                continue
+            cmds = target.commands(instr)
+            for ci, words in enumerate(cmds):
+                sub = apt_command(words)
+                if sub is None or words[sub] != "update":
+                    continue
+                if not _removes_lists(cmds) and not _cached(instr):
+                    yield target.problem_at_word(
+                        instr,
+                        ci,
+                        sub,
+                        f"`{words[0]} update` leaves the package lists in this layer; "
+                        "end the RUN with `&& rm -rf /var/lib/apt/lists/*`",
+                        stage=stage.label,
+                    )
+                break

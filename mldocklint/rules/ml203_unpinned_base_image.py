@@ -1,0 +1,98 @@
+"""
+## What it does
+Flags a `FROM` whose base image has no tag or the tag `latest`, after substituting the
+`ARG` defaults declared before the first `FROM` (and `--build-arg` values). Every stage
+is checked. Not flagged: a digest pin (`python@sha256:...`, with or without a tag),
+`scratch`, a reference to an earlier stage (`FROM builder`), and a base that uses an
+`ARG` with no default and no `--build-arg` value (it is only known at build time).
+
+## Why is this bad?
+`FROM python` means `python:latest`, which moves with every upstream release: the same
+Dockerfile builds on Python 3.11 today and 3.13 tomorrow, on a new Debian release, with
+a different system library set. ML wheels are built for specific Python versions, so a
+silent jump of the interpreter breaks `pip install` or, worse, changes numerical
+behaviour without any change to your code.
+
+## Example
+```dockerfile
+FROM python
+ENV PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1
+USER 1000
+CMD ["python", "app.py"]
+```
+
+## Use instead
+```dockerfile
+FROM python:3.11-slim
+ENV PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1
+USER 1000
+CMD ["python", "app.py"]
+```
+
+## When to ignore
+When the image is rebuilt on purpose to track upstream (a nightly compatibility test).
+
+## Fix
+None: name the tag you tested (`python:3.11-slim`), and for full reproducibility add its
+digest (`python:3.11-slim@sha256:...`).
+
+## Options
+None.
+"""
+
+import re
+
+from mldocklint.model import Problem
+from mldocklint.rules.base import word_spans
+from mldocklint.syntax.dockerfile import _BUILTIN_ARGS
+
+ID = "ML203"
+SLUG = "unpinned-base-image"
+CATEGORY = "dependencies"
+SEVERITY = "warning"
+SUMMARY = "Base image without a tag, or tagged latest"
+FIX = "none"
+
+_REF = re.compile(r"\$\{(\w+)([^}]*)\}|\$(\w+)")
+
+
+def _unresolved(raw: str, args: dict) -> bool:
+    """``raw`` uses an ARG that has no value and no ``${NAME:-default}`` fallback."""
+    for m in _REF.finditer(raw):
+        name = m.group(1) or m.group(3)
+        has_default = (m.group(2) or "").lstrip(":").startswith("-")
+        if args.get(name) is None and name not in _BUILTIN_ARGS and not has_default:
+            return True
+    return False
+
+
+def _tag(image: str) -> str | None:
+    last = image.rsplit("/", 1)[-1]
+    return last.split(":", 1)[1] if ":" in last else None
+
+
+def check(target, options):
+    df = target.dockerfile
+    for stage in target.stages:
+        base = stage.base
+        if stage.parent is not None or "@" in base or base.lower() == "scratch":
+            continue
+        if "$" in stage.base_raw and _unresolved(stage.base_raw, df.global_args):
+            continue
+        tag = _tag(base)
+        if tag not in (None, "latest"):
+            continue
+        name = f"`{stage.base_raw}`" + ("" if base == stage.base_raw else f" (`{base}`)")
+        what = "has no tag, so it means `latest`" if tag is None else "uses the moving `latest` tag"
+        repo = base if tag is None else base[: -len(":latest")]
+        instr = stage.from_instruction
+        span = word_spans(df, instr, [[*instr.flags, stage.base_raw]])[0][-1]
+        line, col, end_line, end_col = span or (instr.line, instr.column, instr.end_line, instr.end_column)
+        yield Problem(
+            line,
+            col,
+            f"base image {name} {what}; pin a version tag (`{repo}:X.Y`), and a digest for full reproducibility",
+            end_line=end_line,
+            end_column=end_col,
+            stage=stage.label,
+        )

@@ -1,0 +1,74 @@
+"""
+## What it does
+Checks that each requirements file the image installs (`pip install -r FILE`, `-c FILE`,
+`pip install .` with its `pyproject.toml`, `conda env create -f environment.yml`, and files
+those include with `-r`/`-c`) is present in the build context and not excluded by
+`.dockerignore`. Files are traced through `WORKDIR`, `COPY`/`ADD` and `RUN --mount=type=bind`
+to the context path they come from. The finding points at the file name in the `RUN`, or at
+the include line in the requirements file.
+
+## Why is this bad?
+The build fails: `COPY` cannot find the file, or pip stops with "Could not open
+requirements file". An include that points outside the context (`-r ../../common.txt`)
+cannot be sent to the builder at all.
+
+## Example
+```dockerfile
+FROM python:3.11-slim
+WORKDIR /app
+# requirements/ is listed in .dockerignore
+COPY . .
+RUN pip install --no-cache-dir -r requirements/prod.txt
+```
+
+## Use instead
+```dockerfile
+FROM python:3.11-slim
+WORKDIR /app
+COPY requirements/prod.txt requirements/prod.txt
+RUN pip install --no-cache-dir -r requirements/prod.txt
+```
+
+## When to ignore
+Files generated inside the image by an earlier `RUN` under the same path.
+
+## Fix
+None: add the file to the context, or remove its pattern from `.dockerignore`.
+
+## Options
+None.
+"""
+
+ID = "ML204"
+SLUG = "missing-requirements-file"
+CATEGORY = "dependencies"
+SEVERITY = "error"
+SUMMARY = "A requirements file the build installs is missing from the context"
+FIX = "none"
+NEEDS_CONTEXT = True
+
+from mldocklint.model import Problem  # noqa: E402
+from mldocklint.rules._context_common import at_word  # noqa: E402
+
+_WHY = {
+    "missing": "is not in the build context",
+    "excluded": "is excluded by {ignore}",
+    "outside": "is outside the build context",
+}
+
+
+def check(target, options):
+    ctx = target.context
+    df = target.dockerfile
+    seen = set()
+    for src in ctx.requirements:
+        if src.state == "ok" or (id(src.instruction), src.word) in seen:
+            continue
+        seen.add((id(src.instruction), src.word))
+        why = _WHY[src.state].format(ignore=ctx.dockerignore or ".dockerignore")
+        shown = f" (context path {src.path})" if src.path and src.path != src.word else ""
+        yield at_word(df, src.instruction, src.word, f"{src.word}{shown} {why}: the build fails here; add it to the context", key=src.word)
+    for p in ctx.problems:
+        if p.kind == "requirements":
+            path = ctx.shown(p.path)
+            yield Problem(p.line, p.column, p.message, end_line=p.line, end_column=p.end_column, path=path, key=p.message)

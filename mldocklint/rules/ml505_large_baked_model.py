@@ -1,0 +1,72 @@
+"""
+## What it does
+Adds up the model files (`*.pt`, `*.safetensors`, `*.onnx`, `*.joblib`, ... and files under
+`models/`, `checkpoints/` or `weights/`) that each `COPY`/`ADD` source brings into the
+image from the build context, after `.dockerignore`, and flags a source over `max-gb`.
+
+## Why is this bad?
+Weights baked into an image make every push, pull and node cold start move them again,
+and every retrain a full image rebuild and redeploy. Registries and serverless platforms
+also cap image sizes (10 GB on several). Mounting the model (`docker run -v`) or
+downloading it at start-up keeps the image small and the model versioned on its own.
+
+## Example
+```dockerfile
+# models/ holds a 3 GB model.safetensors
+FROM python:3.11-slim
+COPY models/ /app/models/
+```
+
+## Use instead
+```dockerfile
+FROM python:3.11-slim
+VOLUME /app/models
+```
+
+## When to ignore
+Air-gapped deployments, or when one immutable image per model version is the goal.
+
+## Fix
+None: mount the model at run time or download it at start-up.
+
+## Options
+`max-gb` (default 1): the largest total size of model files, in GB, one source may copy.
+"""
+
+ID = "ML505"
+SLUG = "large-baked-model"
+CATEGORY = "context"
+SEVERITY = "warning"
+SUMMARY = "Large model files are copied into the image"
+FIX = "none"
+NEEDS_CONTEXT = True
+OPTIONS = {"max-gb": 1}
+
+from mldocklint.rules._context_common import at_word, size  # noqa: E402
+from mldocklint.rules.base import is_model_path  # noqa: E402
+
+
+def _files(ctx, src: str) -> list[str]:
+    s = src.replace("\\", "/").strip("/").removeprefix("./")
+    if any(c in s for c in "*?["):
+        return [f for p in ctx.glob(s) for f in ctx.under(p)]
+    return ctx.under(s)
+
+
+def check(target, options):
+    from mldocklint.context import copy_sources
+
+    ctx = target.context
+    budget = float(options["max-gb"]) * (1 << 30)
+    for stage in target.built_stages():
+        for instr in stage.instructions:
+            for src in copy_sources(instr):
+                models = {p: ctx.files[p] for p in _files(ctx, src) if not ctx.is_excluded(p) and is_model_path(p)}
+                total = sum(models.values())
+                if total > budget:
+                    biggest = max(models, key=lambda p: (models[p], p))
+                    yield at_word(
+                        target.dockerfile, instr, src,
+                        f"`{src}` bakes {size(total)} of model files into the image (largest {biggest}, {size(models[biggest])}); mount the model at run time or download it at start-up",
+                        stage=stage.label, key=src,
+                    )
