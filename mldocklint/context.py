@@ -369,6 +369,9 @@ def _load_apps(df: Dockerfile, stages: list[Stage], ctx: BuildContext) -> dict:
     return {}
 
 
+_WALKS: dict[tuple, tuple] = {}
+
+
 # -- loading -------------------------------------------------------------------------------
 
 
@@ -394,7 +397,10 @@ def load(df: Dockerfile, context_dir: str, dockerfile_path: str | None, options,
             raise ContextError(f"cannot read {display_path(ignore_path)}: {e.strerror or e}") from None
         matcher, bad = parse_ignore(text)
         problems += [ContextProblem("dockerignore", shown_ignore, line, 1, 2, f"{shown_ignore}:{line}: {msg}") for line, msg in bad]
-    files, dirs, excluded, pruned, symlinks, truncated, walk_problems = _walk(root, matcher, limit)
+    key = (root, ignore_path, limit)
+    if key not in _WALKS:  # several Dockerfiles often share one context
+        _WALKS[key] = _walk(root, matcher, limit)
+    files, dirs, excluded, pruned, symlinks, truncated, walk_problems = _WALKS[key]
     ctx = BuildContext(
         root=root,
         shown_root=display_path(context_dir),

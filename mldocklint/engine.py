@@ -99,6 +99,7 @@ class Linter:
         self.options = options
         self.rules = options.enabled()
         self.needs_context = any(r.needs_context for r in self.rules)
+        self.last_target: Target | None = None
 
     def lint_file(self, path: str, result: Result, context_dir: str | None = None) -> None:
         try:
@@ -137,7 +138,7 @@ class Linter:
                 context = ctxmod.load(df, context_dir, source, self.options)
             except ctxmod.ContextError as e:
                 result.errors.append((shown, str(e)))
-        target = Target(df, self.options.target, context)
+        target = self.last_target = Target(df, self.options.target, context)  # fix.py reads the model back
         findings: list[Finding] = []
         seen: dict[tuple, int] = {}
         for rule in self.rules:

@@ -61,3 +61,13 @@ def test_github_format_is_the_default_in_github_actions():
         cwd=ROOT, env=env, capture_output=True, text=True, check=False,
     )
     assert proc.stdout == (GOLDEN / FORMATS["github"]).read_text(encoding="utf-8")
+
+
+def test_no_inline_suppressions_reports_suppressed_findings():
+    proc = run("--no-inline-suppressions", FIXTURE)
+    assert [line.split(" ")[:2] for line in proc.stdout.splitlines()] == [
+        ["tests/golden/rich.Dockerfile:9:1:", "ML303"],
+        ["tests/golden/rich.Dockerfile:14:1:", "ML303"],
+        ["tests/golden/rich.Dockerfile:15:1:", "ML303"],
+        ["tests/golden/rich.Dockerfile:17:1:", "ML302"],
+    ]

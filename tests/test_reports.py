@@ -138,3 +138,13 @@ def test_gitlab_code_quality_fields(repo):
     ]
     assert all(i["description"] and len(i["fingerprint"]) == 16 for i in issues)
     assert len({i["fingerprint"] for i in issues}) == 2
+
+
+def test_golden_sarif_is_valid_and_keeps_suppressed_findings():
+    doc = json.loads((Path(__file__).parent / "golden" / "rich.sarif").read_text(encoding="utf-8"))
+    jsonschema.validators.validator_for(SCHEMA)(SCHEMA).validate(doc)
+    results = doc["runs"][0]["results"]
+    assert [(r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"], "suppressions" in r) for r in results] == [
+        ("ML900", 4, False), ("ML303", 9, True), ("ML900", 13, False), ("ML303", 14, True),
+        ("ML303", 15, False), ("ML900", 16, False), ("ML302", 17, False),
+    ]

@@ -107,6 +107,23 @@ class Target:
                     for words in self.commands(instr):
                         yield instr, words
 
+    def pip_installs(self, stages: list[Stage] | None = None):
+        """Every ``pip install`` command (``PipInstall``) in ``stages`` (default: all)."""
+        for stage in stages if stages is not None else self.dockerfile.stages:
+            for instr in stage.instructions:
+                if instr.keyword != "RUN":
+                    continue
+                for ci, words in enumerate(self.commands(instr)):
+                    args = shell.pip_install_args(words)
+                    if args is None:
+                        continue
+                    opts, reqs = shell.pip_options(args)
+                    offset, k, found = len(words) - len(args), 0, []
+                    for r in reqs:
+                        k = args.index(r, k) + 1
+                        found.append((offset + k - 1, r))
+                    yield PipInstall(stage, instr, ci, words, opts, found)
+
     def built_stages(self) -> list[Stage]:
         """Stages that end up in the target image or feed it (COPY --from, FROM parent)."""
         df = self.dockerfile
@@ -309,3 +326,106 @@ def is_code_path(src: str) -> bool:
 def problem_at(df: Dockerfile, instr: Instruction, needle: str, message: str, **kw) -> Problem:
     line, col, end_line, end_col = locate(df, instr, needle)
     return Problem(line, col, message, end_line=end_line, end_column=end_col, **kw)
+
+
+# -- GPU and CUDA -------------------------------------------------------------------
+
+_ARG_REF = re.compile(r"\$\{(\w+)(:?-)?[^}]*\}|\$(\w+)")
+_CUDA = re.compile(r"(?<![a-z0-9])cu(?:da)?(\d{2,3})(?:\.(\d+))?(?![0-9])")
+_GPU_REPOS = ("nvidia/", "nvcr.io/", "rapidsai/", "vllm/vllm-openai", "ghcr.io/huggingface/text-generation-inference")
+
+
+def known_root_base(df: Dockerfile, stage: Stage) -> str | None:
+    """The external base image ``stage`` rests on, or None while it depends on an ARG with no value."""
+    from mldocklint.syntax.dockerfile import _BUILTIN_ARGS
+
+    root = df.lineage(stage)[0]
+    for m in _ARG_REF.finditer(root.base_raw):
+        name = m.group(1) or m.group(3)
+        if df.global_args.get(name) is None and name not in _BUILTIN_ARGS and not m.group(2):
+            return None
+    return root.base or None
+
+
+def cuda_version(text: str) -> tuple[int, int | None] | None:
+    """CUDA (major, minor) named in a tag, wheel, index URL or package name: ``cu121`` -> (12, 1),
+    ``cuda12.1`` -> (12, 1), ``cu12`` / ``cuda12x`` -> (12, None); None when there is none."""
+    m = _CUDA.search(text.lower())
+    if m is None:
+        return None
+    digits, minor = m.group(1), m.group(2)
+    if minor is not None:
+        return int(digits), int(minor)
+    return (int(digits[:2]), int(digits[2])) if len(digits) == 3 else (int(digits), None)
+
+
+def image_parts(image: str) -> tuple[str, str]:
+    """(repository without docker.io/ and library/, tag) of an image reference, lower case."""
+    ref = image.lower().split("@", 1)[0]
+    repo, _, tag = ref.rpartition(":") if ":" in ref.rsplit("/", 1)[-1] else (ref, "", "")
+    for prefix in ("docker.io/", "index.docker.io/", "library/"):
+        repo = repo.removeprefix(prefix)
+    return repo, tag
+
+
+def is_gpu_image(image: str) -> bool:
+    """A CUDA / GPU image: nvidia/cuda, NGC (nvcr.io), RAPIDS, vLLM, TGI, or `cuda`/`gpu`/`cuNNN` in the name."""
+    repo, tag = image_parts(image)
+    ref = repo + ":" + tag
+    return "cuda" in ref or "gpu" in ref or repo.startswith(_GPU_REPOS) or cuda_version(tag) is not None
+
+
+def image_cuda_version(image: str) -> tuple[int, int | None] | None:
+    """CUDA version of a GPU image when its tag says it: ``nvidia/cuda:12.4.1-...`` -> (12, 4),
+    ``pytorch/pytorch:2.3.0-cuda12.1-cudnn8-runtime`` -> (12, 1)."""
+    repo, tag = image_parts(image)
+    if repo == "cuda" or repo.endswith("/cuda"):
+        m = re.match(r"(\d+)\.(\d+)", tag)
+        return (int(m.group(1)), int(m.group(2))) if m else None
+    return cuda_version(tag)
+
+
+@dataclass(frozen=True)
+class PipInstall:
+    """One ``pip install`` command of a RUN (see ``Target.pip_installs``)."""
+
+    stage: Stage
+    instr: Instruction
+    command: int  # index into Target.commands(instr)
+    words: list[str]
+    options: dict[str, list[str]]
+    requirements: list[tuple[int, str]]  # (word index, requirement word)
+
+    def indexes(self) -> list[tuple[int, str]]:
+        """(word index, URL) of the package indexes and find-links locations given on the command."""
+        found = []
+        for k, w in enumerate(self.words):
+            name, eq, val = w.partition("=")
+            if name in ("-i", "--index-url", "--extra-index-url", "-f", "--find-links"):
+                if eq:
+                    found.append((k, val))
+                elif k + 1 < len(self.words):
+                    found.append((k + 1, self.words[k + 1]))
+        return found
+
+
+# apt / conda packages that put the CUDA runtime into an image
+_CUDA_RUNTIME_PACKAGES = re.compile(r"(cuda-(runtime|toolkit|libraries|cudart)|cudatoolkit|pytorch-cuda|cuda-version|libcudnn\d*|nvidia-cuda-toolkit)\b")
+
+
+def final_has_cuda(target: Target) -> bool | None:
+    """Whether the image being built has CUDA: a GPU base image, or CUDA installed with
+    apt/conda in the final stage or the stages it is built FROM. None when the base image
+    depends on an ARG with no value."""
+    df = target.dockerfile
+    base = known_root_base(df, target.final)
+    if base is None:
+        return None
+    if is_gpu_image(base):
+        return True
+    for stage in df.lineage(target.final):
+        for _, words in target.runs(stage):
+            found = shell.package_command(words)
+            if found and found[1] == "install" and any(_CUDA_RUNTIME_PACKAGES.match(p.lower()) for _, p in found[2]):
+                return True
+    return False

@@ -35,7 +35,7 @@ When a package really needs one of its recommends and you prefer not to name it
 explicitly; naming the needed package is usually better.
 
 ## Fix
-None: add `--no-install-recommends` after `install`.
+Safe: adds `--no-install-recommends` right after `install`.
 
 ## Options
 None.
@@ -50,7 +50,7 @@ SLUG = "apt-install-recommends"
 CATEGORY = "build"
 SEVERITY = "warning"
 SUMMARY = "apt-get install without --no-install-recommends"
-FIX = "none"
+FIX = "safe"
 
 _OFF = re.compile(r"APT::Install-Recommends[\s=\"']*(false|0|no|off)\b", re.I)
 

@@ -37,7 +37,9 @@ Build stages whose whole file system is copied on purpose (`COPY --from=stage / 
 are not seen by this rule; nothing else needs ignoring.
 
 ## Fix
-None: end the `RUN` with `&& rm -rf /var/lib/apt/lists/*`.
+Safe: ends the `RUN` with `&& rm -rf /var/lib/apt/lists/*` (on a new continuation line
+when the `RUN` spans lines; as a last line of a heredoc script). A `RUN` whose script
+ends in an operator or a comment is left for you to edit.
 
 ## Options
 None.
@@ -51,7 +53,7 @@ SLUG = "apt-lists-kept"
 CATEGORY = "build"
 SEVERITY = "warning"
 SUMMARY = "apt lists are not removed in the RUN that runs apt-get update"
-FIX = "none"
+FIX = "safe"
 
 _LISTS = ("/var/lib/apt/lists", "/var/lib/apt")
 

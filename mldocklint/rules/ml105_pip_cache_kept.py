@@ -40,7 +40,7 @@ USER 1000
 Build stages that are thrown away are not checked; nothing else needs ignoring.
 
 ## Fix
-None: add `--no-cache-dir` (or `ENV PIP_NO_CACHE_DIR=1` near the top of the stage).
+Safe: adds `--no-cache-dir` (`--no-cache` for `uv pip`) right after `install`.
 
 ## Options
 None.
@@ -56,7 +56,7 @@ SLUG = "pip-cache-kept"
 CATEGORY = "build"
 SEVERITY = "warning"
 SUMMARY = "pip install keeps its download cache in the image"
-FIX = "none"
+FIX = "safe"
 
 _TRUE = frozenset(("1", "true", "yes", "on"))
 # pip: (flags, environment variable, cache directory); uv has its own

@@ -124,6 +124,8 @@ class Matcher:
                 if len(p) == 1:
                     raise PatternError('illegal exclusion pattern: "!"')
                 p = p[1:]
+            if len(p) > 1 and p[0] == "/":
+                p = p[1:]  # paths are relative to the context root
             if not windows and (len(p) - len(p.rstrip("\\"))) % 2:
                 raise PatternError(f"syntax error in pattern {p!r}")
             try:

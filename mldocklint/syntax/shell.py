@@ -204,3 +204,44 @@ def apt_command(words: list[str]) -> int | None:
     while k < len(words) and words[k].startswith("-"):
         k += 2 if words[k] in _APT_OPTS_WITH_VALUE else 1
     return k if k < len(words) else None
+
+
+# package manager -> (install sub-commands, remove sub-commands, options that take a value)
+_MANAGERS = {
+    "apt-get": (("install",), ("purge", "remove", "autoremove"), _APT_OPTS_WITH_VALUE),
+    "apt": (("install",), ("purge", "remove", "autoremove"), _APT_OPTS_WITH_VALUE),
+    "apk": (("add",), ("del",), frozenset(("-X", "--repository", "-t", "--virtual", "-p", "--root", "--arch"))),
+    "yum": (("install",), ("remove", "erase", "autoremove"), frozenset(("-c", "--config", "--installroot", "--releasever", "--setopt"))),
+    "dnf": (("install",), ("remove", "erase", "autoremove"), frozenset(("-c", "--config", "--installroot", "--releasever", "--setopt"))),
+    "microdnf": (("install",), ("remove",), frozenset(("--config", "--installroot", "--releasever", "--setopt"))),
+    "conda": (("install", "create"), ("remove", "uninstall"), frozenset(("-c", "--channel", "-n", "--name", "-p", "--prefix", "--file"))),
+}
+_MANAGERS["mamba"] = _MANAGERS["micromamba"] = _MANAGERS["conda"]
+
+
+def package_command(words: list[str]) -> tuple[str, str, list[tuple[int, str]]] | None:
+    """(manager, "install" or "remove", [(word index, package word)]) for a system or conda package command.
+
+    Knows apt-get/apt, apk, yum/dnf/microdnf and conda/mamba/micromamba; option values
+    (``-c conda-forge``, ``--virtual .build-deps``) are not packages. None for other commands.
+    """
+    if not words or program(words[0]) not in _MANAGERS:
+        return None
+    manager = program(words[0])
+    installs, removes, with_value = _MANAGERS[manager]
+    action = None
+    packages = []
+    k = 1
+    while k < len(words):
+        w = words[k]
+        if w.startswith("-"):
+            k += 2 if w in with_value else 1
+            continue
+        if action is None:
+            if w not in installs + removes:
+                return None
+            action = "install" if w in installs else "remove"
+        else:
+            packages.append((k, w))
+        k += 1
+    return (manager, action, packages) if action else None

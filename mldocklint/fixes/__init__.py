@@ -1,0 +1,116 @@
+"""Fixes: what a fixable rule's finding changes, as text edits over the original file.
+
+A rule with ``FIX = "safe"`` or ``"unsafe"`` has a module here named after its id
+(``fixes/ml303.py``) with ``fix(target, finding) -> Fix | None``: the ``rules.base.Target``
+the finding came from and the ``model.Finding``. It returns None when it cannot fix that
+finding without risk (the finding then stays open). A rule may instead attach a ``Fix``
+to the ``Problem`` it yields; the finding carries it and no fixer module is consulted.
+
+Edits are character offsets into ``Dockerfile.text`` (the text after a BOM) and replace
+only the spans they need, so comments, blank lines, continuations, the escape character
+and line endings elsewhere stay as they are. ``ignore`` holds ``.dockerignore`` patterns
+to add to the ignore file of the build context (created when there is none).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import import_module
+
+from mldocklint.model import Dockerfile, Finding, Instruction
+
+
+@dataclass(frozen=True)
+class Edit:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    edits: tuple[Edit, ...] = ()
+    ignore: tuple[str, ...] = ()  # .dockerignore patterns to add
+
+
+def fixer(rule_id: str):
+    """The ``fix`` function of a rule's fixer module, or None when it has none."""
+    try:
+        return import_module(f"mldocklint.fixes.{rule_id.lower()}").fix
+    except ModuleNotFoundError:
+        return None
+
+
+# -- locating things in the text -------------------------------------------------------
+
+
+def offset(df: Dockerfile, line: int, column: int) -> int:
+    """Offset in ``df.text`` of a 1-based (line, column)."""
+    pos = 0
+    for _ in range(line - 1):
+        nl = df.text.find("\n", pos)
+        if nl < 0:
+            return len(df.text)
+        pos = nl + 1
+    return pos + column - 1
+
+
+def newline(df: Dockerfile) -> str:
+    """The file's line ending: CRLF when its first line ends with one."""
+    nl = df.text.find("\n")
+    return "\r\n" if nl > 0 and df.text[nl - 1] == "\r" else "\n"
+
+
+def instruction_at(df: Dockerfile, line: int) -> Instruction | None:
+    for instr in df.instructions:
+        if instr.line <= line <= instr.end_line:
+            return instr
+    return None
+
+
+def command_at(target, instr: Instruction, finding: Finding) -> tuple[list[str], int] | None:
+    """(words, index) of the command word ``finding`` points at (``Target.problem_at_word``)."""
+    from mldocklint.rules.base import word_spans
+
+    cmds = target.commands(instr)
+    for words, spans in zip(cmds, word_spans(target.dockerfile, instr, cmds)):
+        for k, span in enumerate(spans):
+            if span is not None and span[:2] == (finding.line, finding.column):
+                return words, k
+    return None
+
+
+def after_word(target, finding: Finding, word: str, text: str) -> Fix | None:
+    """Insert ``text`` right after ``word``, the command word ``finding`` points at."""
+    df = target.dockerfile
+    at = offset(df, finding.line, finding.column)
+    end = at + len(word)
+    if df.text[at:end] != word or (end < len(df.text) and not df.text[end].isspace() and df.text[end] not in "'\"" + df.escape):
+        return None
+    return Fix((Edit(end, end, text),))
+
+
+def before_instruction(df: Dockerfile, instr: Instruction) -> int:
+    """Offset of the start of the comment lines just above ``instr`` (or of its own line).
+
+    Inserting there keeps ``instr`` together with the comments (and pragmas) that belong to it.
+    """
+    commented = {line for line, _ in df.comments}
+    line = instr.line
+    while line - 1 in commented:
+        line -= 1
+    return offset(df, line, 1)
+
+
+def stage_end(df: Dockerfile, stage) -> int:
+    """Offset just after the last instruction of a stage (before its line ending)."""
+    return stage.instructions[-1].end
+
+
+def insert_lines(df: Dockerfile, at: int, lines: list[str], after: bool = False) -> Edit:
+    """Insert whole lines at a line start (or, with ``after``, at the end of a line)."""
+    nl = newline(df)
+    body = nl.join(lines)
+    if after:
+        return Edit(at, at, nl + body)
+    return Edit(at, at, body + nl)

@@ -1,0 +1,112 @@
+"""
+## What it does
+Flags a serving image without a `HEALTHCHECK`. The stage being built (the last one, or
+`--target`) serves when its `CMD` or `ENTRYPOINT` starts a web or inference server
+(`gunicorn`, `uvicorn`, `hypercorn`, `daphne`, `waitress-serve`, `flask run`,
+`fastapi run`, `streamlit run`, `gradio`, `tritonserver`, `torchserve`,
+`tensorflow_model_server`, `bentoml serve`, `mlflow models serve`, `mlflow server`,
+`text-generation-launcher`, `vllm serve`, `python -m vllm.entrypoints...`,
+`python -m uvicorn` ...), or when it has an `EXPOSE`. A `HEALTHCHECK` in the stage or the
+stages it is built `FROM` satisfies the rule, and so does `HEALTHCHECK NONE`, the explicit
+opt-out. The finding points at the command that starts the server, else at the last
+`CMD`/`ENTRYPOINT`, else at the first `EXPOSE`.
+
+Severity is `info`: Docker, Docker Compose and Swarm act on `HEALTHCHECK`, but Kubernetes
+ignores it and uses the probes of the pod spec, so whether it matters depends on where the
+image runs.
+
+## Why is this bad?
+Without a health check, Docker only knows whether the process is alive. A model server
+that is still loading a multi-gigabyte model, has deadlocked, or has lost its GPU keeps
+the status `running`: Compose starts dependent services too early (`depends_on:
+condition: service_healthy` needs a health check) and Swarm routes traffic to a replica
+that answers every request with an error.
+
+## Example
+```dockerfile
+FROM python:3.11-slim
+EXPOSE 8000
+CMD ["uvicorn", "app:app", "--host", "0.0.0.0", "--port", "8000"]
+```
+
+## Use instead
+```dockerfile
+FROM python:3.11-slim
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=3s --start-period=60s \
+    CMD python -c "import urllib.request; urllib.request.urlopen('http://localhost:8000/health')"
+CMD ["uvicorn", "app:app", "--host", "0.0.0.0", "--port", "8000"]
+```
+
+## When to ignore
+Images that only run on Kubernetes, whose probes do the same job; say so with
+`HEALTHCHECK NONE` (which also disables a health check inherited from the base image).
+
+## Fix
+None: add a `HEALTHCHECK` that requests the server's health endpoint (with a tool the
+image has: `curl` is not in `python:*-slim`).
+
+## Options
+None.
+"""
+
+import re
+
+from mldocklint.model import Problem
+from mldocklint.syntax.shell import program
+
+ID = "ML304"
+SLUG = "missing-healthcheck"
+CATEGORY = "runtime"
+SEVERITY = "info"
+SUMMARY = "Serving image without a HEALTHCHECK"
+FIX = "none"
+
+_SERVERS = frozenset(
+    "gunicorn uvicorn hypercorn daphne waitress-serve tritonserver torchserve tensorflow_model_server "
+    "text-generation-launcher gradio".split()
+)
+# program -> sub-commands that serve
+_SUBCOMMANDS = {
+    "flask": ("run",),
+    "fastapi": ("run", "dev"),
+    "streamlit": ("run",),
+    "bentoml": ("serve",),
+    "vllm": ("serve",),
+    "mlflow": ("server", "models"),
+    "ray": ("serve",),
+}
+_PY_MODULE = re.compile(r"(uvicorn|gunicorn|hypercorn|flask|streamlit|vllm\.entrypoints(\..*)?|sglang\.launch_server|http\.server)$")
+
+
+def _serves(words: list[str]) -> bool:
+    prog = program(words[0])
+    rest = words[1:]
+    if prog.startswith("python") and "-m" in rest:
+        k = rest.index("-m")
+        if k + 1 < len(rest):
+            prog, rest = rest[k + 1], rest[k + 2 :]
+            if _PY_MODULE.match(prog):
+                return prog not in ("flask", "streamlit") or rest[:1] == ["run"]
+    if prog in _SERVERS:
+        return True
+    return prog in _SUBCOMMANDS and bool(rest) and rest[0] in _SUBCOMMANDS[prog]
+
+
+def check(target, options):
+    stage = target.final
+    if target.last("HEALTHCHECK", stage) is not None:
+        return
+    starts = [i for i in (target.last("ENTRYPOINT", stage), target.last("CMD", stage)) if i is not None]
+    server = next((i for i in starts if any(_serves(c) for c in target.commands(i))), None)
+    expose = next((i for i in target.effective(stage) if i.keyword == "EXPOSE"), None)
+    if server is None and expose is None:
+        return
+    at = server or (max(starts, key=lambda i: (i.stage, i.line)) if starts else expose)
+    what = "starts a server" if server is not None else "exposes a port"
+    yield Problem.at(
+        at,
+        f"the image {what} but has no HEALTHCHECK, so a hung or still-loading server looks healthy; "
+        "add a HEALTHCHECK that requests its health endpoint (or `HEALTHCHECK NONE` to opt out)",
+        stage=stage.label,
+    )
