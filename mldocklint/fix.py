@@ -113,7 +113,8 @@ def unified_diff(old: str, new: str, shown: str, created: bool = False) -> str:
     a = old.splitlines(keepends=True)
     b = new.splitlines(keepends=True)
     lines = []
-    for line in difflib.unified_diff(a, b, "/dev/null" if created else f"a/{shown}", f"b/{shown}"):
+    name = shown.lstrip("/")
+    for line in difflib.unified_diff(a, b, "/dev/null" if created else f"a/{name}", f"b/{name}"):
         lines.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
     return "".join(lines)
 

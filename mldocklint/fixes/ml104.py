@@ -36,5 +36,7 @@ def fix(target, finding):
         return None
     if instr.line == instr.end_line:
         return Fix((Edit(instr.end, instr.end, " && " + RM),))
-    indent = last[: len(last) - len(last.lstrip())]
+    commented = {line for line, _ in df.comments}
+    rows = [r for n, r in enumerate(src.split("\n")[1:], instr.line + 1) if r.strip() and n not in commented]
+    indent = min((r[: len(r) - len(r.lstrip())] for r in rows), key=len)
     return Fix((Edit(instr.end, instr.end, f" {df.escape}{nl}{indent}&& {RM}"),))

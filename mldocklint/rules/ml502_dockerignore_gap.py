@@ -32,7 +32,9 @@ A data or model file that the image really needs and that a `COPY . .` brings in
 in its own `COPY`, which also caches better.
 
 ## Fix
-None: add the suggested patterns to `.dockerignore`.
+Safe: adds the entries found to `.dockerignore` (`**/__pycache__` and
+`**/.ipynb_checkpoints` as patterns). Datasets and model files are left alone while a
+`COPY . .` may bring them into the image on purpose.
 
 ## Options
 `min-data-mb` (default 1): data files (`*.csv`, `*.parquet`, ...) at least this large are
@@ -44,7 +46,7 @@ SLUG = "dockerignore-gap"
 CATEGORY = "context"
 SEVERITY = "warning"
 SUMMARY = ".dockerignore does not exclude files that should not be sent"
-FIX = "none"
+FIX = "safe"
 NEEDS_CONTEXT = True
 OPTIONS = {"min-data-mb": 1}
 
@@ -107,4 +109,15 @@ def check(target, options):
             group[root] = group.get(root, 0) + n
     for kind, found in sorted(groups.items()):
         total = sum(found.values())
-        yield Problem(1, 1, f"{kind} sent with the build context but not excluded ({size(total)}): {top(found)}; add {_HINT[kind]} to {ctx.dockerignore or '.dockerignore'}", key=kind)
+        yield Problem(1, 1, f"{kind} sent with the build context but not excluded ({size(total)}): {top(found)}; add {_HINT[kind]} to {ctx.dockerignore or '.dockerignore'}", key=kind, fix=_fix(target, kind, found))
+
+
+def _fix(target, kind: str, found: dict[str, int]):
+    """Ignore patterns for the entries found; none for data or models while `COPY . .` may use them."""
+    from mldocklint.fixes import Fix
+    from mldocklint.rules.base import copy_sources
+
+    if kind in ("datasets", "model files") and any(s.strip("/").removeprefix("./") in ("", ".", "*") for i in target.dockerfile.instructions for s in copy_sources(i)):
+        return None
+    name = {"pycache": "__pycache__", "notebook checkpoints": ".ipynb_checkpoints"}.get(kind)
+    return Fix(ignore=(f"**/{name}",) if name else tuple(sorted(found)))
