@@ -143,19 +143,21 @@ def check(ctx, paths, select, ignore, extend_select, failure_threshold, formats,
     if not pairs or all(f is None for f, _ in pairs):
         default = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
         pairs = [[default, o] for _, o in pairs] or [[default, None]]
-    emit(result, [(f or "text", o) for f, o in pairs])
+    # stdout carries the diff (--diff) or the fixed text (--fix of stdin): reports go to stderr
+    stream = sys.stderr if diff or (fix and "-" in paths) else sys.stdout
+    emit(result, [(f or "text", o) for f, o in pairs], stream)
     sys.exit(result.exit_code(options.failure_threshold))
 
 
-def emit(result, pairs) -> None:
-    """Write each (format, file-or-None) report, then errors to stderr."""
+def emit(result, pairs, stream=None) -> None:
+    """Write each (format, file-or-None) report (None: to ``stream``, stdout by default), then errors to stderr."""
     from mldocklint.report import ReportContext, render
 
     rctx = ReportContext(version=__version__)
     for fmt, path in pairs:
         if path is None or path == "-":
-            render(fmt, result, sys.stdout, rctx)
-            sys.stdout.flush()
+            render(fmt, result, stream or sys.stdout, rctx)
+            (stream or sys.stdout).flush()
         else:
             try:
                 with open(path, "w", encoding="utf-8", newline="\n") as out:

@@ -249,7 +249,8 @@ def _installs(words: list[str]) -> list[tuple[str, str]]:
         found += [("requirements", v) for k in ("-r", "--requirement") for v in opts.get(k, [])]
         found += [("constraints", v) for k in ("-c", "--constraint") for v in opts.get(k, [])]
         local = [r for r in reqs if r == "." or r.startswith(("./", "/", "../"))] + [v for k in ("-e", "--editable") for v in opts.get(k, []) if v == "." or v.startswith(("./", "/"))]
-        found += [("pyproject", posixpath.join(r, "pyproject.toml")) for r in local if not r.endswith((".whl", ".tar.gz", ".zip"))]
+        if "--no-deps" not in opts:  # with --no-deps the project's dependencies are not installed
+            found += [("pyproject", posixpath.join(r, "pyproject.toml")) for r in local if not r.endswith((".whl", ".tar.gz", ".zip"))]
         return found
     if words and shell.program(words[0]) in ("conda", "mamba", "micromamba"):
         for k, w in enumerate(words[:-1]):

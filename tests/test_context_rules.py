@@ -205,3 +205,31 @@ def test_cli_context_option(tmp_path):
     assert proc.stdout.splitlines() == ["ctx/requirements.txt:1:1: ML201 unpinned-requirement `flask` in ctx/requirements.txt is not pinned to one version; pin it with `==`"]
     proc = subprocess.run([sys.executable, "-m", "mldocklint", "check", "--isolated", "--select", "ML501", "Dockerfile"], cwd=tmp_path, capture_output=True, text=True)
     assert proc.returncode == 1 and proc.stdout.startswith("Dockerfile:1:1: ML501")
+
+
+def test_pip_install_no_deps_does_not_read_pyproject(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\nversion = "1"\ndependencies = ["flask"]\n')
+    (tmp_path / ".dockerignore").write_text(".git\n")
+    (tmp_path / "Dockerfile").write_text("FROM python:3.11-slim\nCOPY . /src\nRUN pip install --no-cache-dir --no-deps /src\n")
+    from helpers import findings
+
+    got = [(f.rule, f.path) for f in findings((tmp_path / "Dockerfile").read_text(), "ML201", context_dir=str(tmp_path))]
+    assert got == []
+    (tmp_path / "Dockerfile").write_text("FROM python:3.11-slim\nCOPY . /src\nRUN pip install --no-cache-dir /src\n")
+    got = [(f.rule, f.line, f.column) for f in findings((tmp_path / "Dockerfile").read_text(), "ML201", context_dir=str(tmp_path))]
+    assert got == [("ML201", 4, 18)]  # the name inside the quotes
+
+
+def test_copy_of_symlink_leaving_the_context_is_reported_not_followed(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.pt").write_text("weights")
+    ctx = tmp_path / "ctx"
+    (ctx / "models").mkdir(parents=True)
+    (ctx / "models" / "model.pt").symlink_to(outside / "secret.pt")
+    (ctx / ".dockerignore").write_text(".git\n")
+    src = "FROM python:3.11-slim\nCOPY models/ /app/models/\nCOPY .dockerignore /tmp/\n"
+    from helpers import findings
+
+    got = [(f.rule, f.line, f.column, f.message) for f in findings(src, "ML504", context_dir=str(ctx))]
+    assert got == [("ML504", 2, 6, "`models/model.pt` is a symlink to a path outside the build context; Docker copies the link, not its target")]

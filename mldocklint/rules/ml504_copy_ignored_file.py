@@ -3,7 +3,8 @@
 Checks every `COPY` and `ADD` source read from the build context (not `--from`, URLs or
 heredocs) in the stages that are built: the source, or for a glob at least one match, must
 exist in the context and not be excluded by `.dockerignore`. The finding points at the
-source.
+source. A source that is, or contains, a symlink pointing outside the context is reported
+too: Docker sends the link, never the file it points to.
 
 ## Why is this bad?
 The build fails with "failed to compute cache key: ... not found", often only in CI where
@@ -82,6 +83,17 @@ def check(target, options):
                     msg = f"`{src}` is not in the build context {ctx.shown_root}; the build fails here"
                 elif state == "no-match":
                     msg = f"`{src}` matches no file in the build context {ctx.shown_root}; the build fails here"
+                elif state is None and (link := _outside_link(ctx, src)) is not None:
+                    msg = f"`{link}` is a symlink to a path outside the build context; Docker copies the link, not its target"
                 else:
                     continue
                 yield at_word(target.dockerfile, instr, src, msg, stage=stage.label, key=src)
+
+
+def _outside_link(ctx, src: str) -> str | None:
+    """A symlink leaving the context that copying ``src`` would take along, if any."""
+    s = src.replace("\\", "/").strip("/").removeprefix("./")
+    for p in ctx.problems:
+        if p.kind == "symlink" and not ctx.is_excluded(p.path) and (s in ("", ".") or p.path == s or p.path.startswith(s + "/")):
+            return p.path
+    return None

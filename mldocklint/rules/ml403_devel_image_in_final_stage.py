@@ -1,0 +1,78 @@
+"""
+## What it does
+Flags a final image whose root base (the stage being built, or the stage it is built
+`FROM`, after `ARG` substitution and `--build-arg`) is a CUDA development image: a GPU
+image whose tag has a `devel` part, such as `nvidia/cuda:12.1.1-devel-ubuntu22.04`,
+`nvidia/cuda:12.4.1-cudnn-devel-ubuntu22.04` or
+`pytorch/pytorch:2.3.0-cuda12.1-cudnn8-devel`. Builder stages that are only copied from
+are not flagged: that is where `-devel` belongs. The finding points at the image name in
+the `FROM`.
+
+## Why is this bad?
+NVIDIA's images come in three flavours: `base` (the CUDA runtime library only),
+`runtime` (all CUDA shared libraries) and `devel` (runtime plus the compiler `nvcc`,
+headers, static libraries and debugging tools). The `devel` layers add several
+gigabytes (typically 2 to 4 GB over the matching `runtime` image); one team that moved
+its GPU image from `devel` to `runtime` went from 6.42 GB to 3.87 GB. A compiler
+toolchain in a production image is also more attack surface and more CVEs to triage.
+
+## Example
+```dockerfile
+FROM nvidia/cuda:12.1.1-devel-ubuntu22.04
+USER 1000
+CMD ["python3", "serve.py"]
+```
+
+## Use instead
+```dockerfile
+FROM nvidia/cuda:12.1.1-devel-ubuntu22.04 AS builder
+RUN pip wheel --no-cache-dir --wheel-dir /wheels flash-attn==2.5.8
+
+FROM nvidia/cuda:12.1.1-runtime-ubuntu22.04
+COPY --from=builder /wheels /wheels
+USER 1000
+CMD ["python3", "serve.py"]
+```
+
+## When to ignore
+Images that compile CUDA code at run time (JIT-built extensions such as DeepSpeed ops)
+need `nvcc` in the running container, and development images meant for interactive use.
+
+## Fix
+None: compile in a builder stage `FROM` the `-devel` image and base the final stage on
+the `-runtime` image of the same CUDA version.
+
+## Options
+None.
+"""
+
+import re
+
+from mldocklint.rules.base import image_parts, is_gpu_image, known_root_base, problem_at
+
+ID = "ML403"
+SLUG = "devel-image-in-final-stage"
+CATEGORY = "gpu"
+SEVERITY = "warning"
+SUMMARY = "CUDA -devel image in the final stage"
+FIX = "none"
+
+
+def check(target, options):
+    df = target.dockerfile
+    base = known_root_base(df, target.final)
+    if base is None or not is_gpu_image(base):
+        return
+    repo, tag = image_parts(base)
+    if "devel" not in re.split(r"[-_.]", tag):
+        return
+    root = df.lineage(target.final)[0]
+    runtime = base[: len(base) - len(tag)] + tag.replace("devel", "runtime")
+    yield problem_at(
+        df,
+        root.from_instruction,
+        root.base_raw,
+        f"the final image is based on the CUDA development image `{base}`, gigabytes of compilers and headers "
+        f"the server does not need; compile in a builder stage and run FROM `{runtime}`",
+        stage=target.final.label,
+    )
