@@ -149,6 +149,57 @@ def check(ctx, paths, select, ignore, extend_select, failure_threshold, formats,
     sys.exit(result.exit_code(options.failure_threshold))
 
 
+@main.command("image", cls=PairedOutputs)
+@click.argument("ref")
+@click.option("--dockerfile", type=click.Path(dir_okay=False), help="The Dockerfile the image was built from: findings point at its lines, and its own findings are reported too.")
+@click.option("--select", multiple=True, help="Rules to run: ids (ML601), slugs (wasted-space) or prefixes (ML6).")
+@click.option("--ignore", multiple=True, help="Rules to skip: ids, slugs or prefixes.")
+@click.option("--extend-select", multiple=True, help="Rules to run on top of the selection.")
+@click.option("--failure-threshold", type=click.Choice(["error", "warning", "info", "none"]), default=None, help="Exit 1 when a finding is at or above this severity [default: warning].")
+@click.option("--format", "-f", "formats", multiple=True, type=click.Choice(_FORMATS), help="Output format; repeat with --output for several reports.")
+@click.option("--output", "-o", "outputs", multiple=True, type=click.Path(dir_okay=False), help="Write the preceding --format to FILE.")
+@click.option("--target", help="Stage of --dockerfile the image was built from [default: the last stage].")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Configuration file (pyproject.toml or .mldocklint.yaml).")
+@click.option("--isolated", is_flag=True, help="Ignore configuration files.")
+@click.option("--no-inline-suppressions", is_flag=True, help="Ignore '# mldocklint: ignore=' comments in --dockerfile.")
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+@click.pass_context
+def image_command(ctx, ref, dockerfile, select, ignore, extend_select, failure_threshold, formats, outputs, target, config_file, isolated, no_inline_suppressions, debug):
+    """Inspect a built image: REF in a local Docker or Podman engine, docker-archive:FILE, oci-archive:FILE or oci:DIR."""
+    from mldocklint.engine import Options
+    from mldocklint.image import ImageError
+    from mldocklint.image.lint import lint_image
+    from mldocklint.image.source import load
+    from mldocklint.rules import UnknownRule
+
+    options = Options(debug=debug)
+    try:
+        if not isolated:
+            from mldocklint import config
+
+            config.apply(options, config.find(config_file))
+        if select:
+            options.select = list(select)
+        options.ignore += list(ignore)
+        options.extend_select += list(extend_select)
+        options.enabled("image")  # unknown rules are usage errors
+    except (UnknownRule, ValueError) as e:  # config errors name the file and key
+        _fail(str(e))
+    options.failure_threshold = failure_threshold or options.failure_threshold
+    options.target = target or options.target
+    options.inline_suppressions = options.inline_suppressions and not no_inline_suppressions
+    try:
+        facts = load(ref)
+    except ImageError as e:
+        _fail(str(e))
+    result = lint_image(facts, options, dockerfile)
+    pairs = ctx.meta.get("outputs") or []
+    if not pairs or all(f is None for f, _ in pairs):
+        pairs = [["text", o] for _, o in pairs] or [["text", None]]
+    emit(result, [(f or "text", o) for f, o in pairs])
+    sys.exit(result.exit_code(options.failure_threshold))
+
+
 def emit(result, pairs, stream=None) -> None:
     """Write each (format, file-or-None) report (None: to ``stream``, stdout by default), then errors to stderr."""
     from mldocklint.report import ReportContext, render
@@ -168,6 +219,65 @@ def emit(result, pairs, stream=None) -> None:
         click.echo(f"mldocklint: error: {path}: {message}", err=True)
     for tb in result.debug_output:
         click.echo(tb, err=True, nl=False)
+
+
+def _is_terminal(stream) -> bool:
+    import os
+
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return bool(getattr(stream, "isatty", None) and stream.isatty())
+
+
+@main.command("rules")
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", help="A table (rich on a terminal, plain when piped) or JSON.")
+def rules_command(fmt):
+    """List every rule: id, slug, severity, category, fix and summary."""
+    from mldocklint.rules import all_rules
+
+    rules = list(all_rules().values())
+    if fmt == "json":
+        import json
+
+        keys = ("id", "slug", "category", "severity", "fix", "summary", "url", "scope", "needs_context", "options")
+        click.echo(json.dumps([{k: getattr(r, k) for k in keys} for r in rules], indent=2))
+        return
+    columns = ("id", "slug", "severity", "category", "fix", "summary")
+    if not _is_terminal(sys.stdout):
+        widths = [max(len(getattr(r, c)) for r in rules) for c in columns[:-1]]
+        for r in rules:
+            click.echo("  ".join(getattr(r, c).ljust(w) for c, w in zip(columns, widths)) + "  " + r.summary)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(*[c.capitalize() for c in columns], box=None, header_style="bold")
+    for r in rules:
+        table.add_row(*(getattr(r, c) for c in columns))
+    Console().print(table)
+
+
+@main.command("explain")
+@click.argument("rule")
+def explain_command(rule):
+    """Print a rule's page (by id, ML302, or slug, root-user)."""
+    from mldocklint import catalog
+    from mldocklint.rules import UnknownRule, get
+
+    try:
+        found = get(rule)
+    except UnknownRule as e:
+        _fail(f"{e}; `mldocklint rules` lists them")
+    text = catalog.page(found).split("\n", 1)[1]  # without the "generated" comment
+    if not _is_terminal(sys.stdout):
+        click.echo(text, nl=False)
+        return
+    from rich.console import Console
+    from rich.markdown import Markdown
+
+    console = Console()
+    console.print(Markdown(text))
+    console.print(f"[dim]{found.url}[/dim]")
 
 
 def run() -> None:

@@ -37,12 +37,13 @@ class Options:
     inline_suppressions: bool = True
     debug: bool = False
 
-    def enabled(self) -> list[Rule]:
+    def enabled(self, scope: str = "dockerfile") -> list[Rule]:
+        """Selected rules of one scope: "dockerfile" (``check``) or "image" (``image``)."""
         rules = registry.all_rules()
         chosen = registry.resolve(self.select) if self.select is not None else set(rules)
         chosen |= registry.resolve(self.extend_select)
         chosen -= registry.resolve(self.ignore)
-        return [rules[r] for r in sorted(chosen) if rules[r].scope == "dockerfile"]
+        return [rules[r] for r in sorted(chosen) if rules[r].scope == scope]
 
 
 @dataclass
@@ -52,6 +53,7 @@ class Result:
     files: int = 0
     debug_output: list[str] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)  # shown path -> text, for reporters that quote lines
+    image: dict | None = None  # ImageFacts.as_dict() of an inspected image, for reporters
 
     def open_findings(self) -> list[Finding]:
         return [f for f in self.findings if f.suppressed is None]

@@ -174,7 +174,7 @@ def run(paths: list[str], options: Options, write: bool, unsafe: bool = False, o
             else:
                 out.write(unified_diff(original, text, shown))
         if done.ignore:
-            _fix_ignore_file(ignore_file_for(context_dir, source) or os.path.join(context_dir, ".dockerignore"), done.ignore, write, out, result)
+            changed += _fix_ignore_file(ignore_file_for(context_dir, source) or os.path.join(context_dir, ".dockerignore"), done.ignore, write, out, result)
     result.findings.sort(key=lambda x: x.sort_key())
     result.errors.sort()
     if write and fixed and "-" not in files:
@@ -182,7 +182,8 @@ def run(paths: list[str], options: Options, write: bool, unsafe: bool = False, o
     return result
 
 
-def _fix_ignore_file(path: str, patterns: list[str], write: bool, out, result: Result) -> None:
+def _fix_ignore_file(path: str, patterns: list[str], write: bool, out, result: Result) -> bool:
+    """Add ``patterns`` to the ignore file at ``path`` (or show the diff); True when it changes."""
     shown = display_path(path)
     try:
         with open(path, "rb") as fh:
@@ -191,15 +192,17 @@ def _fix_ignore_file(path: str, patterns: list[str], write: bool, out, result: R
         old = None
     except OSError as e:
         result.errors.append((shown, f"cannot read: {e.strerror or e}"))
-        return
+        return False
     new = extend_ignore(old or "", patterns)
     if new == (old or "") and old is not None:
-        return
+        return False
     if not write:
         out.write(unified_diff(old or "", new, shown, created=old is None))
-        return
+        return True
     try:
         with open(path, "w", encoding="utf-8", newline="") as fh:
             fh.write(new)
     except OSError as e:
         result.errors.append((shown, f"cannot write: {e.strerror or e}"))
+        return False
+    return True

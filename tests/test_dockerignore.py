@@ -2,7 +2,7 @@
 
 import string
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import assume, given, settings, strategies as st
 
 from mldocklint.syntax.dockerignore import Matcher, PatternError, ignore_file_for, parse, read_patterns
 
@@ -104,6 +104,9 @@ pattern = st.tuples(st.sampled_from(["", "!", "/"]), st.lists(segment, min_size=
 @settings(max_examples=400, deadline=None)
 @given(st.lists(pattern, min_size=1, max_size=5), path)
 def test_generated_cases_agree_with_docker_py(patterns, p):
+    # A pattern starting with "**" is a plain suffix match in moby (so "**a" excludes "aa"),
+    # which docker-py does not reproduce; those cases are in the moby table above.
+    assume(not any(x.lstrip("!/").startswith("**") for x in patterns))
     m = Matcher(patterns)
     assert m.matches(p) == docker_py(patterns, p)
     assert _walk_result(m, p) == m.matches(p)

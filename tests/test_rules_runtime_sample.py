@@ -45,3 +45,20 @@ def test_shell_form_cmd():
         FROM python:3.11-slim
         CMD ["gunicorn", "app:app"]
     """)
+
+
+def test_root_user_base_images_that_run_as_non_root():
+    for base in ("mambaorg/micromamba:1.5.8-jammy", "quay.io/jupyter/scipy-notebook:2024-05-27", "gcr.io/distroless/python3-debian12:nonroot"):
+        does_not_catch("ML302", f"""
+            FROM {base}
+            CMD ["python", "app.py"]
+        """)
+    catches("ML302", """
+        FROM gcr.io/distroless/python3-debian12:latest
+        CMD ["app.py"]
+    """, (1, 1))
+    catches("ML302", """
+        FROM mambaorg/micromamba:1.5.8
+        USER root
+        CMD ["python", "app.py"]
+    """, (2, 1))

@@ -50,8 +50,22 @@ def fix(target, finding):
     words = plain_words(instr.rest)
     if words is None:
         return None
-    src = df.text[instr.start : instr.end]
-    k = len(instr.keyword)
-    while k < len(src) and src[k] in " \t":
-        k += 1
-    return Fix((Edit(instr.start + k, instr.end, json.dumps(words, ensure_ascii=False)),))
+    edits = _quote_in_place(df, instr, words)
+    return Fix(edits) if edits else None
+
+
+def _quote_in_place(df, instr, words: list[str]):
+    """Edits turning each word into a JSON string where it stands: line breaks stay."""
+    base = instr.start + len(instr.keyword)
+    src = df.text[base : instr.end]
+    tokens = []
+    for m in re.finditer(r"\S+", src):
+        a, b = m.span()
+        if m.group().endswith(df.escape) and not src[b:].split("\n", 1)[0].strip():
+            b -= 1  # a line continuation
+        if b > a:
+            tokens.append((base + a, base + b))
+    if [df.text[a:b] for a, b in tokens] != words:
+        return None
+    last = len(tokens) - 1
+    return tuple(Edit(a, b, ("[" if k == 0 else "") + json.dumps(df.text[a:b], ensure_ascii=False) + ("]" if k == last else ",")) for k, (a, b) in enumerate(tokens))

@@ -6,12 +6,15 @@ import json
 
 
 def document(result, ctx) -> dict:
-    return {
+    doc = {
         "version": ctx.version,
         "findings": [f.as_dict() for f in result.open_findings()],
         "errors": [{"path": p, "message": m} for p, m in result.errors],
         "summary": {"files": result.files, "findings": len(result.open_findings())},
     }
+    if getattr(result, "image", None) is not None:  # `mldocklint image`: layers, waste, caches, config
+        doc["image"] = result.image
+    return doc
 
 
 def render(result, out, ctx) -> None:

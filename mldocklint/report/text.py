@@ -18,8 +18,12 @@ def render(result, out, ctx) -> None:
     findings = result.open_findings()
     if not use_rich(out, ctx):
         out.write("".join(f"{f.path}:{f.line}:{f.column}: {f.rule} {f.slug} {f.message}\n" for f in findings))
-        return
-    _render_rich(result, findings, out, ctx)
+    else:
+        _render_rich(result, findings, out, ctx)
+    if getattr(result, "image", None) is not None:  # `mldocklint image`: the layer table
+        from mldocklint.report.image_table import lines
+
+        out.write("\n".join(["", *lines(result.image)]) + "\n")
 
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}

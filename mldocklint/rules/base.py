@@ -3,7 +3,9 @@
 A rule module defines ``ID``, ``SLUG``, ``CATEGORY``, ``SEVERITY``, ``SUMMARY``, ``FIX``
 ("safe", "unsafe" or "none"), optionally ``OPTIONS`` (defaults) and ``NEEDS_CONTEXT``,
 and ``check(target, options)``: a generator of ``model.Problem``. Its module docstring
-is its documentation.
+is its documentation (sections checked, pages in ``rules/`` generated and examples run by
+tests/test_catalog.py, which also describes the ```text block that lists an example's build
+context). A fixable rule has a fixer in ``mldocklint/fixes/`` (see its package docstring).
 """
 
 from __future__ import annotations

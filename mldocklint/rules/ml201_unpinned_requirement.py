@@ -22,6 +22,10 @@ COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 ```
 
+```text
+requirements.txt: pandas>=2.0
+```
+
 ## Use instead
 ```dockerfile
 FROM python:3.11-slim
@@ -29,6 +33,10 @@ WORKDIR /app
 COPY requirements.txt .
 # requirements.txt holds `pandas==2.1.4`
 RUN pip install --no-cache-dir -r requirements.txt
+```
+
+```text
+requirements.txt: pandas==2.1.4
 ```
 
 ## When to ignore

@@ -21,12 +21,21 @@ COPY . .
 RUN pip install --no-cache-dir -r requirements/prod.txt
 ```
 
+```text
+.dockerignore: requirements/
+requirements/prod.txt: flask==3.0.3
+```
+
 ## Use instead
 ```dockerfile
 FROM python:3.11-slim
 WORKDIR /app
 COPY requirements/prod.txt requirements/prod.txt
 RUN pip install --no-cache-dir -r requirements/prod.txt
+```
+
+```text
+requirements/prod.txt: flask==3.0.3
 ```
 
 ## When to ignore

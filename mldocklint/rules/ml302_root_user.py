@@ -26,9 +26,13 @@ USER modeluser
 CMD ["python", "app.py"]
 ```
 
+Base images known to run as a non-root user already (`mambaorg/micromamba` as
+`$MAMBA_USER`, Jupyter's docker-stacks images as `jovyan`, distroless `:nonroot` tags,
+Chainguard images, Bitnami images) count as non-root when no later `USER root` undoes it.
+
 ## When to ignore
-Images whose base image already sets a non-root user (`USER` in the parent image is not
-visible in this file), or build-only images that are never run.
+Images whose base image already sets a non-root user and is not in the list above (`USER`
+in the parent image is not visible in this file), or build-only images that are never run.
 
 ## Fix
 Unsafe: adds a `modeluser` account and `USER modeluser` before `CMD`; files the process
@@ -48,12 +52,23 @@ SUMMARY = "The image runs as root"
 FIX = "unsafe"
 
 _ROOT = ("root", "0", "0:0", "root:root", "root:0", "0:root")
+# Base images whose own config sets a non-root USER.
+_NONROOT_BASES = ("mambaorg/micromamba", "jupyter/", "quay.io/jupyter/", "cgr.dev/chainguard/", "bitnami/", "docker.io/bitnami/")
+
+
+def _nonroot_base(image: str) -> bool:
+    image = image.lower().removeprefix("docker.io/")
+    if image.startswith("gcr.io/distroless/"):
+        return image.rsplit(":", 1)[-1].startswith("nonroot") or ":nonroot" in image or "-nonroot" in image
+    return image.startswith(_NONROOT_BASES)
 
 
 def check(target, options):
     stage = target.final
     user = target.last("USER", stage)
     if user is None:
+        if _nonroot_base(target.dockerfile.root_base(stage)):
+            return
         yield Problem.at(
             stage.from_instruction,
             "no USER in the final stage: the container runs as root; add a non-root user and `USER` it",

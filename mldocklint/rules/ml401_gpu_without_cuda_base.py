@@ -34,7 +34,9 @@ CUDA call in production.
 ## Example
 ```dockerfile
 FROM python:3.11-slim
+ENV PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1
 RUN pip install --no-cache-dir onnxruntime-gpu==1.18.0
+USER 1000
 ```
 
 ## Use instead
@@ -43,6 +45,7 @@ FROM nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04
 RUN apt-get update && apt-get install -y --no-install-recommends python3-pip \
     && rm -rf /var/lib/apt/lists/*
 RUN pip install --no-cache-dir onnxruntime-gpu==1.18.0
+USER 1000
 ```
 
 ## When to ignore

@@ -23,13 +23,17 @@ nothing.
 ## Example
 ```dockerfile
 FROM python:3.11-slim
+ENV PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1
 RUN pip install --no-cache-dir torch==2.3.1
+USER 1000
 ```
 
 ## Use instead
 ```dockerfile
 FROM python:3.11-slim
+ENV PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1
 RUN pip install --no-cache-dir --index-url https://download.pytorch.org/whl/cpu torch==2.3.1
+USER 1000
 ```
 
 ## When to ignore

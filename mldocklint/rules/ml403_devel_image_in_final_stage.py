@@ -19,6 +19,7 @@ toolchain in a production image is also more attack surface and more CVEs to tri
 ## Example
 ```dockerfile
 FROM nvidia/cuda:12.1.1-devel-ubuntu22.04
+ENV PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1
 USER 1000
 CMD ["python3", "serve.py"]
 ```
@@ -29,6 +30,7 @@ FROM nvidia/cuda:12.1.1-devel-ubuntu22.04 AS builder
 RUN pip wheel --no-cache-dir --wheel-dir /wheels flash-attn==2.5.8
 
 FROM nvidia/cuda:12.1.1-runtime-ubuntu22.04
+ENV PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1
 COPY --from=builder /wheels /wheels
 USER 1000
 CMD ["python3", "serve.py"]

@@ -35,12 +35,14 @@ binaries do not cover.
 ```dockerfile
 FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04
 RUN pip install --no-cache-dir --index-url https://download.pytorch.org/whl/cu118 torch==2.3.1
+USER 1000
 ```
 
 ## Use instead
 ```dockerfile
 FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04
 RUN pip install --no-cache-dir --index-url https://download.pytorch.org/whl/cu124 torch==2.4.0
+USER 1000
 ```
 
 ## When to ignore
@@ -68,6 +70,7 @@ SEVERITY = "error"
 SUMMARY = "CUDA version of the base image and of the installed wheels differ"
 FIX = "none"
 
+_CONDA = ("conda", "mamba", "micromamba")
 _CONDA_CUDA = re.compile(r"(pytorch-cuda|cudatoolkit|cuda-version|cuda-toolkit|cuda-runtime)[=<>~!]*=?(\d+)\.(\d+)")
 
 
@@ -100,7 +103,7 @@ def _used_versions(target):
                 if not found or found[1] != "install":
                     continue
                 for k, word in found[2]:
-                    m = _CONDA_CUDA.match(word.lower()) if found[0] not in ("apt-get", "apt", "apk", "yum", "dnf", "microdnf") else None
+                    m = _CONDA_CUDA.match(word.lower()) if found[0] in _CONDA else None
                     if m:
                         yield stage, instr, ci, k, word, (int(m.group(2)), int(m.group(3)))
 

@@ -20,11 +20,27 @@ FROM python:3.11-slim
 COPY . /app
 ```
 
+```text
+.dockerignore: __pycache__/
+.venv/pyvenv.cfg: home = /usr/local/bin
+data/train.csv (20 MB)
+app.py
+```
+
 ## Use instead
 ```dockerfile
 # .dockerignore also lists .venv/ and data/
 FROM python:3.11-slim
 COPY . /app
+```
+
+```text
+.dockerignore: __pycache__/
+.dockerignore: .venv/
+.dockerignore: data/
+.venv/pyvenv.cfg: home = /usr/local/bin
+data/train.csv (20 MB)
+app.py
 ```
 
 ## When to ignore

@@ -15,11 +15,24 @@ FROM python:3.11-slim
 COPY app.py /app/
 ```
 
+```text
+.dockerignore: .git/
+checkpoints/epoch-10.ckpt (2 GB)
+app.py
+```
+
 ## Use instead
 ```dockerfile
 # .dockerignore excludes checkpoints/
 FROM python:3.11-slim
 COPY app.py /app/
+```
+
+```text
+.dockerignore: .git/
+.dockerignore: checkpoints/
+checkpoints/epoch-10.ckpt (2 GB)
+app.py
 ```
 
 ## When to ignore

@@ -18,11 +18,22 @@ FROM python:3.11-slim
 COPY models/ /app/models/
 ```
 
+```text
+.dockerignore: models/
+models/model.onnx
+```
+
 ## Use instead
 ```dockerfile
 # .dockerignore lists models/checkpoints/ only
 FROM python:3.11-slim
 COPY models/ /app/models/
+```
+
+```text
+.dockerignore: models/checkpoints/
+models/model.onnx
+models/checkpoints/step-100.pt
 ```
 
 ## When to ignore

@@ -17,6 +17,10 @@ FROM python:3.11-slim
 COPY models/ /app/models/
 ```
 
+```text
+models/model.safetensors (3 GB)
+```
+
 ## Use instead
 ```dockerfile
 FROM python:3.11-slim

@@ -163,7 +163,14 @@ _PIP_OPTS_WITH_VALUE = frozenset(
     "-r --requirement -c --constraint -e --editable -i --index-url --extra-index-url -f --find-links "
     "-t --target --prefix --root --platform --python-version --implementation --abi --src "
     "--trusted-host --cache-dir --progress-bar --upgrade-strategy --no-binary --only-binary "
-    "--report --python --config-settings -C --global-option".split()
+    "--report --python --config-settings -C --global-option "
+    # pip general options
+    "--log --proxy --retries --timeout --exists-action --cert --client-cert --use-feature --use-deprecated "
+    "--keyring-provider --root-user-action --build-constraint --group "
+    # uv pip install
+    "-p --index --default-index --index-strategy --torch-backend --resolution --prerelease --fork-strategy "
+    "--link-mode --python-platform --exclude-newer --override -b --build-constraints -P --upgrade-package "
+    "--reinstall-package --refresh-package --no-build-package --no-binary-package --extra --config-setting".split()
 )
 
 

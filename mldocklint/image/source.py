@@ -1,0 +1,300 @@
+"""Where images come from: a Docker or Podman engine, ``docker save`` archives, OCI layouts.
+
+``load(ref)`` understands:
+
+- ``docker-archive:PATH``: ``docker save`` / ``podman save`` output, legacy and OCI-style layouts;
+- ``oci-archive:PATH``: an OCI image layout in a tar file;
+- ``oci:DIR[:TAG]``: an OCI image layout directory;
+- anything else: an image in a local engine, reached through the ``docker`` SDK
+  (``DOCKER_HOST``, ``CONTAINER_HOST``, then the usual Docker and Podman sockets).
+
+Archives are read front to back in one pass; layers are scanned as they go by and matched
+to the manifest at the end, so an engine's ``docker save`` stream is never written to disk.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import posixpath
+import re
+
+from mldocklint.image import ImageError
+from mldocklint.image.facts import ImageFacts, build
+from mldocklint.image.layers import ArchiveError, Data, Limits, Reader, clean, is_tar_start, members, scan_layer
+
+MAX_JSON = 16 << 20  # manifests and configs larger than this are refused
+_DIGEST = re.compile(r"^([a-z0-9]+(?:[+._-][a-z0-9]+)*):([a-zA-Z0-9=_-]+)$")
+_MAX_LINKS = 40
+
+
+def load(ref: str, limits: Limits = Limits()) -> ImageFacts:
+    if ref.startswith("docker-archive:"):
+        return _from_file(ref, ref[len("docker-archive:") :], "docker-archive", limits)
+    if ref.startswith("oci-archive:"):
+        return _from_file(ref, ref[len("oci-archive:") :], "oci-archive", limits)
+    if ref.startswith("oci:"):
+        return _from_layout(ref, ref[len("oci:") :], limits)
+    return _from_engine(ref, limits)
+
+
+# -- archives ------------------------------------------------------------------------
+
+
+def _from_file(ref: str, path: str, kind: str, limits: Limits) -> ImageFacts:
+    try:
+        fh = open(path, "rb")
+    except OSError as e:
+        raise ImageError(f"{path}: cannot read: {e.strerror or e}") from None
+    with fh:
+        return read_archive(fh, ref, path, kind, healthcheck_known=kind == "docker-archive", limits=limits)
+
+
+def read_archive(stream, ref: str, where: str, kind: str, healthcheck_known: bool, limits: Limits = Limits(), note: str = "") -> ImageFacts:
+    """Facts from a ``docker save`` or OCI archive read front to back (a file or an engine's stream)."""
+    reader = Reader(stream, where, limits, decompress=False)
+    blobs: dict[str, bytes] = {}  # small non-tar members: manifests and configs
+    scans = {}
+    links: dict[str, str] = {}
+    for m, data in members(reader, where, limits):
+        if m.kind in ("symlink", "hardlink"):
+            links[m.name] = m.link if m.kind == "hardlink" else _link_target(m.name, m.link, where)
+        elif m.kind == "file":
+            head = data.read(min(m.size, 512))
+            if m.size and is_tar_start(head):
+                scans[m.name] = scan_layer(_Joined(head, data), f"{where}: {m.name}", limits)
+            elif m.size <= MAX_JSON:
+                blobs[m.name] = head + data.read()
+    names = _Names(where, blobs, scans, links)
+    if "manifest.json" in blobs:
+        entries = names.json("manifest.json")
+        if not isinstance(entries, list) or not entries or not isinstance(entries[0], dict):
+            raise ArchiveError(f"{where}: manifest.json lists no image")
+        entry = entries[0]
+        config = names.json(names.resolve(str(entry.get("Config", ""))))
+        layers = [names.resolve(str(p)) for p in entry.get("Layers") or []]
+    elif "index.json" in blobs:
+        manifest = _pick_manifest(names.json("index.json"), lambda d: names.json(names.blob(d)), where, ref)
+        config = names.json(names.blob(manifest.get("config") or {}))
+        layers = [names.blob(d) for d in manifest.get("layers") or []]
+    else:
+        raise ArchiveError(f"{where}: neither manifest.json nor index.json: not an image archive")
+    missing = [p for p in layers if p not in scans]
+    if missing:
+        raise ArchiveError(f"{where}: the manifest names layer {missing[0]!r}, which the archive does not hold as a tar")
+    return build(ref, kind, _dict(config, where), [(p.rsplit("/", 1)[-1], scans[p]) for p in layers], healthcheck_known, note)
+
+
+class _Joined:
+    def __init__(self, head: bytes, data: Data):
+        self.head, self.data = head, data
+
+    def read(self, n: int) -> bytes:
+        if self.head:
+            out, self.head = self.head[:n], self.head[n:]
+            return out
+        return self.data.read(n)
+
+
+def _link_target(name: str, target: str, where: str) -> str:
+    """A symlink inside an archive, resolved inside the archive; escapes are refused."""
+    if target.startswith("/"):
+        raise ArchiveError(f"{where}: symlink {name!r} -> {target!r} points outside the archive: refusing it")
+    joined = posixpath.normpath(posixpath.join(posixpath.dirname(name), target))
+    if joined == ".." or joined.startswith("../"):
+        raise ArchiveError(f"{where}: symlink {name!r} -> {target!r} points outside the archive: refusing it")
+    return joined
+
+
+class _Names:
+    def __init__(self, where, blobs, scans, links):
+        self.where, self.blobs, self.scans, self.links = where, blobs, scans, links
+
+    def resolve(self, name: str) -> str:
+        try:
+            path = clean(name, self.where)
+        except ArchiveError:
+            raise ArchiveError(f"{self.where}: the manifest points outside the archive ({name!r}): refusing it") from None
+        for _ in range(_MAX_LINKS):
+            if path not in self.links:
+                return path
+            path = self.links[path]
+        raise ArchiveError(f"{self.where}: symlink loop at {name!r}")
+
+    def blob(self, desc) -> str:
+        return self.resolve(_blob_path(desc, self.where))
+
+    def json(self, name: str):
+        if name not in self.blobs:
+            raise ArchiveError(f"{self.where}: {name!r} is missing from the archive")
+        return _parse_json(self.blobs[name], f"{self.where}: {name}")
+
+
+def _blob_path(desc, where: str) -> str:
+    digest = desc.get("digest", "") if isinstance(desc, dict) else ""
+    m = _DIGEST.match(str(digest))
+    if not m:
+        raise ArchiveError(f"{where}: descriptor digest {str(digest)[:80]!r} is not a digest: refusing it")
+    return f"blobs/{m.group(1)}/{m.group(2)}"
+
+
+def _parse_json(data: bytes, where: str):
+    try:
+        return json.loads(data)
+    except (ValueError, UnicodeDecodeError) as e:
+        raise ArchiveError(f"{where}: invalid JSON ({e})") from None
+
+
+def _dict(value, where: str) -> dict:
+    if not isinstance(value, dict):
+        raise ArchiveError(f"{where}: the image config is not a JSON object")
+    return value
+
+
+_INDEX_TYPES = ("application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.list.v2+json")
+
+
+def _pick_manifest(index, fetch, where: str, tag: str = "", depth: int = 0) -> dict:
+    """The image manifest an OCI index points at: the one tagged ``tag``, else linux/amd64, else the first."""
+    if depth > 4 or not isinstance(index, dict):
+        raise ArchiveError(f"{where}: no image manifest in index.json")
+    descs = [d for d in index.get("manifests") or [] if isinstance(d, dict)]
+    if not descs:
+        raise ArchiveError(f"{where}: index.json lists no manifest")
+    tagged = [d for d in descs if (d.get("annotations") or {}).get("org.opencontainers.image.ref.name") == tag]
+    amd64 = [d for d in descs if (d.get("platform") or {}).get("architecture") == "amd64"]
+    desc = (tagged or amd64 or descs)[0]
+    doc = fetch(desc)
+    if not isinstance(doc, dict):
+        raise ArchiveError(f"{where}: manifest is not a JSON object")
+    if desc.get("mediaType") in _INDEX_TYPES or "manifests" in doc:
+        return _pick_manifest(doc, fetch, where, tag, depth + 1)
+    return doc
+
+
+# -- OCI layout directory ----------------------------------------------------------------
+
+
+def _from_layout(ref: str, spec: str, limits: Limits) -> ImageFacts:
+    path, tag = spec, ""
+    if not os.path.isdir(path) and ":" in spec:
+        path, tag = spec.rsplit(":", 1)
+    if not os.path.isdir(path):
+        raise ImageError(f"{path}: not a directory (an OCI image layout)")
+    root = os.path.realpath(path)
+
+    def blob_file(desc) -> str:
+        name = _blob_path(desc, path)
+        full = os.path.realpath(os.path.join(root, *name.split("/")))
+        if not full.startswith(root + os.sep):
+            raise ArchiveError(f"{path}: blob {name} points outside the layout: refusing it")
+        if not os.path.isfile(full):
+            raise ArchiveError(f"{path}: blob {name} is missing")
+        size = desc.get("size")
+        if isinstance(size, int) and os.path.getsize(full) != size:
+            raise ArchiveError(f"{path}: blob {name} is {os.path.getsize(full)} bytes, the manifest says {size}")
+        return full
+
+    def read_json(full: str, what: str):
+        if os.path.getsize(full) > MAX_JSON:
+            raise ArchiveError(f"{path}: {what} is larger than {MAX_JSON} bytes: refusing it")
+        with open(full, "rb") as fh:
+            return _parse_json(fh.read(), f"{path}: {what}")
+
+    index_file = os.path.join(root, "index.json")
+    if not os.path.isfile(index_file):
+        raise ImageError(f"{path}: no index.json: not an OCI image layout")
+    manifest = _pick_manifest(read_json(index_file, "index.json"), lambda d: read_json(blob_file(d), "manifest"), path, tag)
+    config = read_json(blob_file(manifest.get("config") or {}), "config")
+    scans = []
+    for desc in manifest.get("layers") or []:
+        full = blob_file(desc)
+        with open(full, "rb") as fh:
+            scans.append((os.path.basename(full), scan_layer(fh, f"{path}: {_blob_path(desc, path)}", limits)))
+    return build(ref, "oci", _dict(config, path), scans, healthcheck_known=False, note="the OCI image format has no healthcheck field")
+
+
+# -- engines ---------------------------------------------------------------------------
+
+
+def engine_urls() -> list[tuple[str, str]]:
+    """(how it was found, URL) for every engine to try, in order."""
+    out = []
+    for var in ("DOCKER_HOST", "CONTAINER_HOST"):
+        if os.environ.get(var):
+            out.append((var, os.environ[var]))
+    uid = os.getuid() if hasattr(os, "getuid") else 0
+    runtime = os.environ.get("XDG_RUNTIME_DIR") or f"/run/user/{uid}"
+    for sock in ("/var/run/docker.sock", "/run/podman/podman.sock", f"{runtime}/podman/podman.sock", f"{runtime}/docker.sock"):
+        url = "unix://" + sock
+        if all(u != url for _, u in out):
+            out.append(("socket", url))
+    return out
+
+
+class _Chunks:
+    """A file-like view of an iterator of byte chunks (an engine's ``docker save`` stream)."""
+
+    def __init__(self, chunks):
+        self.it, self.buf = iter(chunks), b""
+
+    def read(self, n: int) -> bytes:
+        while len(self.buf) < n:
+            chunk = next(self.it, None)
+            if chunk is None:
+                break
+            self.buf += chunk
+        out, self.buf = self.buf[:n], self.buf[n:]
+        return out
+
+
+def connect():
+    """A docker SDK client for the first engine that answers, and its name; ImageError naming what was tried."""
+    import docker
+
+    tried = []
+    for how, url in engine_urls():
+        label = f"{how}={url}" if how != "socket" else url
+        if url.startswith("unix://") and not os.path.exists(url[len("unix://") :]):
+            tried.append(f"{label}: no such socket")
+            continue
+        try:
+            client = docker.DockerClient(base_url=url, timeout=60)
+            version = client.version()
+        except Exception as e:  # the SDK raises many kinds; all mean "not reachable"
+            tried.append(f"{label}: {type(e).__name__}")
+            continue
+        names = " ".join(str(c.get("Name", "")) for c in version.get("Components") or [])
+        return client, ("podman" if "podman" in names.lower() else "docker"), url
+    raise ImageError(
+        "no container engine reachable (tried " + "; ".join(tried) + "); start Docker or `podman system service`, "
+        "set DOCKER_HOST, or pass docker-archive:FILE, oci-archive:FILE or oci:DIR"
+    )
+
+
+def _from_engine(ref: str, limits: Limits, client=None) -> ImageFacts:
+    if client is None:
+        client, engine, url = connect()
+    else:
+        engine, url = _engine_name(client), client.api.base_url
+    import docker.errors
+
+    try:
+        client.api.inspect_image(ref)
+        stream = client.api.get_image(ref, chunk_size=1 << 20)
+    except docker.errors.ImageNotFound:
+        raise ImageError(f"{ref}: no such image in the {engine} engine at {url}") from None
+    except docker.errors.APIError as e:
+        raise ImageError(f"{ref}: the {engine} engine at {url} refused: {e.explanation or e}") from None
+    note = "Podman's Docker-compatible API does not always carry it" if engine == "podman" else ""
+    return read_archive(_Chunks(stream), ref, ref, engine, healthcheck_known=engine == "docker", limits=limits, note=note)
+
+
+def _engine_name(client) -> str:
+    names = " ".join(str(c.get("Name", "")) for c in client.version().get("Components") or [])
+    return "podman" if "podman" in names.lower() else "docker"
+
+
+def from_client(client, ref: str, limits: Limits = Limits()) -> ImageFacts:
+    """Facts for ``ref`` from an already connected ``docker.DockerClient``."""
+    return _from_engine(ref, limits, client)

@@ -1,0 +1,141 @@
+"""Regressions found by linting Dockerfiles of public ML projects.
+
+Each case is a minimal reproduction of a pattern seen in a real Dockerfile that a rule
+got wrong; the name says which rule and what it used to do.
+"""
+
+from helpers import catches, does_not_catch
+
+# -- ML202: option values of `uv pip install` and pip are not requirements ------------------
+
+
+def test_ml202_uv_pip_option_values_are_not_packages():
+    does_not_catch("ML202", """
+        FROM python:3.11-slim
+        RUN uv pip install --system --no-cache --index-strategy unsafe-best-match \\
+            --torch-backend cpu -r requirements.txt
+    """)
+
+
+def test_ml202_pip_timeout_value_is_not_a_package():
+    does_not_catch("ML202", """
+        FROM python:3.11-slim
+        RUN pip install --no-cache-dir --timeout 120 --retries 5 flask==3.0.3
+    """)
+
+
+def test_ml202_still_catches_the_package_after_valued_options():
+    catches("ML202", """
+        FROM python:3.11-slim
+        RUN uv pip install --system --index-strategy unsafe-best-match --link-mode copy flask
+    """, (2, 81))
+
+
+# -- ML402: indexes that do not serve CUDA builds ----------------------------------------------
+
+
+def test_ml402_xpu_and_rocm_indexes_are_not_cuda_builds():
+    does_not_catch("ML402", """
+        FROM python:3.11-slim
+        RUN pip install --no-cache-dir torch==2.8.0 --index-url https://download.pytorch.org/whl/xpu
+        RUN pip install --no-cache-dir torch==2.5.1 --index-url https://download.pytorch.org/whl/rocm6.2
+        RUN pip install --no-cache-dir torch==2.6.0 --extra-index-url https://download.pytorch.org/whl/test/cpu
+    """)
+
+
+def test_ml402_index_from_a_build_arg_is_not_guessed():
+    does_not_catch("ML402", """
+        FROM python:3.11-slim
+        ARG TORCH_INDEX=https://download.pytorch.org/whl/cpu
+        ARG TORCH_VERSION=2.6.0
+        RUN uv pip install --no-cache --extra-index-url ${TORCH_INDEX} \\
+            torch==${TORCH_VERSION}+cpu torchvision torchaudio
+    """)
+
+
+def test_ml402_local_version_with_a_variable_counts_as_chosen_build():
+    does_not_catch("ML402", """
+        FROM python:3.11-slim
+        ARG TORCH_VERSION=2.6.0
+        RUN pip install --no-cache-dir torch==${TORCH_VERSION}+cpu torchvision
+    """)
+
+
+def test_ml402_plain_pypi_torch_still_caught():
+    catches("ML402", """
+        FROM python:3.11-slim
+        RUN pip install --no-cache-dir torch==2.6.0 torchvision==0.21.0
+    """, (2, 32))
+
+
+# -- ML102: a Python package called `models` is code, not weights ------------------------------
+
+
+def test_ml102_python_file_in_models_package_is_not_a_model():
+    does_not_catch("ML102", """
+        FROM python:3.11-slim
+        COPY backends backends
+        COPY backends/server/embeddings/models/__init__.py backends/server/embeddings/models/__init__.py
+    """)
+
+
+def test_ml102_models_directory_after_code_still_caught():
+    catches("ML102", """
+        FROM python:3.11-slim
+        COPY app /app/app
+        COPY models /app/models
+    """, (3, 1))
+
+
+# -- ML104: `find ... -delete` on the lists removes them --------------------------------------
+
+
+def test_ml104_find_delete_removes_the_lists():
+    does_not_catch("ML104", """
+        FROM ubuntu:24.04
+        RUN apt-get update \\
+            && apt-get install -y --no-install-recommends libgomp1 curl \\
+            && apt clean -y \\
+            && find /var/cache/apt/archives /var/lib/apt/lists -not -name lock -type f -delete
+    """)
+
+
+def test_ml104_find_without_delete_still_caught():
+    catches("ML104", """
+        FROM ubuntu:24.04
+        RUN apt-get update && apt-get install -y --no-install-recommends curl \\
+            && find /var/lib/apt/lists -type f
+    """, (2, 13))
+
+
+# -- ML401: a final stage that copies a CUDA stage's whole filesystem has CUDA ------------------
+
+
+def test_ml401_flattened_cuda_stage_has_cuda():
+    does_not_catch("ML401", """
+        FROM nvcr.io/nvidia/cuda:12.4.1-cudnn-runtime-ubuntu22.04 AS base
+        RUN pip3 install --no-cache-dir --index-url https://download.pytorch.org/whl/cu124 torch==2.6.0+cu124
+        FROM scratch
+        COPY --from=base / /
+        CMD ["python3", "-m", "app"]
+    """)
+
+
+def test_ml401_copying_part_of_a_cuda_stage_does_not_bring_cuda():
+    catches("ML401", """
+        FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04 AS base
+        RUN pip3 install --no-cache-dir --index-url https://download.pytorch.org/whl/cu124 torch==2.6.0+cu124
+        FROM python:3.11-slim
+        COPY --from=base /usr/local/lib/python3.10 /usr/local/lib/python3.10
+    """, (2, 45), (2, 84))
+
+
+# -- ML101: a Makefile is build tooling, not application code ----------------------------------
+
+
+def test_ml101_makefile_is_not_application_code():
+    does_not_catch("ML101", """
+        FROM python:3.11-slim
+        COPY server/Makefile-vllm Makefile
+        RUN pip install --no-cache-dir -r requirements.txt
+    """)
