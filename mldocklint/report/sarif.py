@@ -108,6 +108,7 @@ def document(result, ctx, root: str | None = None) -> dict:
                 "invocations": [{"executionSuccessful": not result.errors, "toolExecutionNotifications": notes}],
                 "columnKind": "unicodeCodePoints",
                 "results": [result_of(f, index[f.rule], root) for f in result.findings if f.rule in index],
+                **({"properties": {"image": result.image}} if getattr(result, "image", None) is not None else {}),
             }
         ],
     }

@@ -281,7 +281,7 @@ _MODEL_EXT = frozenset(".pt .pth .ckpt .safetensors .onnx .h5 .keras .joblib .pk
 _NOT_CODE_DIRS = _MODEL_DIRS | frozenset(("requirements", "data", "datasets", "wheels", "dist", "vendor", "assets", "static", "docs"))
 _MANIFEST = re.compile(
     r"(requirements|constraints)[\w.-]*\.(txt|in)|pyproject\.toml|setup\.(py|cfg)|[\w.-]*\.lock|Pipfile"
-    r"|(environment|conda)[\w.-]*\.ya?ml|README[\w.]*|LICEN[CS]E[\w.]*",
+    r"|(environment|conda)[\w.-]*\.ya?ml|README[\w.]*|LICEN[CS]E[\w.]*|Makefile[\w.-]*",
     re.I,
 )
 _CODE_EXT = frozenset((".py", ".pyx", ".ipynb"))
@@ -303,9 +303,11 @@ def is_model_path(src: str) -> bool:
     parts = _parts(src)
     if not parts:
         return False
+    last = parts[-1].lower()
+    if any(last.endswith(ext) for ext in _CODE_EXT):
+        return False  # a module of a Python package named `models`
     if any(p.lower() in _MODEL_DIRS for p in parts):
         return True
-    last = parts[-1].lower()
     return any(last.endswith(ext) for ext in _MODEL_EXT)
 
 

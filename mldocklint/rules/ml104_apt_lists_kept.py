@@ -1,7 +1,8 @@
 """
 ## What it does
 Flags a `RUN` that runs `apt-get update` (or `apt update`) but does not remove
-`/var/lib/apt/lists` in the same `RUN` (`rm -rf /var/lib/apt/lists/*`). A `RUN` with a
+`/var/lib/apt/lists` in the same `RUN` (`rm -rf /var/lib/apt/lists/*`, or `find` on it
+with `-delete` or `-exec`). A `RUN` with a
 cache or tmpfs mount on `/var/lib/apt` or `/var/lib/apt/lists` is clean: the lists
 never reach the layer.
 
@@ -60,7 +61,9 @@ _LISTS = ("/var/lib/apt/lists", "/var/lib/apt")
 
 def _removes_lists(cmds: list[list[str]]) -> bool:
     for words in cmds:
-        if program(words[0]) == "rm" and any(w.rstrip("*").rstrip("/") in _LISTS for w in words[1:]):
+        prog = program(words[0])
+        deletes = prog == "rm" or (prog == "find" and ("-delete" in words or "-exec" in words))
+        if deletes and any(w.rstrip("*").rstrip("/") in _LISTS for w in words[1:]):
             return True
     return False
 

@@ -4,7 +4,8 @@ Flags `pip install torch` (also `torchvision` and `torchaudio`, once per command
 `torch` word when it is there) in a stage that reaches the final image, when the image
 has no CUDA (see ML401 for what counts as a CUDA image) and the install does not use the
 CPU wheels: no `--index-url`/`--extra-index-url`/`-f` pointing at
-`download.pytorch.org/whl/cpu` (on the command or in `PIP_INDEX_URL`,
+`download.pytorch.org/whl/cpu` (or `whl/xpu`, `whl/rocmX.Y`, `whl/test/cpu`, or an index
+given by a variable, which is not guessed; on the command or in `PIP_INDEX_URL`,
 `PIP_EXTRA_INDEX_URL`, `PIP_FIND_LINKS`, `UV_INDEX_URL`, `UV_EXTRA_INDEX_URL` set by `ENV`
 before it) and no `+cpu` local version. Not flagged: installs that ask for CUDA wheels on
 purpose (a `cuNNN` index or `+cuNNN` version: that is ML401), bases built for arm64
@@ -63,14 +64,16 @@ SUMMARY = "torch with its CUDA libraries installed on an image without CUDA"
 FIX = "none"
 
 _TORCH = ("torch", "torchvision", "torchaudio")
-_CPU_INDEX = re.compile(r"/whl/(nightly/)?cpu\b")
+# PyTorch indexes whose wheels carry no CUDA libraries: CPU, Intel XPU, AMD ROCm
+_CPU_INDEX = re.compile(r"/whl/(nightly/|test/)?(cpu|xpu|rocm[\d.]*)\b")
+_VAR = re.compile(r"\$\{?\w+\}?")
 _INDEX_VARS = ("PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_FIND_LINKS", "UV_INDEX_URL", "UV_EXTRA_INDEX_URL", "UV_INDEX")
 
 
 def _torch_words(requirements):
     for k, word in requirements:
         try:
-            req = Requirement(word)
+            req = Requirement(_VAR.sub("0", word))  # torch==${VERSION}+cpu
         except InvalidRequirement:
             continue
         if req.name.lower() in _TORCH:
@@ -89,7 +92,7 @@ def check(target, options):
             continue
         env = target.env(p.stage, before=p.instr)
         urls = [u for _, u in p.indexes()] + [env[v][0] for v in _INDEX_VARS if v in env]
-        if any(_CPU_INDEX.search(u) or cuda_version(u) for u in urls):
+        if any(_CPU_INDEX.search(u) or cuda_version(u) or "$" in u for u in urls):  # an index from a variable: not guessed
             continue
         if any("+" in str(req.specifier) for _, _, req in torch):
             continue  # +cpu, or +cuNNN (CUDA wanted on purpose: ML401)
