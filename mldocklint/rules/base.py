@@ -417,19 +417,26 @@ class PipInstall:
 _CUDA_RUNTIME_PACKAGES = re.compile(r"(cuda-(runtime|toolkit|libraries|cudart)|cudatoolkit|pytorch-cuda|cuda-version|libcudnn\d*|nvidia-cuda-toolkit)\b")
 
 
-def final_has_cuda(target: Target) -> bool | None:
+def final_has_cuda(target: Target, stage: Stage | None = None) -> bool | None:
     """Whether the image being built has CUDA: a GPU base image, or CUDA installed with
-    apt/conda in the final stage or the stages it is built FROM. None when the base image
+    apt/conda in the final stage or the stages it is built FROM, or a stage with CUDA whose
+    whole filesystem it copies (``COPY --from=base / /``). None when the base image
     depends on an ARG with no value."""
     df = target.dockerfile
-    base = known_root_base(df, target.final)
+    stage = stage or target.final
+    base = known_root_base(df, stage)
     if base is None:
         return None
     if is_gpu_image(base):
         return True
-    for stage in df.lineage(target.final):
-        for _, words in target.runs(stage):
+    for s in df.lineage(stage):
+        for _, words in target.runs(s):
             found = shell.package_command(words)
             if found and found[1] == "install" and any(_CUDA_RUNTIME_PACKAGES.match(p.lower()) for _, p in found[2]):
+                return True
+        for instr in s.instructions:
+            src = instr.flag("from") if instr.keyword == "COPY" and instr.value[:-1] == ("/",) else None
+            ref = df.stage_named(src) if src else None
+            if ref is not None and ref.index < s.index and final_has_cuda(target, ref):
                 return True
     return False

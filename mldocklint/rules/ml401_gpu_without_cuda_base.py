@@ -19,7 +19,8 @@ The base counts as a CUDA image when its root base (after `ARG` substitution and
 `tensorflow/tensorflow:*-gpu`, `rapidsai/*`, `vllm/vllm-openai`, or any image whose name
 or tag holds `cuda`, `gpu` or `cuNNN`; and when the final stage installs CUDA itself with
 apt or conda (`cuda-runtime-*`, `cuda-toolkit`, `libcudnn*`, `cudatoolkit`,
-`pytorch-cuda`). A base that depends on an `ARG` with no value is not judged. Each signal
+`pytorch-cuda`), or copies the whole filesystem of a stage that has CUDA
+(`FROM scratch` + `COPY --from=base / /`). A base that depends on an `ARG` with no value is not judged. Each signal
 is reported at its word (the package, the index URL, the `ENV`).
 
 ## Why is this bad?

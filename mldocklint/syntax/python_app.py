@@ -1,0 +1,339 @@
+"""Facts about a Python web or inference app, read from its source with ``ast``.
+
+The app is never imported or executed. ``entry_points`` reads the words a container
+runs (``Target.entrypoint_words()``) and names the Python files the server runs or
+imports, relative to the working directory; ``analyze`` finds the calls in a file
+that start a server (Flask ``app.run``, ``uvicorn.run``, Gradio ``launch``, aiohttp
+``web.run_app``, Flask-SocketIO ``socketio.run``, waitress ``serve``) with the host,
+port and debug settings written in them. Only calls at module level or under
+``if __name__ == "__main__":`` are read. Source that does not parse gives no facts.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import posixpath
+import re
+from dataclasses import dataclass
+
+# Host each server binds when the call names none (see the ML305 documentation for sources).
+DEFAULT_HOSTS = {
+    "flask": "127.0.0.1",
+    "uvicorn": "127.0.0.1",
+    "gradio": "127.0.0.1",
+    "socketio": "127.0.0.1",
+    "aiohttp": "0.0.0.0",
+    "waitress": "0.0.0.0",
+}
+DEFAULT_PORTS = {"flask": 5000, "uvicorn": 8000, "gradio": 7860, "socketio": 5000, "aiohttp": 8080, "waitress": 8080}
+# Environment variables a server reads for its host and port when the call names none.
+HOST_ENV = {"gradio": "GRADIO_SERVER_NAME"}
+PORT_ENV = {"gradio": "GRADIO_SERVER_PORT"}
+
+
+@dataclass(frozen=True)
+class Value:
+    """A host or port argument: a literal, or an environment variable with a literal default."""
+
+    literal: str | int | None  # the literal, or the default of os.environ.get(NAME, default)
+    env: str | None = None  # the environment variable read, if any
+
+
+@dataclass(frozen=True)
+class ServerCall:
+    """One call that starts a server."""
+
+    kind: str  # "flask", "uvicorn", "gradio", "socketio", "aiohttp", "waitress"
+    line: int  # 1-based
+    column: int  # 1-based, in characters
+    end_line: int
+    end_column: int  # exclusive
+    host: Value | None  # None when the call names no host (the server's default applies)
+    port: Value | None
+    debug: bool  # debug=True
+    reload: bool  # use_reloader=True / reload=True
+    guarded: bool  # under ``if __name__ == "__main__":`` (runs only when the file is the main script)
+
+    @property
+    def default_host(self) -> str:
+        return DEFAULT_HOSTS[self.kind]
+
+    @property
+    def default_port(self) -> int:
+        return DEFAULT_PORTS[self.kind]
+
+
+@dataclass(frozen=True)
+class AppFacts:
+    path: str
+    calls: tuple[ServerCall, ...] = ()
+    as_main: bool = True  # the container runs the file as the main script (not imports it)
+
+    def active_calls(self) -> tuple[ServerCall, ...]:
+        """Calls that run the way the container starts the file."""
+        return tuple(c for c in self.calls if self.as_main or not c.guarded)
+
+
+# -- what the container runs ------------------------------------------------------------
+
+_APP_REF = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?::[A-Za-z_][\w.]*(?:\(.*\))?)?")
+_PY = re.compile(r"python[0-9.]*")
+_SERVERS = frozenset(("gunicorn", "uvicorn", "hypercorn", "flask", "streamlit", "gradio"))
+# options of gunicorn / uvicorn / hypercorn that take no value
+_BOOL_OPTS = frozenset(
+    "--reload --preload -D --daemon --check-config --print-config --spew --capture-output --reuse-port "
+    "--enable-stdio-inheritance --no-sendfile --factory --proxy-headers --no-proxy-headers --access-log "
+    "--no-access-log --use-colors --no-use-colors --server-header --no-server-header --date-header "
+    "--no-date-header --reset-contextvars --debug -R --help --version".split()
+)
+
+
+def _module_files(module: str) -> list[str]:
+    base = module.replace(".", "/")
+    return [base + ".py", base + "/__init__.py"]
+
+
+def _positionals(args: list[str]) -> tuple[list[str], dict[str, str]]:
+    """Positional words of a server command line, and option values (``--chdir``, ``--app-dir``)."""
+    pos: list[str] = []
+    opts: dict[str, str] = {}
+    k = 0
+    while k < len(args):
+        a = args[k]
+        if a.startswith("-") and a != "-":
+            name, eq, val = a.partition("=")
+            if not eq and name not in _BOOL_OPTS and k + 1 < len(args):
+                val, k = args[k + 1], k + 1
+            opts[name] = val
+        else:
+            pos.append(a)
+        k += 1
+    return pos, opts
+
+
+def entry_points(words: list[str]) -> list[tuple[str, bool]]:
+    """(path, run as the main script) of the Python files ``words`` run or import, relative
+    to the working directory: ``python app.py`` -> [("app.py", True)], ``gunicorn pkg.wsgi:app``
+    -> [("pkg/wsgi.py", False), ("pkg/wsgi/__init__.py", False)]."""
+    if any(" " in w for w in words):  # sh -c "python app.py"
+        from mldocklint.syntax.shell import split_commands
+
+        words = [x for w in words for c in split_commands(w) for x in c]
+    k = next((i for i, w in enumerate(words) if _PY.fullmatch(os.path.basename(w)) or os.path.basename(w) in _SERVERS), None)
+    if k is None:
+        return []
+    prog, args = os.path.basename(words[k]), words[k + 1 :]
+    if _PY.fullmatch(prog):
+        j = 0
+        while j < len(args) and args[j].startswith("-") and args[j] != "-m":
+            j += 2 if args[j] in ("-W", "-X") else 1
+        if j >= len(args) or args[j] == "-c":
+            return []
+        if args[j] != "-m":
+            return [(args[j], True)] if args[j].endswith(".py") else []
+        if j + 1 >= len(args):
+            return []
+        module, rest = args[j + 1], args[j + 2 :]
+        if module in _SERVERS:
+            return entry_points([module, *rest])
+        base = module.replace(".", "/")
+        return [(base + ".py", True), (base + "/__main__.py", True)]
+    pos, opts = _positionals(args)
+    if prog in ("gunicorn", "uvicorn", "hypercorn"):
+        ref = next((p for p in pos if _APP_REF.fullmatch(p)), None)
+        if ref is None:
+            return []
+        root = opts.get("--chdir") or opts.get("--app-dir") or ""
+        return [(posixpath.join(root, f) if root else f, False) for f in _module_files(ref.split(":", 1)[0])]
+    if prog == "flask":
+        app = opts.get("--app") or opts.get("-A")
+        if not app:
+            return [("app.py", False), ("wsgi.py", False)]
+        target = app.split(":", 1)[0]
+        return [(target, False)] if target.endswith(".py") else [(f, False) for f in _module_files(target)]
+    if prog == "streamlit":
+        return [(pos[1], True)] if len(pos) >= 2 and pos[0] == "run" and pos[1].endswith(".py") else []
+    # gradio app.py
+    return [(pos[0], True)] if pos and pos[0].endswith(".py") else []
+
+
+def entry_modules(words: list[str]) -> list[str]:
+    """The Python files ``words`` run or import, relative to the working directory."""
+    return [path for path, _ in entry_points(words)]
+
+
+# -- what the source does ----------------------------------------------------------------
+
+
+def _dotted(node: ast.AST) -> str:
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    if isinstance(node, ast.Call):
+        return ".".join((_dotted(node.func) + "()", *reversed(parts)))
+    return ""
+
+
+def _is_main_guard(test: ast.AST) -> bool:
+    if not isinstance(test, ast.Compare) or len(test.ops) != 1 or not isinstance(test.ops[0], ast.Eq):
+        return False
+    sides = [test.left, test.comparators[0]]
+    return any(isinstance(s, ast.Name) and s.id == "__name__" for s in sides) and any(
+        isinstance(s, ast.Constant) and s.value == "__main__" for s in sides
+    )
+
+
+class _Reader:
+    def __init__(self, tree: ast.Module, lines: list[str]):
+        self.lines = lines
+        self.imports: dict[str, str] = {}  # local name -> module or module.attr it stands for
+        self.names: dict[str, ast.AST] = {}  # module-level NAME = value
+        self.apps: dict[str, str] = {}  # variable -> framework of the object assigned to it
+        self.calls: list[ServerCall] = []
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                for a in node.names:
+                    self.imports[(a.asname or a.name).split(".")[0]] = a.name if a.asname else a.name.split(".")[0]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                for a in node.names:
+                    self.imports[a.asname or a.name] = f"{node.module}.{a.name}"
+        self.frameworks = {m.split(".")[0] for m in self.imports.values()}
+
+    def resolve(self, dotted: str) -> str:
+        head, _, tail = dotted.partition(".")
+        full = self.imports.get(head, head)
+        return f"{full}.{tail}" if tail else full
+
+    def block(self, body: list[ast.stmt], guarded: bool) -> None:
+        for stmt in body:
+            if isinstance(stmt, ast.If):
+                self.block(stmt.body, guarded or _is_main_guard(stmt.test))
+                self.block(stmt.orelse, guarded)
+                continue
+            if isinstance(stmt, ast.Try):
+                for part in (stmt.body, *(h.body for h in stmt.handlers), stmt.orelse, stmt.finalbody):
+                    self.block(part, guarded)
+                continue
+            if isinstance(stmt, ast.Assign):
+                for t in stmt.targets:
+                    if isinstance(t, ast.Name):
+                        self.names[t.id] = stmt.value
+                        kind = self.constructs(stmt.value)
+                        if kind:
+                            self.apps[t.id] = kind
+            if isinstance(stmt, ast.With):
+                for item in stmt.items:
+                    if isinstance(item.optional_vars, ast.Name) and self.constructs(item.context_expr):
+                        self.apps[item.optional_vars.id] = "gradio"
+                self.block(stmt.body, guarded)
+                continue
+            for node in ast.walk(stmt) if isinstance(stmt, (ast.Expr, ast.Assign)) else ():
+                if isinstance(node, ast.Call):
+                    self.call(node, guarded)
+
+    def constructs(self, value: ast.AST) -> str | None:
+        """The framework whose app object ``value`` builds (``Flask(__name__)``, ``gr.Blocks()``)."""
+        while isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in ("queue",):
+            value = value.func.value
+        if not isinstance(value, ast.Call):
+            return None
+        name = self.resolve(_dotted(value.func))
+        if name in ("flask.Flask", "quart.Quart"):
+            return "flask"
+        if name.startswith("gradio."):
+            return "gradio"
+        if name == "flask_socketio.SocketIO":
+            return "socketio"
+        return None
+
+    def call(self, node: ast.Call, guarded: bool) -> None:
+        if not isinstance(node.func, ast.Attribute) and not isinstance(node.func, ast.Name):
+            return
+        dotted = _dotted(node.func)
+        full = self.resolve(dotted)
+        method = dotted.rsplit(".", 1)[-1]
+        receiver = dotted.rsplit(".", 1)[0] if "." in dotted else ""
+        positional: tuple[str, ...] = ()
+        if full == "uvicorn.run":
+            kind = "uvicorn"
+        elif full in ("aiohttp.web.run_app",):
+            kind = "aiohttp"
+        elif full in ("waitress.serve",):
+            kind = "waitress"
+        elif method == "launch" and "gradio" in self.frameworks:
+            kind = "gradio"
+        elif method == "run" and receiver and self.apps.get(receiver) == "flask":
+            kind, positional = "flask", ("host", "port", "debug")
+        elif method == "run" and receiver and self.apps.get(receiver) == "socketio":
+            kind, positional = "socketio", ("app", "host", "port")
+        elif method == "run" and receiver in ("app", "application") and "flask" in self.frameworks:
+            kind, positional = "flask", ("host", "port", "debug")
+        else:
+            return
+        args = {name: arg for name, arg in zip(positional, node.args)}
+        args.update({kw.arg: kw.value for kw in node.keywords if kw.arg})
+        host_key, port_key = ("server_name", "server_port") if kind == "gradio" else ("host", "port")
+        host = self.value(args[host_key]) if host_key in args else None
+        port = self.value(args[port_key]) if port_key in args else None
+        if kind == "waitress" and "listen" in args:
+            listen = self.value(args["listen"])
+            if isinstance(listen.literal, str) and ":" in listen.literal:
+                h, _, p = listen.literal.rpartition(":")
+                host, port = Value("0.0.0.0" if h == "*" else h.strip("[]")), Value(int(p) if p.isdigit() else None)
+        debug = self.true(args.get("debug"))
+        reload = self.true(args.get("use_reloader")) or self.true(args.get("reload"))
+        line, col = node.lineno, self.column(node.lineno, node.col_offset)
+        end_line = node.end_lineno or line
+        end_col = self.column(end_line, node.end_col_offset or node.col_offset)
+        self.calls.append(ServerCall(kind, line, col, end_line, end_col, host, port, debug, reload, guarded))
+
+    def column(self, line: int, offset: int) -> int:
+        """1-based character column of a UTF-8 byte offset on a line."""
+        text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        return len(text.encode("utf-8")[:offset].decode("utf-8", "replace")) + 1
+
+    def true(self, node: ast.AST | None) -> bool:
+        return node is not None and self.value(node).literal is True
+
+    def value(self, node: ast.AST, depth: int = 0) -> Value:
+        if depth > 5:
+            return Value(None)
+        if isinstance(node, ast.Constant):
+            return Value(node.value if isinstance(node.value, (str, int)) else None)
+        if isinstance(node, ast.Name) and node.id in self.names:
+            return self.value(self.names[node.id], depth + 1)
+        if isinstance(node, ast.Call):
+            name = self.resolve(_dotted(node.func))
+            if name in ("int", "str") and len(node.args) == 1:
+                inner = self.value(node.args[0], depth + 1)
+                lit = inner.literal
+                if name == "int" and isinstance(lit, str) and lit.strip().isdigit():
+                    lit = int(lit)
+                return Value(lit, inner.env)
+            if name in ("os.environ.get", "os.getenv") and node.args and isinstance(node.args[0], ast.Constant):
+                default = self.value(node.args[1], depth + 1).literal if len(node.args) > 1 else None
+                return Value(default, str(node.args[0].value))
+        if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or) and len(node.values) == 2:
+            first, second = self.value(node.values[0], depth + 1), self.value(node.values[1], depth + 1)
+            if first.env and first.literal is None:
+                return Value(second.literal, first.env)
+        return Value(None)
+
+
+def analyze(source: str, path: str) -> AppFacts:
+    """Server calls in a Python file; no facts (never an exception) when it does not parse."""
+    try:
+        tree = ast.parse(source, filename=path)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return AppFacts(path)
+    reader = _Reader(tree, source.splitlines())
+    try:
+        reader.block(tree.body, False)
+    except RecursionError:
+        return AppFacts(path)
+    return AppFacts(path, tuple(reader.calls))

@@ -1,0 +1,216 @@
+"""``mldocklint image`` against a real engine: Podman's Docker-compatible service, and the same
+images exported as docker-archive, oci-archive and an OCI layout (skopeo).
+
+No registry is reachable: the base image is a busybox-static rootfs imported with
+``podman import``; the test image is built from it with ``podman build``. With CI=true these
+tests never skip; elsewhere they skip only when podman (or skopeo, or busybox) is absent.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import time
+
+import pytest
+
+from mldocklint.engine import Options
+from mldocklint.image.lint import lint_image
+from mldocklint.image.source import from_client, load
+
+NEEDED = ("podman", "skopeo")
+BUSYBOX = shutil.which("busybox") or "/bin/busybox"
+
+DOCKERFILE = """\
+FROM localhost/mlt-base:1
+RUN mkdir -p /root/.cache/pip && dd if=/dev/zero of=/root/.cache/pip/wheel.whl bs=1000 count=2000
+RUN dd if=/dev/zero of=/big.bin bs=1000000 count=12
+RUN rm /big.bin
+ENV API_TOKEN=s3cr3t-value-123
+EXPOSE 8000
+CMD ["/bin/sh", "-c", "exec httpd -f -p 8000"]
+"""
+
+
+def _missing() -> list[str]:
+    return [t for t in NEEDED if shutil.which(t) is None] + ([] if os.path.exists(BUSYBOX) else ["busybox-static"])
+
+
+@pytest.fixture(scope="session")
+def podman(tmp_path_factory):
+    """A private Podman (storage, run dir, socket under tmp) serving the Docker API; yields (client, run, tmp)."""
+    missing = _missing()
+    if missing:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true but {', '.join(missing)} missing: .ci/run installs podman skopeo busybox-static")
+        pytest.skip(f"{', '.join(missing)} not installed (apt-get install podman skopeo busybox-static)")
+    import docker
+
+    tmp = tmp_path_factory.mktemp("podman")
+    flags = [
+        f"--root={tmp}/root",
+        f"--runroot={tmp}/run",
+        "--storage-driver=vfs",
+        "--cgroup-manager=cgroupfs",
+        "--events-backend=file",
+    ]
+
+    def run(*args, **kw):
+        return subprocess.run(["podman", *flags, *args], check=True, capture_output=True, text=True, timeout=120, **kw)
+
+    rootfs = tmp / "rootfs.tar"
+    with tarfile.open(rootfs, "w") as tar:
+        for d in ("bin", "tmp", "root", "etc"):
+            info = tarfile.TarInfo(d)
+            info.type, info.mode = tarfile.DIRTYPE, 0o755
+            tar.addfile(info)
+        tar.add(BUSYBOX, "bin/busybox")
+        for applet in ("sh", "mkdir", "dd", "rm", "httpd"):
+            info = tarfile.TarInfo(f"bin/{applet}")
+            info.type, info.linkname = tarfile.SYMTYPE, "busybox"
+            tar.addfile(info)
+    run("import", str(rootfs), "localhost/mlt-base:1")
+    ctx = tmp / "ctx"
+    ctx.mkdir()
+    (ctx / "Dockerfile").write_text(DOCKERFILE)
+    run("build", "--format", "docker", "--isolation=chroot", "-t", "localhost/mlt-waste:1", str(ctx))
+
+    sock = tmp / "podman.sock"
+    service = subprocess.Popen(["podman", *flags, "system", "service", "--time=0", f"unix://{sock}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                client = docker.DockerClient(base_url=f"unix://{sock}")
+                break
+            except Exception:
+                if time.monotonic() > deadline or service.poll() is not None:
+                    raise
+                time.sleep(0.2)
+        yield client, run, tmp
+    finally:
+        service.terminate()
+        service.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def exported(podman):
+    """The test image from every source: engine client, docker-archive, oci-archive, OCI layout."""
+    client, run, tmp = podman
+    da, oa, layout = tmp / "img.docker.tar", tmp / "img.oci.tar", tmp / "layout"
+    run("save", "--format", "docker-archive", "-o", str(da), "localhost/mlt-waste:1")
+    run("save", "--format", "oci-archive", "-o", str(oa), "localhost/mlt-waste:1")
+    subprocess.run(["skopeo", "copy", f"docker-archive:{da}", f"oci:{layout}:latest"], check=True, capture_output=True, timeout=120)
+    return {
+        "podman": from_client(client, "localhost/mlt-waste:1"),
+        "docker-archive": load(f"docker-archive:{da}"),
+        "oci-archive": load(f"oci-archive:{oa}"),
+        "oci": load(f"oci:{layout}"),
+    }, tmp
+
+
+def _layers(facts):
+    return [(layer.size, layer.files, layer.wasted, layer.instruction.split(" ", 1)[0]) for layer in facts.layers]
+
+
+def test_all_sources_give_the_same_layers(exported):
+    sources, _ = exported
+    got = {name: _layers(facts) for name, facts in sources.items()}
+    base = got["docker-archive"]
+    assert base[1:] == [(2_000_000, 1, 0, "RUN"), (12_000_000, 1, 12_000_000, "RUN"), (0, 0, 0, "RUN")]
+    assert base[0][0] == os.path.getsize(BUSYBOX)
+    for name, layers in got.items():
+        assert layers == base, name
+    for facts in sources.values():
+        assert facts.wasted == 12_000_000
+        assert [(w.path, w.size, w.added_in, w.removed_in, w.how) for w in facts.top_wasted] == [("big.bin", 12_000_000, (2,), 3, "deleted")]
+        assert [(c.kind, c.path, c.size) for c in facts.caches] == [("pip cache", "/root/.cache/pip", 2_000_000)]
+        assert facts.user == ""
+        assert facts.exposed_ports == ("8000/tcp",)
+
+
+def test_findings_per_source_without_dockerfile(exported):
+    sources, _ = exported
+    for name, facts in sources.items():
+        result = lint_image(facts, Options())
+        rules = [(f.rule, f.line, f.column) for f in result.findings]
+        expected = [("ML603", 1, 1), ("ML604", 1, 1), ("ML605", 1, 1), ("ML607", 1, 1)]
+        if name == "docker-archive":  # the only source that can say a healthcheck is absent
+            expected.insert(3, ("ML606", 1, 1))
+        assert rules == expected, name
+        assert all(f.path == facts.ref for f in result.findings)
+        assert all("s3cr3t" not in f.message for f in result.findings)
+        assert (facts.healthcheck is None) == (name != "docker-archive")
+
+
+def test_findings_point_at_dockerfile_lines(exported, tmp_path):
+    sources, tmp = exported
+    dockerfile = tmp / "ctx" / "Dockerfile"
+    for name in ("docker-archive", "podman", "oci"):
+        result = lint_image(sources[name], Options(select=["ML6", "ML302"]), str(dockerfile))
+        got = [(f.rule, f.line, f.column) for f in result.findings]
+        expected = [("ML302", 1, 1), ("ML605", 1, 1), ("ML604", 2, 1), ("ML603", 3, 1), ("ML607", 5, 5)]
+        if name == "docker-archive":
+            expected.append(("ML606", 7, 1))
+        assert got == sorted(expected, key=lambda t: (t[1], t[2], t[0])), name
+
+
+def test_inline_pragma_in_dockerfile_suppresses_an_image_finding(exported, tmp_path):
+    sources, tmp = exported
+    df = tmp_path / "Dockerfile"
+    df.write_text(DOCKERFILE.replace("RUN dd if=/dev/zero of=/big", "# mldocklint: ignore=ML603 -- scratch file\nRUN dd if=/dev/zero of=/big"))
+    result = lint_image(sources["docker-archive"], Options(select=["ML603", "ML604"]), str(df))
+    assert [(f.rule, f.line, f.suppressed) for f in result.findings] == [("ML604", 2, None), ("ML603", 4, "scratch file")]
+
+
+def test_cli_json_and_text_reports(exported):
+    _, tmp = exported
+    ref = f"docker-archive:{tmp / 'img.docker.tar'}"
+    cmd = [sys.executable, "-m", "mldocklint", "image", ref, "--isolated"]
+    out = subprocess.run([*cmd, "--format", "json"], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 1, out.stderr
+    doc = json.loads(out.stdout)
+    assert [f["rule"] for f in doc["findings"]] == ["ML603", "ML604", "ML605", "ML606", "ML607"]
+    assert [layer["bytes"] for layer in doc["image"]["layers"]][1:] == [2_000_000, 12_000_000, 0]
+    assert doc["image"]["wasted_bytes"] == 12_000_000
+    assert "s3cr3t" not in out.stdout
+    text = subprocess.run(cmd, capture_output=True, text=True, timeout=60).stdout
+    table = text.split("\n\n", 1)[1].splitlines()
+    assert table[0] == f"{ref} (docker-archive): 4 layers, {_mb(doc['image']['bytes'])}, 12.0 MB wasted"
+    assert table[2].split()[:4] == ["2", "12.0", "MB", "77.9%"] or table[2].split()[:3] == ["2", "12.0", "MB"]
+    assert table[2].endswith("RUN dd if=/dev/zero of=/big.bin bs=1000000 count=12")
+    assert table[-1].startswith("  total ")
+
+
+def _mb(n: int) -> str:
+    from mldocklint.image.layers import human
+
+    return human(n)
+
+
+def test_cli_podman_engine_through_docker_host(podman):
+    client, _, tmp = podman
+    env = {**os.environ, "DOCKER_HOST": client.api.base_url.replace("http+docker://localhost", f"unix://{tmp}/podman.sock")}
+    env["DOCKER_HOST"] = f"unix://{tmp}/podman.sock"
+    out = subprocess.run([sys.executable, "-m", "mldocklint", "image", "localhost/mlt-waste:1", "--isolated", "--select", "ML605"], capture_output=True, text=True, env=env, timeout=60)
+    assert out.returncode == 1, out.stderr
+    assert out.stdout.startswith("localhost/mlt-waste:1:1:1: ML605 image-runs-as-root ")
+    assert "healthcheck: unknown (Podman's Docker-compatible API" in out.stdout
+    missing = subprocess.run([sys.executable, "-m", "mldocklint", "image", "localhost/nope:1", "--isolated"], capture_output=True, text=True, env=env, timeout=60)
+    assert missing.returncode == 2
+    assert missing.stderr.strip().splitlines() == [f"mldocklint: error: localhost/nope:1: no such image in the podman engine at unix://{tmp}/podman.sock"]
+
+
+def test_no_engine_is_one_line_exit_2(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DOCKER_HOST", "CONTAINER_HOST")}
+    env["DOCKER_HOST"] = f"unix://{tmp_path}/none.sock"
+    env["XDG_RUNTIME_DIR"] = str(tmp_path)
+    out = subprocess.run([sys.executable, "-m", "mldocklint", "image", "app:1", "--isolated"], capture_output=True, text=True, env=env, timeout=60)
+    assert out.returncode == 2
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(f"mldocklint: error: no container engine reachable (tried DOCKER_HOST=unix://{tmp_path}/none.sock: no such socket;")

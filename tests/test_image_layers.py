@@ -1,0 +1,308 @@
+"""The streaming layer walk and the archive readers, on archives built here with tarfile.
+
+Hostile inputs (issue: robustness, item 4) must be refused with one clear error, nothing
+written, in bounded time and memory.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import os
+import tarfile
+import time
+import tracemalloc
+import zlib
+
+import pytest
+import zstandard
+
+from mldocklint.engine import Options
+from mldocklint.image import ImageError
+from mldocklint.image.layers import ArchiveError, Tree, scan_layer
+from mldocklint.image.lint import lint_image
+from mldocklint.image.source import load
+
+
+def layer(*entries) -> bytes:
+    """A layer tar: (name, bytes) files, (name, None) directories, (name, '->target') symlinks."""
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        for name, data in entries:
+            info = tarfile.TarInfo(name)
+            if data is None:
+                info.type = tarfile.DIRTYPE
+                tar.addfile(info)
+            elif isinstance(data, str):
+                info.type, info.linkname = tarfile.SYMTYPE, data[2:]
+                tar.addfile(info)
+            else:
+                info.size = len(data)
+                tar.addfile(info, io.BytesIO(data))
+    return buf.getvalue()
+
+
+def scan(data: bytes):
+    return scan_layer(io.BytesIO(data), "test")
+
+
+def merged(*layers: bytes) -> Tree:
+    tree = Tree()
+    for k, data in enumerate(layers):
+        tree.apply(k, scan(data))
+    return tree
+
+
+def docker_archive(path, layers: list[bytes], config: dict | None = None, manifest=None, extra=()) -> str:
+    config = config or {"config": {"User": "app", "Cmd": ["python", "app.py"]}, "history": [{"created_by": f"RUN step {k}"} for k in range(len(layers))]}
+    with tarfile.open(path, "w") as tar:
+
+        def add(name, data):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+
+        for k, data in enumerate(layers):
+            add(f"l{k}/layer.tar", data)
+        add("config.json", json.dumps(config).encode())
+        add("manifest.json", json.dumps(manifest or [{"Config": "config.json", "Layers": [f"l{k}/layer.tar" for k in range(len(layers))]}]).encode())
+        for info, data in extra:
+            tar.addfile(info, io.BytesIO(data) if data else None)
+    return f"docker-archive:{path}"
+
+
+# -- sizes, whiteouts, opaque directories --------------------------------------------
+
+
+def test_sizes_and_counts_of_one_layer():
+    s = scan(layer(("app", None), ("app/a.py", b"x" * 100), ("app/b.bin", b"y" * 4000), ("app/link", "->a.py")))
+    assert (s.size, s.files, s.dirs, s.links) == (4100, 2, 1, 1)
+    assert s.entries == [("app", -1), ("app/a.py", 100), ("app/b.bin", 4000), ("app/link", 0)]
+
+
+def test_whiteout_counts_deleted_bytes_with_their_layers():
+    tree = merged(
+        layer(("tmp/model.bin", b"m" * 5000), ("keep", b"k" * 10)),
+        layer(("tmp/.wh.model.bin", b"")),
+    )
+    assert tree.wasted == 5000
+    [w] = tree.top_wasted()
+    assert (w.path, w.size, w.added_in, w.removed_in, w.how) == ("tmp/model.bin", 5000, (0,), 1, "deleted")
+    assert tree.layer_wasted == {0: 5000}
+
+
+def test_whiteout_of_a_directory_removes_everything_below_it():
+    tree = merged(
+        layer(("root/.cache/pip/a", b"a" * 300), ("root/.cache/pip/b/c", b"c" * 700)),
+        layer(("root/.cache/x", b"x" * 50)),
+        layer(("root/.wh..cache", b"")),
+    )
+    assert tree.wasted == 1050
+    [w] = tree.top_wasted()
+    assert (w.path, w.files, w.added_in, w.removed_in) == ("root/.cache", 3, (0, 1), 2)
+
+
+def test_opaque_directory_hides_lower_entries_but_keeps_its_own():
+    tree = merged(
+        layer(("opt/app/old.py", b"o" * 400), ("opt/other", b"z" * 9)),
+        layer(("opt/app/new.py", b"n" * 30), ("opt/app/.wh..wh..opq", b"")),
+    )
+    assert tree.wasted == 400
+    assert tree.top_wasted()[0].how == "opaque"
+    assert sorted(tree.root["opt"]["app"]) == ["new.py"]
+    assert tree.root["opt"]["other"] == (9, 0)
+
+
+def test_overwritten_file_counts_the_old_bytes_only():
+    tree = merged(layer(("etc/conf", b"a" * 1000)), layer(("etc/conf", b"b" * 10)))
+    assert tree.wasted == 1000
+    assert tree.root["etc"]["conf"] == (10, 1)
+
+
+def test_file_replaced_by_directory_and_whiteout_of_missing_path():
+    tree = merged(layer(("data", b"d" * 77)), layer(("data", None), ("data/x", b"1"), ("nothing/.wh.here", b"")))
+    assert tree.wasted == 77
+    assert tree.root["data"] == {"x": (1, 1)}
+
+
+def test_gzip_zstd_and_plain_layers_give_the_same_scan():
+    raw = layer(("a", b"a" * 123456), ("b/c", os.urandom(5000)))
+    plain, gz, zst = scan(raw), scan(gzip.compress(raw)), scan(zstandard.ZstdCompressor().compress(raw))
+    assert (gz.compression, zst.compression) == ("gzip", "zstd")
+    assert plain.entries == gz.entries == zst.entries
+    assert plain.size == gz.size == zst.size == 128456
+
+
+def test_caches_and_toolchain_in_the_final_tree():
+    tree = merged(
+        layer(
+            ("root/.cache/pip/http/w.whl", b"w" * 2000),
+            ("var/lib/apt/lists/lock", b""),
+            ("opt/conda/conda-meta/history", b"h"),
+            ("opt/conda/pkgs/torch.tar.bz2", b"t" * 900),
+            ("app/__pycache__/m.cpython-311.pyc", b"p" * 40),
+            ("usr/local/lib/python3.11/site-packages/x/__pycache__/y.pyc", b"s" * 99),
+            ("usr/bin/gcc-12", b"g" * 60),
+            ("usr/local/cuda-12.1/bin/nvcc", b"n" * 70),
+            ("usr/local/cuda-12.1/include/cuda.h", b"i" * 80),
+            ("usr/lib/x86_64-linux-gnu/libfoo.a", b"a" * 90),
+        )
+    )
+    caches, tools, cuda = tree.findings()
+    assert [(c.kind, c.path, c.size) for c in caches] == [
+        ("pip cache", "/root/.cache/pip", 2000),
+        ("conda pkgs", "/opt/conda/pkgs", 900),
+        ("__pycache__", "1 __pycache__ directories", 40),
+    ]
+    assert [(t.kind, t.path, t.size) for t in tools] == [
+        ("CUDA headers", "/usr/local/cuda-12.1/include", 80),
+        ("compiler", "/usr/bin/gcc-12", 60),
+        ("nvcc", "/usr/local/cuda-12.1/bin/nvcc", 70),
+        ("static libraries", "/usr/lib/x86_64-linux-gnu/libfoo.a", 90),
+    ]
+    assert cuda
+
+
+# -- archives -------------------------------------------------------------------------
+
+
+def test_docker_archive_with_symlinked_layer_and_findings(tmp_path):
+    ref = docker_archive(
+        tmp_path / "img.tar",
+        [layer(("big", b"0" * 11_000_001)), layer((".wh.big", b""))],
+        config={"config": {"User": "0", "Env": ["HF_TOKEN=hf_verysecret", "TOKEN_FILE=/run/secrets/t"], "ExposedPorts": {"8000/tcp": {}}}},
+    )
+    facts = load(ref)
+    assert [layer.size for layer in facts.layers] == [11_000_001, 0]
+    result = lint_image(facts, Options())
+    assert [(f.rule, f.path, f.line) for f in result.findings] == [
+        ("ML603", ref, 1),
+        ("ML605", ref, 1),
+        ("ML606", ref, 1),
+        ("ML607", ref, 1),
+    ]
+    assert all("hf_verysecret" not in f.message for f in result.findings)
+    assert "HF_TOKEN" in result.findings[3].message
+
+
+def _info(name, kind=tarfile.SYMTYPE, link=""):
+    info = tarfile.TarInfo(name)
+    info.type, info.linkname = kind, link
+    return info
+
+
+@pytest.mark.parametrize(
+    "build, message",
+    [
+        (lambda p: docker_archive(p, [layer(("ok", b"1"))], manifest=[{"Config": "config.json", "Layers": ["../../etc/passwd"]}]), "points outside the archive"),
+        (lambda p: docker_archive(p, [layer(("ok", b"1"))], manifest=[{"Config": "/etc/passwd", "Layers": []}]), "points outside the archive"),
+        (lambda p: docker_archive(p, [layer(("ok", b"1"))], extra=[(_info("evil/layer.tar", link="../../../etc/passwd"), b"")]), "points outside the archive"),
+        (lambda p: docker_archive(p, [layer(("ok", b"1"))], extra=[(_info("abs", link="/etc/passwd"), b"")]), "points outside the archive"),
+        (lambda p: docker_archive(p, [layer(("../../escape", b"1"))]), "climbs out with '..'"),
+        (lambda p: docker_archive(p, [layer(("/etc/cron.d/x", b"1"))]), "absolute member name"),
+        (lambda p: docker_archive(p, [layer(("a", b"1"), ("b/.wh...", b""))]), "names no file"),
+        (lambda p: docker_archive(p, [layer(("ok", b"1"))], extra=[(_info("hl", tarfile.LNKTYPE, "../x"), b"")]), "climbs out with '..'"),
+    ],
+)
+def test_hostile_names_are_refused_and_nothing_is_written(tmp_path, build, message):
+    ref = build(tmp_path / "img.tar")
+    before = sorted(os.listdir(tmp_path))
+    with pytest.raises(ArchiveError, match=message):
+        load(ref)
+    assert sorted(os.listdir(tmp_path)) == before
+    assert not os.path.exists("/tmp/escape")
+
+
+def _bomb(total: int) -> bytes:
+    """A gzip'd layer: one member claiming ``total`` bytes of zeros."""
+    info = tarfile.TarInfo("bomb")
+    info.size = total
+    c = zlib.compressobj(9, zlib.DEFLATED, 31)
+    parts = [c.compress(info.tobuf(tarfile.GNU_FORMAT))]
+    zeros = bytes(1 << 20)
+    for _ in range(total >> 20):
+        parts.append(c.compress(zeros))
+    parts.append(c.flush())
+    return b"".join(parts)
+
+
+def test_gzip_bomb_is_refused_quickly_in_bounded_memory(tmp_path):
+    data = _bomb(400 << 20)  # ~400 KB that expand to 400 MB
+    assert len(data) < 1 << 20
+    ref = docker_archive(tmp_path / "bomb.tar", [data])
+    tracemalloc.start()
+    start = time.monotonic()
+    with pytest.raises(ArchiveError, match="likely decompression bomb"):
+        load(ref)
+    elapsed = time.monotonic() - start
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert elapsed < 10
+    assert peak < 16 << 20
+
+
+def test_absurd_size_header_is_refused():
+    info = tarfile.TarInfo("huge")
+    info.size = 1 << 60  # written in base-256
+    with pytest.raises(ArchiveError, match="absurd size"):
+        scan(info.tobuf(tarfile.GNU_FORMAT) + bytes(1024))
+
+
+def test_absurd_pax_size_is_refused():
+    info = tarfile.TarInfo("huge")
+    info.pax_headers = {"size": "9" * 30}
+    with pytest.raises(ArchiveError, match="absurd size"):
+        scan(info.tobuf(tarfile.PAX_FORMAT) + bytes(1024))
+
+
+@pytest.mark.parametrize("cut", [100, 700, 5000, 7168])  # 7168: both members whole, no end block
+def test_truncated_layer_is_refused(cut):
+    raw = layer(("a", b"a" * 3000), ("b", b"b" * 3000))
+    with pytest.raises(ArchiveError, match="truncated"):
+        scan(raw[:cut])
+
+
+def test_truncated_gzip_layer_is_refused():
+    raw = gzip.compress(layer(("a", os.urandom(20000))))
+    with pytest.raises(ArchiveError, match="truncated"):
+        scan(raw[: len(raw) // 2])
+
+
+def test_garbage_and_missing_archives_are_clear_errors(tmp_path):
+    junk = tmp_path / "junk.tar"
+    junk.write_bytes(b"this is not a tar archive" * 100)
+    with pytest.raises(ArchiveError, match="not a tar archive"):
+        load(f"docker-archive:{junk}")
+    with pytest.raises(ImageError, match="cannot read"):
+        load(f"docker-archive:{tmp_path}/missing.tar")
+    with pytest.raises(ImageError, match="not a directory"):
+        load(f"oci:{tmp_path}/missing")
+
+
+def test_oci_layout_digest_and_blob_symlink_cannot_escape(tmp_path):
+    root = tmp_path / "layout"
+    (root / "blobs" / "sha256").mkdir(parents=True)
+    (root / "index.json").write_text(json.dumps({"manifests": [{"digest": "sha256:../../../etc/passwd", "size": 1}]}))
+    with pytest.raises(ArchiveError, match="is not a digest"):
+        load(f"oci:{root}")
+    os.symlink("/etc/hostname", root / "blobs" / "sha256" / "abc")
+    (root / "index.json").write_text(json.dumps({"manifests": [{"digest": "sha256:abc", "size": 1}]}))
+    with pytest.raises(ArchiveError, match="points outside the layout"):
+        load(f"oci:{root}")
+
+
+def test_a_large_layer_is_streamed_in_flat_memory(tmp_path):
+    path = tmp_path / "big.tar"
+    with tarfile.open(path, "w") as tar:
+        for k in range(8):
+            info = tarfile.TarInfo(f"f{k}")
+            info.size = 8 << 20
+            tar.addfile(info, io.BytesIO(bytes(8 << 20)))
+    tracemalloc.start()
+    with open(path, "rb") as fh:
+        s = scan_layer(fh, "big")
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert s.size == 64 << 20
+    assert peak < 8 << 20  # a 64 MB layer read through a bounded buffer
