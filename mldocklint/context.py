@@ -20,6 +20,7 @@ from mldocklint.syntax.requirements import Entry, parse_environment, parse_pypro
 
 MAX_ENTRIES = 200_000
 MAX_READ = 4 * 1024 * 1024  # bytes read from one requirements file
+MAX_APP_READ = 1024 * 1024  # larger application sources are not read
 _GLOB = re.compile(r"[*?\[]")
 
 
@@ -360,14 +361,33 @@ def _load_requirements(df: Dockerfile, stages: list[Stage], ctx: BuildContext) -
 def _load_apps(df: Dockerfile, stages: list[Stage], ctx: BuildContext) -> dict:
     """Facts about the Python application the image runs, by context path.
 
-    To do: take the final stage's CMD/ENTRYPOINT words, ask
-    ``syntax.python_app.entry_modules(words)`` which modules they run (``python app.py``,
-    ``gunicorn module:app``, ``uvicorn module:app``), map each module's container path to a
-    context path with :func:`container_to_context`, and for each that exists and is not
-    excluded, read it (at most ``MAX_READ`` bytes, never outside the root) and store
-    ``syntax.python_app.analyze(source, path)`` under its context path.
+    The final stage's CMD/ENTRYPOINT words name the files the server runs or imports
+    (``syntax.python_app.entry_points``); each is mapped from the stage's WORKDIR to the
+    context with :func:`container_to_context`, and read when it is in the context, not
+    excluded and at most ``MAX_APP_READ`` bytes. Values are ``python_app.AppFacts``.
     """
-    return {}
+    from dataclasses import replace
+
+    from mldocklint.rules.base import Target
+    from mldocklint.syntax import python_app
+
+    if not stages:
+        return {}
+    final = max(stages, key=lambda s: s.index)
+    instructions = df.effective_instructions(final)
+    apps: dict = {}
+    for path, as_main in python_app.entry_points(Target(df).entrypoint_words(final)):
+        hit = container_to_context(ctx, instructions, instructions[-1], path)
+        rel = hit[0] if hit is not None else None
+        if rel is None or rel in apps or rel not in ctx.files or ctx.is_excluded(rel) or ctx.files[rel] > MAX_APP_READ:
+            continue
+        try:
+            with open(os.path.join(ctx.root, rel), "rb") as fh:
+                source = fh.read(MAX_APP_READ).decode("utf-8", "replace")
+        except OSError:
+            continue
+        apps[rel] = replace(python_app.analyze(source, rel), as_main=as_main)
+    return apps
 
 
 _WALKS: dict[tuple, tuple] = {}

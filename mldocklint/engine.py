@@ -100,7 +100,7 @@ class Linter:
     def __init__(self, options: Options):
         self.options = options
         self.rules = options.enabled()
-        self.needs_context = any(r.needs_context for r in self.rules)
+        self.needs_context = any(r.needs_context or r.uses_context for r in self.rules)
         self.last_target: Target | None = None
 
     def lint_file(self, path: str, result: Result, context_dir: str | None = None) -> None:

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import difflib
 import io
-import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -22,7 +20,7 @@ from mldocklint import fix as fixmod
 from mldocklint.engine import Linter, Options
 from mldocklint.fixes import fixer
 from mldocklint.rules import all_rules
-from mldocklint.syntax.dockerfile import ParseError, parse
+from mldocklint.syntax.dockerfile import parse
 
 ROOT = Path(__file__).resolve().parent.parent
 PAIRS = sorted(p for p in (ROOT / "fixtures" / "fix").glob("*.Dockerfile") if not p.name.endswith(".fixed.Dockerfile"))

@@ -195,7 +195,13 @@ def test_ml401_cuda_index_and_env():
         FROM python:3.11-slim
         ENV NVIDIA_VISIBLE_DEVICES=all
         RUN pip install --index-url https://download.pytorch.org/whl/cu121 torch==2.3.1
-    """, (2, 1), (3, 29))
+    """, (2, 5), (3, 29))
+    # the variable's own line and column, inside a multi-line ENV
+    catches("ML401", """
+        FROM python:3.11-slim
+        ENV LANG=C.UTF-8 \\
+            NVIDIA_VISIBLE_DEVICES=all
+    """, (3, 5))
 
 
 def test_ml401_builder_stage_copied_into_final_counts():

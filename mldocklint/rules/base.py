@@ -33,6 +33,7 @@ class Rule:
     needs_context: bool
     scope: str  # "dockerfile" or "image"
     check: object
+    uses_context: bool = False  # reads target.context when there is one, works without it
 
     @property
     def url(self) -> str:
@@ -54,6 +55,7 @@ def rule_from_module(mod: ModuleType) -> Rule:
         needs_context=getattr(mod, "NEEDS_CONTEXT", False),
         scope=getattr(mod, "SCOPE", "dockerfile"),
         check=mod.check,
+        uses_context=getattr(mod, "USES_CONTEXT", False),
     )
 
 

@@ -67,8 +67,7 @@ import re
 
 from packaging.requirements import InvalidRequirement, Requirement
 
-from mldocklint.model import Problem
-from mldocklint.rules.base import cuda_version, final_has_cuda, known_root_base
+from mldocklint.rules.base import cuda_version, final_has_cuda, known_root_base, problem_at
 
 ID = "ML401"
 SLUG = "gpu-without-cuda-base"
@@ -115,4 +114,4 @@ def check(target, options):
                 yield target.problem_at_word(p.instr, p.command, k, f"`{name}` needs an NVIDIA GPU {advice}", stage=p.stage.label)
     env = target.env(stage)
     if "NVIDIA_VISIBLE_DEVICES" in env and env["NVIDIA_VISIBLE_DEVICES"][0].lower() not in ("", "void", "none"):
-        yield Problem.at(env["NVIDIA_VISIBLE_DEVICES"][1], f"`NVIDIA_VISIBLE_DEVICES` asks for a GPU {advice}", stage=stage.label)
+        yield problem_at(target.dockerfile, env["NVIDIA_VISIBLE_DEVICES"][1], "NVIDIA_VISIBLE_DEVICES", f"`NVIDIA_VISIBLE_DEVICES` asks for a GPU {advice}", stage=stage.label)
