@@ -121,20 +121,34 @@ def make_dockerfile(rng: random.Random) -> str:
     return "\n".join(lines) + "\n"
 
 
+_REQUIREMENTS = "flask==3.0.0\ngunicorn==22.0.0\nscikit-learn==1.4.2\njoblib==1.3.2\nnumpy\n"
+_APP = "from flask import Flask\napp = Flask(__name__)\n\nif __name__ == '__main__':\n    app.run(host='0.0.0.0', port=5000)\n"
+
+
 def corpus(dest: str, count: int, seed: int = 7) -> list[str]:
+    """``count`` Dockerfiles, each in its own small build context, as in a monorepo."""
     rng = random.Random(seed)
-    paths = []
+    texts = []
     fixtures = os.path.join(ROOT, "fixtures", "dockerfiles")
     if os.path.isdir(fixtures):
         for name in sorted(os.listdir(fixtures)):
             if name.endswith("Dockerfile"):
-                shutil.copy(os.path.join(fixtures, name), os.path.join(dest, name))
-                paths.append(os.path.join(dest, name))
-    for k in range(count - len(paths)):
-        p = os.path.join(dest, f"gen{k:05d}.Dockerfile")
-        with open(p, "w") as fh:
-            fh.write(make_dockerfile(rng))
-        paths.append(p)
+                with open(os.path.join(fixtures, name), encoding="utf-8", newline="") as fh:
+                    texts.append(fh.read())
+    while len(texts) < count:
+        texts.append(make_dockerfile(rng))
+    paths = []
+    for k, text in enumerate(texts[:count]):
+        svc = os.path.join(dest, f"svc{k:05d}")
+        os.makedirs(os.path.join(svc, "src"))
+        os.makedirs(os.path.join(svc, "models"))
+        files = {"Dockerfile": text, "requirements.txt": _REQUIREMENTS, "src/app.py": _APP, "app.py": _APP, "models/model.joblib": "x" * 1024}
+        if k % 2:
+            files[".dockerignore"] = ".git\n__pycache__/\n.venv/\ndata/\n"
+        for name, body in files.items():
+            with open(os.path.join(svc, name), "w", encoding="utf-8", newline="") as fh:
+                fh.write(body)
+        paths.append(os.path.join(svc, "Dockerfile"))
     return paths
 
 
@@ -280,7 +294,7 @@ def main(argv: list[str] | None = None) -> int:
     work = tempfile.mkdtemp(prefix="mldocklint-bench-")
     try:
         paths = corpus(work, files)
-        names = [os.path.basename(p) for p in paths]
+        names = [os.path.relpath(p, work) for p in paths]
         # 1. batch
         batch = {"files": len(paths)}
         t, rss, _ = measure([mld, "check", "--failure-threshold", "none", *names], cwd=work)

@@ -306,3 +306,49 @@ def test_a_large_layer_is_streamed_in_flat_memory(tmp_path):
     tracemalloc.stop()
     assert s.size == 64 << 20
     assert peak < 8 << 20  # a 64 MB layer read through a bounded buffer
+
+
+@pytest.mark.parametrize(
+    "created_by, expected",
+    [
+        ("RUN /bin/sh -c pip install -r requirements.txt # buildkit", ("RUN", "pip install -r requirements.txt")),
+        ("RUN |2 A=1 B=2 /bin/sh -c make # buildkit", ("RUN", "make")),
+        ("COPY . /app # buildkit", ("COPY", ". /app")),
+        ("/bin/sh -c #(nop)  CMD [\"python\"]", ("CMD", '["python"]')),
+        ("/bin/sh -c #(nop) COPY file:0123abcd in /app ", ("COPY", "file:0123abcd in /app")),
+        ("|1 VERSION=3 /bin/sh -c apt-get update", ("RUN", "apt-get update")),
+        ("/bin/sh -c rm /big", ("RUN", "rm /big")),
+        ("WORKDIR /app", ("WORKDIR", "/app")),
+    ],
+)
+def test_history_created_by_as_instructions(created_by, expected):
+    from mldocklint.image.facts import instruction_of
+
+    assert instruction_of(created_by) == expected
+
+
+def _facts(tmp_path, layers, config):
+    return load(docker_archive(tmp_path / "img.tar", layers, config={"config": config}))
+
+
+def test_size_layers_and_toolchain_rules(tmp_path):
+    files = layer(("usr/bin/gcc-12", b"g" * 500_000), ("usr/local/cuda-12.1/bin/nvcc", b"n" * 300_000), ("usr/local/lib/libx.a", b"a" * 2_000_000))
+    facts = _facts(tmp_path, [files, layer(("app.py", b"print()"))], {"User": "app", "Cmd": ["uvicorn", "app:app"], "Healthcheck": {"Test": ["NONE"]}})
+    assert facts.cuda
+    opts = Options(rule_options={"ML601": {"max-gb-cuda": 0.002}, "ML602": {"max-layers": 1}})
+    result = lint_image(facts, opts)
+    assert [(f.rule, f.line) for f in result.findings] == [("ML601", 1), ("ML602", 1), ("ML608", 1)]
+    assert "CUDA image is 2.8 MB uncompressed, over its 0.002 GB budget" in result.findings[0].message
+    assert result.findings[2].message.startswith("build tools in a serving image: /usr/bin/gcc-12 (500.0 KB), /usr/local/cuda-12.1/bin/nvcc (300.0 KB), 1 static libraries (2.0 MB)")
+    # the same files in an image that does not serve, under the default budgets: nothing
+    quiet = _facts(tmp_path, [files], {"User": "app", "Cmd": ["python", "train.py"]})
+    assert lint_image(quiet, Options()).findings == []
+
+
+def test_healthcheck_present_and_gzipped_docker_save(tmp_path):
+    ref = docker_archive(tmp_path / "img.tar", [layer(("a", b"1"))], config={"config": {"User": "1000", "ExposedPorts": {"80/tcp": {}}, "Healthcheck": {"Test": ["CMD", "true"]}}})
+    gz = tmp_path / "img.tar.gz"
+    gz.write_bytes(gzip.compress((tmp_path / "img.tar").read_bytes()))
+    for facts in (load(ref), load(f"docker-archive:{gz}")):
+        assert facts.healthcheck == ("CMD", "true")
+        assert lint_image(facts, Options()).findings == []

@@ -17,7 +17,7 @@ import tarfile
 import zlib
 from dataclasses import dataclass, field
 
-from mldocklint.image import ImageError
+from mldocklint.image import ImageError, human
 
 BLOCK = 512
 CHUNK = 1 << 20
@@ -38,14 +38,6 @@ class Limits:
     ratio_floor: int = 256 * MiB
     max_meta: int = MiB  # PAX headers and GNU long names
     max_entries: int = 10_000_000  # members of one archive
-
-
-def human(n: int) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if abs(n) < 1000 or unit == "GB":
-            return f"{n} B" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1000
-    return ""  # pragma: no cover
 
 
 # -- byte streams ------------------------------------------------------------------

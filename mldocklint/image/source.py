@@ -52,7 +52,7 @@ def _from_file(ref: str, path: str, kind: str, limits: Limits) -> ImageFacts:
 
 def read_archive(stream, ref: str, where: str, kind: str, healthcheck_known: bool, limits: Limits = Limits(), note: str = "") -> ImageFacts:
     """Facts from a ``docker save`` or OCI archive read front to back (a file or an engine's stream)."""
-    reader = Reader(stream, where, limits, decompress=False)
+    reader = Reader(stream, where, limits)  # `docker save | gzip` is read as it is
     blobs: dict[str, bytes] = {}  # small non-tar members: manifests and configs
     scans = {}
     links: dict[str, str] = {}

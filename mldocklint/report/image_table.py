@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mldocklint.image.layers import human
+from mldocklint.image import human
 
 WIDTH = 72  # characters of the instruction shown
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from types import ModuleType
 
 from mldocklint.model import Dockerfile, Instruction, Problem, Stage
@@ -300,6 +301,7 @@ def _parts(src: str) -> list[str]:
     return [p for p in src.replace("\\", "/").split("/") if p not in ("", ".")]
 
 
+@lru_cache(maxsize=1 << 16)
 def is_model_path(src: str) -> bool:
     """A model artifact: a weights file (``*.pt``, ``*.joblib``, ...) or a ``models/``-like directory."""
     parts = _parts(src)
@@ -313,6 +315,7 @@ def is_model_path(src: str) -> bool:
     return any(last.endswith(ext) for ext in _MODEL_EXT)
 
 
+@lru_cache(maxsize=1 << 16)
 def is_code_path(src: str) -> bool:
     """Application code: the whole context (``.``, ``*``), Python files, or a source directory."""
     parts = _parts(src)

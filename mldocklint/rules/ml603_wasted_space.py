@@ -37,7 +37,7 @@ copy only the results out of a build stage.
 - `min-mb` (default 10): report when more than this many MB (10^6 bytes) are wasted.
 """
 
-from mldocklint.image.layers import human
+from mldocklint.image import human
 
 ID = "ML603"
 SLUG = "wasted-space"

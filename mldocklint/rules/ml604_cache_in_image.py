@@ -37,7 +37,7 @@ for `.git` and `__pycache__`.
 - `min-mb` (default 1): report caches larger than this many MB (10^6 bytes).
 """
 
-from mldocklint.image.layers import human
+from mldocklint.image import human
 
 ID = "ML604"
 SLUG = "cache-in-image"
@@ -64,6 +64,6 @@ def check(target, options):
         if c.size > options["min-mb"] * 1e6:
             yield target.at_layer(
                 c.layer,
-                f"{c.kind} left in the image: {c.path}, {human(c.size)} in {c.files} files; {_HOW[c.kind]}",
+                f"{c.kind} left in the image: {c.path}, {human(c.size)} in {c.files} file{'s' if c.files != 1 else ''}; {_HOW[c.kind]}",
                 key=c.path,
             )

@@ -6,7 +6,6 @@ not try to be a shell. Quotes are removed from words, operators split commands.
 
 from __future__ import annotations
 
-import os
 import re
 
 from mldocklint.model import Instruction
@@ -89,7 +88,8 @@ def argv(words: list[str]) -> list[str]:
 
 
 def program(word: str) -> str:
-    return os.path.basename(word)
+    """The program a command word names: ``/usr/bin/pip3`` -> ``pip3``."""
+    return word.rpartition("/")[2]
 
 
 _SHELLS = frozenset(("sh", "bash", "dash", "ash", "zsh"))
