@@ -2,7 +2,8 @@
 
 ``load`` walks the context once (never following symlinks, so loops cannot hang it; at most
 ``MAX_ENTRIES`` entries), applies the ignore file BuildKit would use, and reads only the
-files rules need: the requirements sources the Dockerfile installs. Nothing outside the
+files rules need: the requirements sources the Dockerfile installs and the Python sources
+its CMD/ENTRYPOINT runs (parsed with ``ast``, never executed). Nothing outside the
 context root is ever read: a path or symlink pointing out is recorded as a problem.
 """
 

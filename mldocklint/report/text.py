@@ -29,6 +29,9 @@ def render(result, out, ctx) -> None:
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
+_REDACTED = frozenset(("ML309",))  # rules whose source line holds a secret: never quoted
+
+
 def _render_rich(result, findings, out, ctx) -> None:
     from rich.console import Console
     from rich.text import Text
@@ -54,7 +57,7 @@ def _render_rich(result, findings, out, ctx) -> None:
         head.append(f"{f.slug}  ", style="magenta")
         head.append(f.message)
         console.print(head)
-        if lines is not None and 0 < f.line <= len(lines):
+        if lines is not None and 0 < f.line <= len(lines) and f.rule not in _REDACTED:
             src = lines[f.line - 1].rstrip("\r\n").expandtabs(4)
             console.print(Text.assemble((f"      {f.line:>4} | ", "dim"), src[:200]))
             width = max(1, (f.end_column - f.column) if f.end_line == f.line else len(src) - f.column + 1)

@@ -60,6 +60,13 @@ class Server:
     host_at: Where
     port: int | None
     port_at: Where
+    sub: str = ""  # the sub-command (`run`, `dev`), when the server has one
+    words: tuple[Word, ...] = ()  # the whole command, from the server program on
+
+    @property
+    def host_env(self) -> str | None:
+        """The environment variable this server reads its host from."""
+        return _SPECS[self.name][3]
 
     @property
     def loopback(self) -> bool:
@@ -153,6 +160,7 @@ def servers(target: Target) -> list[Server]:
         host_flags, port_flags, bind_flags, host_env, port_env, host_default, port_default = _SPECS[name]
         args = tuple(words[first:])
         prog = words[at]
+        sub = words[first - 1].text if name in _SUBCOMMAND else ""
         host, port = host_default, port_default
         host_at = port_at = Where("default", prog)
         if name == "django":
@@ -177,8 +185,9 @@ def servers(target: Target) -> list[Server]:
             elif name == "gunicorn" and "PORT" in env:
                 host, port = "0.0.0.0", _int(env["PORT"][0])
                 host_at = port_at = Where("env", env=("PORT", env["PORT"][1]))
-        if name == "gradio" and host_env not in env:
-            host = None  # the app source decides
+        if name == "gradio":  # the app source decides unless the variables are set
+            host = host if host_env in env else None
+            port = port if port_env in env else None
         bind = _option(args, bind_flags) if bind_flags else None
         if bind is not None:
             (host, port), host_at = _split_bind(bind[0]), Where("flag", bind[1])
@@ -191,11 +200,11 @@ def servers(target: Target) -> list[Server]:
             port, port_at = _int(given[0]), Where("flag", given[1])
         if name == "uvicorn" and _option(args, ("--uds", "--fd")) is not None:
             host = port = None
-        if name == "fastapi" and any(w.text == "dev" for w in words[:first]) and host_at.source == "default":
+        if name == "fastapi" and sub == "dev" and host_at.source == "default":
             host = "127.0.0.1"
         if host is not None and "$" in host:
             host = None
-        found.append(Server(name, prog, args, host, host_at, port, port_at))
+        found.append(Server(name, prog, args, host, host_at, port, port_at, sub, tuple(words[at:])))
     return found
 
 

@@ -1,8 +1,9 @@
 """What every rule is given, and the shared reading of a Dockerfile that rules build on.
 
 A rule module defines ``ID``, ``SLUG``, ``CATEGORY``, ``SEVERITY``, ``SUMMARY``, ``FIX``
-("safe", "unsafe" or "none"), optionally ``OPTIONS`` (defaults) and ``NEEDS_CONTEXT``,
-and ``check(target, options)``: a generator of ``model.Problem``. Its module docstring
+("safe", "unsafe" or "none"), optionally ``OPTIONS`` (defaults), ``NEEDS_CONTEXT`` (runs
+only with a build context) or ``USES_CONTEXT`` (runs always, reads ``target.context`` when
+it was loaded), and ``check(target, options)``: a generator of ``model.Problem``. Its module docstring
 is its documentation (sections checked, pages in ``rules/`` generated and examples run by
 tests/test_catalog.py, which also describes the ```text block that lists an example's build
 context). A fixable rule has a fixer in ``mldocklint/fixes/`` (see its package docstring).

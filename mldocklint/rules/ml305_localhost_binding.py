@@ -112,8 +112,7 @@ def check(target, options):
     used = set()
     for server in servers(target):
         where = server.host_at
-        if where.env is not None:
-            used.add(where.env[0])
+        used.add(server.host_env)
         if not server.loopback:
             continue
         how = _HOW.get(server.name, "`--host 0.0.0.0`")
