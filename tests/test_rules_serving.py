@@ -507,12 +507,17 @@ SERVING = ["ML305", "ML306", "ML307", "ML308", "ML309"]
 
 
 def test_textbook_context_and_fixtures_are_clean(in_root):
-    assert run_context("fixtures/contexts/textbook/Dockerfile", SERVING) == []
-    for name in ("textbook-flask", "textbook-production", "textbook-poor-order"):
-        assert run_context(f"fixtures/dockerfiles/{name}.Dockerfile", SERVING, context="fixtures/contexts/textbook") == []
+    # The chapter serves with `python src/app.py`, i.e. Flask's development server: the one
+    # finding is ML306 at the app.run() call; binding, ports, health check and env are right.
+    dev_server = [("ML306", "fixtures/contexts/textbook/src/app.py", 12, 5)]
+    assert run_context("fixtures/contexts/textbook/Dockerfile", SERVING) == dev_server
+    for name in ("textbook-production", "textbook-poor-order"):
+        assert run_context(f"fixtures/dockerfiles/{name}.Dockerfile", SERVING, context="fixtures/contexts/textbook") == dev_server
+    # the gunicorn variant is clean
+    assert run_context("fixtures/dockerfiles/textbook-flask.Dockerfile", SERVING, context="fixtures/contexts/textbook") == []
 
 
-def test_chapter_first_example_is_clean(tmp_path):
+def test_chapter_first_example_only_runs_the_development_server(tmp_path):
     app = """
         from flask import Flask, request, jsonify
         import joblib
@@ -536,4 +541,4 @@ def test_chapter_first_example_is_clean(tmp_path):
         CMD ["python", "app.py"]
     """
     df = tree(tmp_path, {"Dockerfile": docker, "app.py": app, "requirements.txt": "flask==3.0.0\n", "model.joblib": ""})
-    assert run_context(df, SERVING) == []
+    assert run_context(df, SERVING) == [("ML306", str(tmp_path / "app.py"), 10, 5)]

@@ -12,9 +12,11 @@ Flags a production image that starts a development server or turns on debug mode
   ML305 for which sources are read): `app.run(debug=True)` or `use_reloader=True`
   (Flask, Flask-SocketIO), `uvicorn.run(..., reload=True)`.
 
-`streamlit run` is fine: it is Streamlit's production server. A plain Flask `app.run()`
-started with `python app.py` (the pattern the textbook chapter teaches) is not reported
-on its own; with `debug=True` it is.
+- Flask's `app.run()` (and Flask-SocketIO's `socketio.run()`) started with `python app.py`:
+  it is Werkzeug's development server, which prints "WARNING: This is a development
+  server. Do not use it in a production deployment."
+
+`streamlit run` is fine: it is Streamlit's production server.
 
 ## Why is this bad?
 Flask's and Django's development servers are single-process and not hardened; Flask's
@@ -87,6 +89,8 @@ def check(target, options):
         if name in env and env[name][0].strip().lower() in bad:
             yield env_problem(target, name, env[name][1], f"{name}={env[name][0]} turns on debug or auto-reload; remove it from the production image", stage=label)
     for path, call in app_calls(target):
-        if call.debug or call.reload:
+        if call.kind in ("flask", "socketio") and not (call.debug or call.reload):
+            yield app_problem(path, call, f"`{'app' if call.kind == 'flask' else 'socketio'}.run()` starts Werkzeug's development server, which is not meant for production; serve the app with gunicorn (e.g. `gunicorn --bind 0.0.0.0:5000 app:app`)", stage=label)
+        elif call.debug or call.reload:
             what = "debug=True" if call.debug else ("use_reloader=True" if call.kind != "uvicorn" else "reload=True")
             yield app_problem(path, call, f"the {call.kind} server runs with {what}, a development setting; remove it in production", stage=label)
