@@ -54,10 +54,8 @@ image has: `curl` is not in `python:*-slim`).
 None.
 """
 
-import re
-
 from mldocklint.model import Problem
-from mldocklint.syntax.shell import program
+from mldocklint.rules._serving import starts_server
 
 ID = "ML304"
 SLUG = "missing-healthcheck"
@@ -66,43 +64,12 @@ SEVERITY = "info"
 SUMMARY = "Serving image without a HEALTHCHECK"
 FIX = "none"
 
-_SERVERS = frozenset(
-    "gunicorn uvicorn hypercorn daphne waitress-serve tritonserver torchserve tensorflow_model_server "
-    "text-generation-launcher gradio".split()
-)
-# program -> sub-commands that serve
-_SUBCOMMANDS = {
-    "flask": ("run",),
-    "fastapi": ("run", "dev"),
-    "streamlit": ("run",),
-    "bentoml": ("serve",),
-    "vllm": ("serve",),
-    "mlflow": ("server", "models"),
-    "ray": ("serve",),
-}
-_PY_MODULE = re.compile(r"(uvicorn|gunicorn|hypercorn|flask|streamlit|vllm\.entrypoints(\..*)?|sglang\.launch_server|http\.server)$")
-
-
-def _serves(words: list[str]) -> bool:
-    prog = program(words[0])
-    rest = words[1:]
-    if prog.startswith("python") and "-m" in rest:
-        k = rest.index("-m")
-        if k + 1 < len(rest):
-            prog, rest = rest[k + 1], rest[k + 2 :]
-            if _PY_MODULE.match(prog):
-                return prog not in ("flask", "streamlit") or rest[:1] == ["run"]
-    if prog in _SERVERS:
-        return True
-    return prog in _SUBCOMMANDS and bool(rest) and rest[0] in _SUBCOMMANDS[prog]
-
-
 def check(target, options):
     stage = target.final
     if target.last("HEALTHCHECK", stage) is not None:
         return
     starts = [i for i in (target.last("ENTRYPOINT", stage), target.last("CMD", stage)) if i is not None]
-    server = next((i for i in starts if any(_serves(c) for c in target.commands(i))), None)
+    server = next((i for i in starts if any(starts_server(c) for c in target.commands(i))), None)
     expose = next((i for i in target.effective(stage) if i.keyword == "EXPOSE"), None)
     if server is None and expose is None:
         return
