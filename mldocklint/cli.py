@@ -78,31 +78,30 @@ def main():
 _FORMATS = ("text", "json", "sarif", "github", "gitlab")
 
 
-@main.command(cls=PairedOutputs)
-@click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--select", multiple=True, help="Rules to run: ids (ML302), slugs (root-user) or prefixes (ML3).")
-@click.option("--ignore", multiple=True, help="Rules to skip: ids, slugs or prefixes.")
-@click.option("--extend-select", multiple=True, help="Rules to run on top of the selection.")
-@click.option("--failure-threshold", type=click.Choice(["error", "warning", "info", "none"]), default=None, help="Exit 1 when a finding is at or above this severity [default: warning].")
-@click.option("--format", "-f", "formats", multiple=True, type=click.Choice(_FORMATS), help="Output format; repeat with --output for several reports.")
-@click.option("--output", "-o", "outputs", multiple=True, type=click.Path(dir_okay=False), help="Write the preceding --format to FILE.")
-@click.option("--build-arg", "build_args", multiple=True, metavar="NAME=VALUE", help="Value for an ARG used in FROM.")
-@click.option("--context", "context_dir", type=click.Path(file_okay=False), help="Build context directory [default: the Dockerfile's directory].")
-@click.option("--target", help="Stage to lint as the image being built [default: the last stage].")
-@click.option("--stdin-filename", default="-", help="Name to report for input read from '-'.")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Configuration file (pyproject.toml or .mldocklint.yaml).")
-@click.option("--isolated", is_flag=True, help="Ignore configuration files.")
-@click.option("--no-inline-suppressions", is_flag=True, help="Ignore '# mldocklint: ignore=' comments.")
-@click.option("--fix", is_flag=True, help="Apply safe fixes in place.")
-@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
-@click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that may change behaviour.")
-@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
-@click.pass_context
-def check(ctx, paths, select, ignore, extend_select, failure_threshold, formats, outputs, build_args, context_dir, target, stdin_filename, config_file, isolated, no_inline_suppressions, fix, diff, unsafe_fixes, debug):
-    """Lint Dockerfiles (files, or directories searched recursively; '-' for stdin)."""
-    import os
+_COMMON_OPTIONS = (
+    click.option("--select", multiple=True, help="Rules to run: ids (ML302), slugs (root-user) or prefixes (ML3)."),
+    click.option("--ignore", multiple=True, help="Rules to skip: ids, slugs or prefixes."),
+    click.option("--extend-select", multiple=True, help="Rules to run on top of the selection."),
+    click.option("--failure-threshold", type=click.Choice(["error", "warning", "info", "none"]), default=None, help="Exit 1 when a finding is at or above this severity [default: warning]."),
+    click.option("--format", "-f", "formats", multiple=True, type=click.Choice(_FORMATS), help="Output format; repeat with --output for several reports."),
+    click.option("--output", "-o", "outputs", multiple=True, type=click.Path(dir_okay=False), help="Write the preceding --format to FILE."),
+    click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Configuration file (pyproject.toml or .mldocklint.yaml)."),
+    click.option("--isolated", is_flag=True, help="Ignore configuration files."),
+    click.option("--no-inline-suppressions", is_flag=True, help="Ignore '# mldocklint: ignore=' comments."),
+    click.option("--debug", is_flag=True, help="Show tracebacks of internal errors."),
+)
 
-    from mldocklint.engine import Options, lint
+
+def common_options(f):
+    """The options ``check`` and ``image`` share: rule selection, reports, configuration."""
+    for option in reversed(_COMMON_OPTIONS):
+        f = option(f)
+    return f
+
+
+def _options(scope, select, ignore, extend_select, failure_threshold, config_file, isolated, no_inline_suppressions, debug, **_):
+    """Options from the configuration file, then the command line; bad input exits 2."""
+    from mldocklint.engine import Options
     from mldocklint.rules import UnknownRule
 
     options = Options(debug=debug)
@@ -115,21 +114,46 @@ def check(ctx, paths, select, ignore, extend_select, failure_threshold, formats,
             options.select = list(select)
         options.ignore += list(ignore)
         options.extend_select += list(extend_select)
-        options.enabled()  # unknown rules are usage errors
-    except UnknownRule as e:
+        options.enabled(scope)  # unknown rules are usage errors
+    except (UnknownRule, ValueError) as e:  # config errors name the file and key
         _fail(str(e))
-    except ValueError as e:  # config errors name the file and key
-        _fail(str(e))
-    if failure_threshold:
-        options.failure_threshold = failure_threshold
+    options.failure_threshold = failure_threshold or options.failure_threshold
+    options.inline_suppressions = options.inline_suppressions and not no_inline_suppressions
+    return options
+
+
+def _finish(ctx, result, options, stream=None):
+    """Write the requested reports (default: text, or github under GitHub Actions) and exit."""
+    import os
+
+    pairs = ctx.meta.get("outputs") or []
+    if not pairs or all(f is None for f, _ in pairs):
+        default = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+        pairs = [[default, o] for _, o in pairs] or [[default, None]]
+    emit(result, [(f or "text", o) for f, o in pairs], stream)
+    sys.exit(result.exit_code(options.failure_threshold))
+
+
+@main.command(cls=PairedOutputs)
+@click.argument("paths", nargs=-1, type=click.Path())
+@common_options
+@click.option("--build-arg", "build_args", multiple=True, metavar="NAME=VALUE", help="Value for an ARG used in FROM.")
+@click.option("--context", "context_dir", type=click.Path(file_okay=False), help="Build context directory [default: the Dockerfile's directory].")
+@click.option("--target", help="Stage to lint as the image being built [default: the last stage].")
+@click.option("--stdin-filename", default="-", help="Name to report for input read from '-'.")
+@click.option("--fix", is_flag=True, help="Apply safe fixes in place.")
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
+@click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that may change behaviour.")
+@click.pass_context
+def check(ctx, paths, build_args, context_dir, target, stdin_filename, fix, diff, unsafe_fixes, **common):
+    """Lint Dockerfiles (files, or directories searched recursively; '-' for stdin)."""
+    from mldocklint.engine import lint
+
+    options = _options("dockerfile", **common)
     if build_args:
         options.build_args.update(_build_args(build_args))
-    if context_dir:
-        options.context = context_dir
-    if target:
-        options.target = target
-    if no_inline_suppressions:
-        options.inline_suppressions = False
+    options.context = context_dir or options.context
+    options.target = target or options.target
 
     stdin = sys.stdin.buffer.read() if "-" in paths else None
     if fix or diff:
@@ -138,66 +162,29 @@ def check(ctx, paths, select, ignore, extend_select, failure_threshold, formats,
         result = fixer.run(list(paths), options, write=fix and not diff, unsafe=unsafe_fixes, out=sys.stdout, stdin=stdin, stdin_name=stdin_filename)
     else:
         result = lint(list(paths), options, stdin=stdin, stdin_name=stdin_filename)
-
-    pairs = ctx.meta.get("outputs") or []
-    if not pairs or all(f is None for f, _ in pairs):
-        default = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
-        pairs = [[default, o] for _, o in pairs] or [[default, None]]
     # stdout carries the diff (--diff) or the fixed text (--fix of stdin): reports go to stderr
-    stream = sys.stderr if diff or (fix and "-" in paths) else sys.stdout
-    emit(result, [(f or "text", o) for f, o in pairs], stream)
-    sys.exit(result.exit_code(options.failure_threshold))
+    _finish(ctx, result, options, sys.stderr if diff or (fix and "-" in paths) else None)
 
 
 @main.command("image", cls=PairedOutputs)
 @click.argument("ref")
 @click.option("--dockerfile", type=click.Path(dir_okay=False), help="The Dockerfile the image was built from: findings point at its lines, and its own findings are reported too.")
-@click.option("--select", multiple=True, help="Rules to run: ids (ML601), slugs (wasted-space) or prefixes (ML6).")
-@click.option("--ignore", multiple=True, help="Rules to skip: ids, slugs or prefixes.")
-@click.option("--extend-select", multiple=True, help="Rules to run on top of the selection.")
-@click.option("--failure-threshold", type=click.Choice(["error", "warning", "info", "none"]), default=None, help="Exit 1 when a finding is at or above this severity [default: warning].")
-@click.option("--format", "-f", "formats", multiple=True, type=click.Choice(_FORMATS), help="Output format; repeat with --output for several reports.")
-@click.option("--output", "-o", "outputs", multiple=True, type=click.Path(dir_okay=False), help="Write the preceding --format to FILE.")
 @click.option("--target", help="Stage of --dockerfile the image was built from [default: the last stage].")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Configuration file (pyproject.toml or .mldocklint.yaml).")
-@click.option("--isolated", is_flag=True, help="Ignore configuration files.")
-@click.option("--no-inline-suppressions", is_flag=True, help="Ignore '# mldocklint: ignore=' comments in --dockerfile.")
-@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+@common_options
 @click.pass_context
-def image_command(ctx, ref, dockerfile, select, ignore, extend_select, failure_threshold, formats, outputs, target, config_file, isolated, no_inline_suppressions, debug):
+def image_command(ctx, ref, dockerfile, target, **common):
     """Inspect a built image: REF in a local Docker or Podman engine, docker-archive:FILE, oci-archive:FILE or oci:DIR."""
-    from mldocklint.engine import Options
     from mldocklint.image import ImageError
     from mldocklint.image.lint import lint_image
     from mldocklint.image.source import load
-    from mldocklint.rules import UnknownRule
 
-    options = Options(debug=debug)
-    try:
-        if not isolated:
-            from mldocklint import config
-
-            config.apply(options, config.find(config_file))
-        if select:
-            options.select = list(select)
-        options.ignore += list(ignore)
-        options.extend_select += list(extend_select)
-        options.enabled("image")  # unknown rules are usage errors
-    except (UnknownRule, ValueError) as e:  # config errors name the file and key
-        _fail(str(e))
-    options.failure_threshold = failure_threshold or options.failure_threshold
+    options = _options("image", **common)
     options.target = target or options.target
-    options.inline_suppressions = options.inline_suppressions and not no_inline_suppressions
     try:
         facts = load(ref)
     except ImageError as e:
         _fail(str(e))
-    result = lint_image(facts, options, dockerfile)
-    pairs = ctx.meta.get("outputs") or []
-    if not pairs or all(f is None for f, _ in pairs):
-        pairs = [["text", o] for _, o in pairs] or [["text", None]]
-    emit(result, [(f or "text", o) for f, o in pairs])
-    sys.exit(result.exit_code(options.failure_threshold))
+    _finish(ctx, lint_image(facts, options, dockerfile), options)
 
 
 def emit(result, pairs, stream=None) -> None:
