@@ -302,6 +302,17 @@ def _parts(src: str) -> list[str]:
     return [p for p in src.replace("\\", "/").split("/") if p not in ("", ".")]
 
 
+@lru_cache(maxsize=1 << 12)
+def requirement(word: str):
+    """``packaging.requirements.Requirement`` for a requirement word, or None when it is not one."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    try:
+        return Requirement(word)
+    except InvalidRequirement:
+        return None
+
+
 @lru_cache(maxsize=1 << 16)
 def is_model_path(src: str) -> bool:
     """A model artifact: a weights file (``*.pt``, ``*.joblib``, ...) or a ``models/``-like directory."""

@@ -49,8 +49,7 @@ None.
 
 import re
 
-from packaging.requirements import InvalidRequirement, Requirement
-
+from mldocklint.rules.base import requirement
 from mldocklint.syntax.shell import pip_install_args, pip_options
 
 ID = "ML202"
@@ -70,7 +69,7 @@ def _is_local(word: str) -> bool:
     return word.startswith((".", "/", "~")) or "/" in word.split("@")[0] or word.lower().endswith(_ARCHIVE)
 
 
-def _pinned(req: Requirement) -> bool:
+def _pinned(req) -> bool:
     if req.url:
         path = req.url.split("#")[0].split("?")[0].lower()
         return bool(_PINNED_URL.search(req.url)) or path.endswith(_ARCHIVE)
@@ -97,9 +96,8 @@ def check(target, options):
                     k = args.index(word, k) + 1
                     if "$" in word or _is_local(word):
                         continue
-                    try:
-                        req = Requirement(word)
-                    except InvalidRequirement:
+                    req = requirement(word)
+                    if req is None:
                         continue
                     if req.name.lower() in _TOOLING or _pinned(req):
                         continue

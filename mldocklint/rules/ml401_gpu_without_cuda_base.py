@@ -65,9 +65,13 @@ None.
 
 import re
 
-from packaging.requirements import InvalidRequirement, Requirement
-
-from mldocklint.rules.base import cuda_version, final_has_cuda, known_root_base, problem_at
+from mldocklint.rules.base import (
+    cuda_version,
+    final_has_cuda,
+    known_root_base,
+    problem_at,
+    requirement,
+)
 
 ID = "ML401"
 SLUG = "gpu-without-cuda-base"
@@ -86,9 +90,8 @@ _GPU_INDEX = re.compile(r"pypi\.nvidia\.com|jax_cuda_releases|/whl/(nightly/)?cu
 
 def gpu_requirement(word: str) -> str | None:
     """The package name when a pip requirement word is GPU-only, else None."""
-    try:
-        req = Requirement(word)
-    except InvalidRequirement:
+    req = requirement(word)
+    if req is None:
         return None
     name = re.sub(r"[-_.]+", "-", req.name.lower())
     if name in _GPU_ONLY or name.endswith("-gpu") or cuda_version(word) is not None:

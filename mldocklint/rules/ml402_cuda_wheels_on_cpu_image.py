@@ -52,9 +52,7 @@ None.
 
 import re
 
-from packaging.requirements import InvalidRequirement, Requirement
-
-from mldocklint.rules.base import cuda_version, final_has_cuda
+from mldocklint.rules.base import cuda_version, final_has_cuda, requirement
 
 ID = "ML402"
 SLUG = "cuda-wheels-on-cpu-image"
@@ -72,9 +70,8 @@ _INDEX_VARS = ("PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_FIND_LINKS", "UV_IND
 
 def _torch_words(requirements):
     for k, word in requirements:
-        try:
-            req = Requirement(_VAR.sub("0", word))  # torch==${VERSION}+cpu
-        except InvalidRequirement:
+        req = requirement(_VAR.sub("0", word))  # torch==${VERSION}+cpu
+        if req is None:
             continue
         if req.name.lower() in _TORCH:
             yield k, word, req
