@@ -233,3 +233,9 @@ def test_copy_of_symlink_leaving_the_context_is_reported_not_followed(tmp_path):
 
     got = [(f.rule, f.line, f.column, f.message) for f in findings(src, "ML504", context_dir=str(ctx))]
     assert got == [("ML504", 2, 6, "`models/model.pt` is a symlink to a path outside the build context; Docker copies the link, not its target")]
+
+
+def test_dockerignore_gap_keeps_the_model_a_whole_context_copy_brings(tmp_path):
+    # the chapter's first layout: `COPY . .` is how model.joblib reaches the app
+    df = _tree(tmp_path, "FROM python:3.11-slim\nCOPY . /app\n", ".git\n", {"model.joblib": 10, "app.py": 10, "requirements.txt": 10})
+    assert run(df, "ML502") == []

@@ -4,7 +4,8 @@ Looks at the files the build context would send (after `.dockerignore`) and flag
 that do not belong in a build: `.git`, virtualenvs (directories holding `pyvenv.cfg`),
 `__pycache__`, `.ipynb_checkpoints`, experiment tracking output (`mlruns/`, `wandb/`),
 datasets (a `data/` or `datasets/` directory, or `*.csv`/`*.parquet`/... files over
-`min-data-mb`) and checkpoints or model files that no `COPY` names. One finding per kind,
+`min-data-mb`) and checkpoints or model files that no `COPY` names (when a `COPY . .` is what brings the
+model the app loads, with no `COPY` naming a model, model files are not reported). One finding per kind,
 naming the largest entries and the total size.
 
 ## Why is this bad?
@@ -75,18 +76,21 @@ _DATA_EXT = (".csv", ".tsv", ".parquet", ".feather", ".arrow", ".npy", ".npz", "
 _HINT = {"git": ".git/", "virtualenv": ".venv/", "pycache": "**/__pycache__/", "notebook checkpoints": "**/.ipynb_checkpoints/", "experiment runs": "mlruns/ and wandb/", "datasets": "data/", "model files": "the checkpoint paths"}
 
 
-def _copied(target) -> list[str]:
-    """Context paths named by a COPY/ADD source other than the whole context."""
+def _copied(target) -> tuple[list[str], bool]:
+    """Context paths named by COPY/ADD sources, and whether one copies the whole context."""
     from mldocklint.context import copy_sources
 
     out = []
+    whole = False
     for stage in target.built_stages():
         for instr in stage.instructions:
             for src in copy_sources(instr):
                 s = src.strip("/").removeprefix("./")
-                if s not in ("", "."):
+                if s in ("", ".", "*"):
+                    whole = True
+                else:
                     out.append(s)
-    return out
+    return out, whole
 
 
 def _used(path: str, copied: list[str]) -> bool:
@@ -100,7 +104,9 @@ def check(target, options):
     sent = ctx.sent()
     venvs = {p.rsplit("/", 1)[0] if "/" in p else "" for p in sent if p.rsplit("/", 1)[-1] == "pyvenv.cfg"}
     venvs.discard("")
-    copied = _copied(target)
+    copied, whole = _copied(target)
+    # `COPY . .` may be what brings the model the app loads, unless a COPY names the model
+    keep_models = whole and not any(is_model_path(c) for c in copied)
     min_data = float(options["min-data-mb"]) * (1 << 20)
     groups: dict[str, dict[str, int]] = {}
     for path, n in sent.items():
@@ -119,6 +125,8 @@ def check(target, options):
         if kind is None and is_model_path(path):
             kind, root = "model files", path
         if kind in ("datasets", "model files") and _used(path, copied):
+            continue
+        if kind == "model files" and keep_models:
             continue
         if kind is not None:
             group = groups.setdefault(kind, {})
