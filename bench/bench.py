@@ -1,6 +1,7 @@
 """Benchmark mldocklint against its peers (hadolint, dive) in one run, on the same inputs.
 
-    python bench/bench.py            # full run: 1200 Dockerfiles, 20 cold runs, 0.5/1/2 GB images
+    python bench/bench.py            # full run: 1200 Dockerfiles, 21 cold runs, 0.5/1/2 GB images,
+                                     # a 50 MB Dockerfile and a 100k-file build context
     python bench/bench.py --quick    # smoke mode for CI: small inputs, no claims
 
 Prints a table of absolute times and ratios and writes the same as JSON
@@ -233,6 +234,39 @@ def _add_bytes(t: tarfile.TarFile, name: str, data: bytes) -> None:
     t.addfile(info, io.BytesIO(data))
 
 
+# -- workload 5: large inputs -------------------------------------------------------------
+
+
+def big_dockerfile(path: str, total_mb: int) -> None:
+    """A Dockerfile of about ``total_mb`` MB: one stage with many RUN, COPY and ENV lines."""
+    rng = random.Random(5)
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write("FROM python:3.11-slim\nWORKDIR /app\n")
+        written, k = 0, 0
+        while written < total_mb * 2**20:
+            block = "\n".join(_stage_runtime(rng, "python:3.11-slim", f"s{k}")[1:-1]) + "\n"
+            fh.write(block)
+            written += len(block)
+            k += 1
+        fh.write('CMD ["gunicorn", "app:app"]\n')
+
+
+def big_context(dest: str, files: int) -> str:
+    """A build context of ``files`` small files in nested folders, with a Dockerfile that copies it all."""
+    for k in range(files):
+        folder = os.path.join(dest, "data", f"d{k // 1000:03d}")
+        if k % 1000 == 0:
+            os.makedirs(folder)
+        with open(os.path.join(folder, f"f{k}.txt"), "w") as fh:
+            fh.write("x")
+    with open(os.path.join(dest, "requirements.txt"), "w") as fh:
+        fh.write(_REQUIREMENTS)
+    path = os.path.join(dest, "Dockerfile")
+    with open(path, "w") as fh:
+        fh.write("FROM python:3.11-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\nCMD [\"python\", \"app.py\"]\n")
+    return path
+
+
 # -- measuring ------------------------------------------------------------------------
 
 
@@ -333,6 +367,25 @@ def main(argv: list[str] | None = None) -> int:
                 image["sizes"].append(row)
                 os.unlink(arch)
             results["image"] = image
+        # 5. large inputs: a big Dockerfile and a build context of many files
+        big_mb, ctx_files = (2, 2000) if args.quick else (50, 100_000)
+        large = {}
+        big = os.path.join(work, "big.Dockerfile")
+        big_dockerfile(big, big_mb)
+        row = {"mb": round(os.path.getsize(big) / 2**20, 1)}
+        t, rss, code = measure([mld, "check", "--failure-threshold", "none", big])
+        row["mldocklint"] = {"seconds": round(t, 2), "peak_rss_mb": round(rss, 1), "exit": code}
+        if hadolint:
+            t, rss, code = measure([hadolint, "--no-fail", big])
+            row["hadolint"] = {"seconds": round(t, 2), "peak_rss_mb": round(rss, 1), "exit": code}
+        large["dockerfile"] = row
+        os.unlink(big)
+        ctx = os.path.join(work, "context")
+        os.makedirs(ctx)
+        t, rss, code = measure([mld, "check", "--failure-threshold", "none", big_context(ctx, ctx_files)])
+        large["context"] = {"files": ctx_files, "mldocklint": {"seconds": round(t, 2), "peak_rss_mb": round(rss, 1), "exit": code}}
+        shutil.rmtree(ctx)
+        results["large"] = large
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -359,6 +412,12 @@ def table(r: dict) -> str:
         peer = f"dive {d['seconds']} s, {d['peak_rss_mb']} MB" if d else "-"
         ratio = f"{row['time_ratio']}x time" if d else "-"
         rows.append(f"| image {row['archive_mb']} MB | {m['seconds']} s, {m['peak_rss_mb']} MB peak RSS | {peer} | {ratio} |")
+    big = r.get("large", {})
+    if big:
+        d, c = big["dockerfile"], big["context"]
+        h = d.get("hadolint")
+        rows.append(f"| one {d['mb']} MB Dockerfile | {d['mldocklint']['seconds']} s, {d['mldocklint']['peak_rss_mb']} MB peak RSS | " + (f"hadolint {h['seconds']} s, {h['peak_rss_mb']} MB |" if h else "- |") + " |")
+        rows.append(f"| build context of {c['files']} files | {c['mldocklint']['seconds']} s, {c['mldocklint']['peak_rss_mb']} MB peak RSS | | |")
     s = r.get("startup", {})
     if s:
         rows.append(f"| imports: --version / check | {s['version']['total_ms']} ms / {s['check']['total_ms']} ms | | |")

@@ -144,8 +144,9 @@ def _finish(ctx, result, options, stream=None):
 @click.option("--fix", is_flag=True, help="Apply safe fixes in place.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that may change behaviour.")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, help="Worker processes [default: one per CPU for large batches].")
 @click.pass_context
-def check(ctx, paths, build_args, context_dir, target, stdin_filename, fix, diff, unsafe_fixes, **common):
+def check(ctx, paths, build_args, context_dir, target, stdin_filename, fix, diff, unsafe_fixes, jobs, **common):
     """Lint Dockerfiles (files, or directories searched recursively; '-' for stdin)."""
     from mldocklint.engine import lint
 
@@ -154,6 +155,7 @@ def check(ctx, paths, build_args, context_dir, target, stdin_filename, fix, diff
         options.build_args.update(_build_args(build_args))
     options.context = context_dir or options.context
     options.target = target or options.target
+    options.jobs = jobs
 
     stdin = sys.stdin.buffer.read() if "-" in paths else None
     if fix or diff:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from mldocklint.model import Dockerfile, Instruction, Stage
@@ -91,13 +92,7 @@ class BuildContext:
 
     def under(self, path: str) -> list[str]:
         """Files at or below ``path``."""
-        path = path.strip("/")
-        if path in ("", "."):
-            return list(self.files)
-        if path in self.files:
-            return [path]
-        prefix = path + "/"
-        return [p for p in self.files if p.startswith(prefix)]
+        return under(self.files, path)
 
     def glob(self, pattern: str) -> list[str]:
         """Files and directories matching a COPY source pattern (``*`` does not cross ``/``)."""
@@ -111,6 +106,17 @@ class BuildContext:
     def shown(self, path: str) -> str:
         """A context path as findings show paths."""
         return path if self.shown_root == "." else f"{self.shown_root}/{path}"
+
+
+def under(files, path: str) -> list[str]:
+    """Paths of ``files`` (relative POSIX) at or below ``path``."""
+    path = path.strip("/")
+    if path in ("", "."):
+        return list(files)
+    if path in files:
+        return [path]
+    prefix = path + "/"
+    return [p for p in files if p.startswith(prefix)]
 
 
 # -- the walk ---------------------------------------------------------------------------
@@ -192,16 +198,23 @@ def copy_sources(instr: Instruction) -> list[str]:
     return sources(instr)
 
 
-def container_to_context(
-    ctx: BuildContext, instructions: list[Instruction], at: Instruction, path: str
-) -> tuple[str, Instruction] | None:
+class Layout:
+    """WORKDIRs and context COPYs of one stage's instructions, read once for many path lookups."""
+
+    def __init__(self, instructions: list[Instruction]):
+        self.workdirs = _workdirs(instructions)
+        self.position = {id(i): k for k, i in enumerate(instructions)}
+        self.copies = [(k, i, srcs) for k, i in enumerate(instructions) if (srcs := copy_sources(i))]
+
+
+def container_to_context(ctx: BuildContext, layout: Layout, at: Instruction, path: str) -> tuple[str, Instruction] | None:
     """The context path that ``path`` (as the instruction ``at`` sees it) was copied from.
 
     Follows WORKDIR, COPY/ADD from the context (not ``--from``, URLs or heredocs) and
     ``RUN --mount=type=bind`` of ``at``. Returns (context path, the COPY or RUN), or None
     when the file does not come from the context. A returned path may start with ``..``.
     """
-    wds = _workdirs(instructions)
+    wds = layout.workdirs
     target = posixpath.normpath(posixpath.join(wds.get(id(at), "/"), path))
     for mount in at.flag_values("mount"):
         opts = dict(kv.partition("=")[::2] for kv in mount.split(","))
@@ -216,11 +229,9 @@ def container_to_context(
             return src, at
         if target.startswith(dst.rstrip("/") + "/"):
             return posixpath.join(src, target[len(dst.rstrip("/")) + 1 :]), at
-    before = instructions[: next((k for k, i in enumerate(instructions) if i is at), len(instructions))]
-    for instr in reversed(before):
-        srcs = copy_sources(instr)
-        if not srcs:
-            continue
+    end = bisect_left(layout.copies, layout.position.get(id(at), len(layout.position)), key=lambda c: c[0])
+    for j in range(end - 1, -1, -1):  # the nearest COPY first
+        _, instr, srcs = layout.copies[j]
         dest = instr.value[-1]
         dest_is_dir = dest.endswith(("/", "/.")) or dest in (".", "..") or len(srcs) > 1
         dest = posixpath.normpath(posixpath.join(wds[id(instr)], dest))
@@ -333,7 +344,7 @@ def _load_requirements(df: Dockerfile, stages: list[Stage], ctx: BuildContext) -
     reader = _Reader(ctx)
     sources = []
     for stage in stages:
-        instructions = df.effective_instructions(stage)
+        layout = Layout(df.effective_instructions(stage))
         for instr in stage.instructions:
             if instr.keyword != "RUN":
                 continue
@@ -341,7 +352,7 @@ def _load_requirements(df: Dockerfile, stages: list[Stage], ctx: BuildContext) -
                 found = _installs(words)
                 mapped = []
                 for kind, arg in found:
-                    hit = container_to_context(ctx, instructions, instr, arg)
+                    hit = container_to_context(ctx, layout, instr, arg)
                     if hit is not None:
                         mapped.append((kind, arg, hit[0]))
                 pins: set[str] = set()
@@ -376,9 +387,10 @@ def _load_apps(df: Dockerfile, stages: list[Stage], ctx: BuildContext) -> dict:
         return {}
     final = max(stages, key=lambda s: s.index)
     instructions = df.effective_instructions(final)
+    layout = Layout(instructions)
     apps: dict = {}
     for path, as_main in python_app.entry_points(Target(df).entrypoint_words(final)):
-        hit = container_to_context(ctx, instructions, instructions[-1], path)
+        hit = container_to_context(ctx, layout, instructions[-1], path)
         rel = hit[0] if hit is not None else None
         if rel is None or rel in apps or rel not in ctx.files or ctx.is_excluded(rel) or ctx.files[rel] > MAX_APP_READ:
             continue

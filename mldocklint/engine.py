@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import traceback
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from mldocklint import rules as registry
@@ -36,6 +37,7 @@ class Options:
     rule_options: dict[str, dict] = field(default_factory=dict)  # rule id -> {option: value}
     inline_suppressions: bool = True
     debug: bool = False
+    jobs: int = 0  # worker processes for many files; 0: one per CPU when the batch is large
 
     def enabled(self, scope: str = "dockerfile") -> list[Rule]:
         """Selected rules of one scope: "dockerfile" (``check``) or "image" (``image``)."""
@@ -88,9 +90,10 @@ def fingerprint(rule: str, path: str, stage: str | None, anchor: str, key: str, 
 def _anchor(df: Dockerfile | None, line: int) -> str:
     """The text of the instruction that holds ``line``: stable when lines move."""
     if df is not None:
-        for instr in df.instructions:
-            if instr.line <= line <= instr.end_line:
-                return instr.keyword + " " + " ".join(instr.value)
+        k = bisect_right(df.instructions, line, key=lambda i: i.line) - 1
+        if k >= 0 and line <= df.instructions[k].end_line:
+            instr = df.instructions[k]
+            return instr.keyword + " " + " ".join(instr.value)
     return ""
 
 
@@ -102,6 +105,12 @@ class Linter:
         self.rules = options.enabled()
         self.needs_context = any(r.needs_context or r.uses_context for r in self.rules)
         self.last_target: Target | None = None
+
+    def lint_files(self, paths: list[str]) -> Result:
+        result = Result()
+        for path in paths:
+            self.lint_file(path, result)
+        return result
 
     def lint_file(self, path: str, result: Result, context_dir: str | None = None) -> None:
         try:
@@ -191,15 +200,56 @@ def lint(paths: list[str], options: Options, stdin: bytes | None = None, stdin_n
     linter = Linter(options)
     files, errors = discover(paths)
     result.errors.extend(errors)
-    for f in files:
-        if f == "-":
-            name = display_path(stdin_name) if stdin_name != "-" else "-"
-            ctx = options.context or (os.path.dirname(os.path.abspath(stdin_name)) if stdin_name != "-" else os.getcwd())
-            linter.lint_bytes(stdin or b"", name, result, ctx, source=stdin_name if stdin_name != "-" else None)
-        else:
-            linter.lint_file(f, result)
+    if "-" in files:
+        name = display_path(stdin_name) if stdin_name != "-" else "-"
+        ctx = options.context or (os.path.dirname(os.path.abspath(stdin_name)) if stdin_name != "-" else os.getcwd())
+        linter.lint_bytes(stdin or b"", name, result, ctx, source=stdin_name if stdin_name != "-" else None)
+    files = [f for f in files if f != "-"]
+    jobs = _jobs(options.jobs, len(files))
+    for part in _parallel(linter, files, jobs) if jobs > 1 else [linter.lint_files(files)]:
+        result.findings += part.findings
+        result.errors += part.errors
+        result.files += part.files
+        result.debug_output += part.debug_output
+        result.sources.update(part.sources)
     result.findings.sort(key=Finding.sort_key)
     result.errors.sort()
     return result
+
+
+# Files per worker below which forking costs more than it saves.
+_MIN_FILES_PER_JOB = 64
+
+
+def _jobs(requested: int, files: int) -> int:
+    """Worker processes for ``files`` files: ``requested``, or one per CPU for large batches."""
+    if requested > 0:
+        return min(requested, max(files, 1))
+    return max(1, min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, files // _MIN_FILES_PER_JOB))
+
+
+_WORKER: Linter | None = None  # set before forking; the workers inherit it
+
+
+def _lint_chunk(files: list[str]) -> Result:
+    assert _WORKER is not None
+    return _WORKER.lint_files(files)
+
+
+def _parallel(linter: Linter, files: list[str], jobs: int) -> list[Result]:
+    """Lint contiguous chunks of ``files`` in forked workers (in-process where fork is missing)."""
+    import multiprocessing
+
+    global _WORKER
+    size = -(-len(files) // jobs)
+    chunks = [files[k : k + size] for k in range(0, len(files), size)]
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return [linter.lint_files(files)]
+    _WORKER = linter
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            return pool.map(_lint_chunk, chunks, chunksize=1)
+    finally:
+        _WORKER = None
 
 

@@ -176,7 +176,7 @@ def test_container_path_mapping(tmp_path):
     ctx = context.load(df, str(tmp_path), df_path, Options())
     instrs = list(df.stages[0].instructions)
     run_ = instrs[-1]
-    m = lambda p: (lambda hit: hit and (hit[0], hit[1].line))(context.container_to_context(ctx, instrs, run_, p))
+    m = lambda p: (lambda hit: hit and (hit[0], hit[1].line))(context.container_to_context(ctx, context.Layout(instrs), run_, p))
     assert m("requirements.txt") == ("requirements.txt", 4)
     assert m("/requirements.txt") == ("requirements.txt", 2)
     assert m("/tmp/reqs/prod.txt") == ("reqs/prod.txt", 5)

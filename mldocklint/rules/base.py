@@ -12,6 +12,7 @@ context). A fixable rule has a fixer in ``mldocklint/fixes/`` (see its package d
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 from types import ModuleType
@@ -156,7 +157,22 @@ class Target:
     # -- runtime facts of the stage being built ------------------------------------
 
     def effective(self, stage: Stage | None = None) -> list[Instruction]:
-        return self.dockerfile.effective_instructions(stage or self.final)
+        """Instructions that shape ``stage`` (default: the final stage), parents first; cached."""
+        stage = stage or self.final
+        key = ("effective", stage.index)
+        cached = self._commands.get(key)
+        if cached is None:
+            cached = self._commands[key] = self.dockerfile.effective_instructions(stage)
+        return cached
+
+    def position(self, instr: Instruction, stage: Stage | None = None) -> int:
+        """Index of ``instr`` in ``effective(stage)``; its length when the stage does not run it."""
+        stage = stage or self.final
+        key = ("position", stage.index)
+        index = self._commands.get(key)
+        if index is None:
+            index = self._commands[key] = {id(i): k for k, i in enumerate(self.effective(stage))}
+        return index.get(id(instr), len(index))
 
     def last(self, keyword: str, stage: Stage | None = None) -> Instruction | None:
         found = None
@@ -170,14 +186,22 @@ class Target:
 
         With ``before``, only what is set ahead of that instruction.
         """
-        out: dict[str, tuple[str, Instruction]] = {}
-        for i in self.effective(stage):
-            if i is before:
-                break
-            if i.keyword == "ENV":
-                for k in range(0, len(i.value) - 1, 2):
-                    out[i.value[k]] = (dequote(i.value[k + 1]), i)
-        return out
+        stage = stage or self.final
+        key = ("env", stage.index)
+        steps = self._commands.get(key)
+        if steps is None:  # (positions of the ENVs, the variables after each)
+            steps = self._commands[key] = ([], [])
+            out: dict[str, tuple[str, Instruction]] = {}
+            for pos, i in enumerate(self.effective(stage)):
+                if i.keyword == "ENV":
+                    out = dict(out)
+                    for k in range(0, len(i.value) - 1, 2):
+                        out[i.value[k]] = (dequote(i.value[k + 1]), i)
+                    steps[0].append(pos)
+                    steps[1].append(out)
+        end = self.position(before, stage) if before is not None else len(self.effective(stage))
+        k = bisect_left(steps[0], end)
+        return dict(steps[1][k - 1]) if k else {}
 
     def entrypoint_words(self, stage: Stage | None = None) -> list[str]:
         """What the container runs: ENTRYPOINT followed by CMD, as words."""

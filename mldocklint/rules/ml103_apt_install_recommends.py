@@ -70,19 +70,18 @@ def _no_recommends(words: list[str]) -> bool:
     return False
 
 
-def _configured(target, stage, before) -> bool:
-    """An earlier RUN writes ``APT::Install-Recommends "false"`` into the apt configuration."""
-    for i in target.effective(stage):
-        if i is before:
-            return False
+def _configured_at(target, stage) -> int:
+    """Position of the first RUN that writes ``APT::Install-Recommends "false"`` into the apt configuration."""
+    for k, i in enumerate(target.effective(stage)):
         if i.keyword == "RUN" and "Install-Recommends" in i.rest + "".join(d.content for d in i.heredocs):
             if _OFF.search(i.rest) or any(_OFF.search(d.content) for d in i.heredocs):
-                return True
-    return False
+                return k
+    return len(target.effective(stage))
 
 
 def check(target, options):
     for stage in target.stages:
+        configured_at = _configured_at(target, stage)
         for instr in stage.instructions:
             if instr.keyword != "RUN":
                 continue
@@ -90,7 +89,7 @@ def check(target, options):
                 sub = apt_command(words)
                 if sub is None or words[sub] != "install" or _no_recommends(words):
                     continue
-                if _configured(target, stage, instr):
+                if target.position(instr, stage) > configured_at:
                     continue
                 yield target.problem_at_word(
                     instr,

@@ -50,22 +50,18 @@ from mldocklint.rules._context_common import at_word, size  # noqa: E402
 from mldocklint.rules.base import is_model_path  # noqa: E402
 
 
-def _files(ctx, src: str) -> list[str]:
-    s = src.replace("\\", "/").strip("/").removeprefix("./")
-    if any(c in s for c in "*?["):
-        return [f for p in ctx.glob(s) for f in ctx.under(p)]
-    return ctx.under(s)
-
-
 def check(target, options):
-    from mldocklint.context import copy_sources
+    from mldocklint.context import copy_sources, under
 
     ctx = target.context
     budget = float(options["max-gb"]) * (1 << 30)
+    sent = {p: n for p, n in ctx.sent().items() if is_model_path(p)}  # once: contexts can hold 100k files
     for stage in target.built_stages():
         for instr in stage.instructions:
             for src in copy_sources(instr):
-                models = {p: ctx.files[p] for p in _files(ctx, src) if not ctx.is_excluded(p) and is_model_path(p)}
+                s = src.replace("\\", "/").strip("/").removeprefix("./")
+                roots = ctx.glob(s) if any(c in s for c in "*?[") else [s]
+                models = {p: sent[p] for root in roots for p in under(sent, root)}
                 total = sum(models.values())
                 if total > budget:
                     biggest = max(models, key=lambda p: (models[p], p))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _HEX_SHA = re.compile(r"[0-9a-fA-F]{40}([0-9a-fA-F]{24})?")
 _VCS = ("git+", "hg+", "svn+", "bzr+")
@@ -52,6 +53,7 @@ def canonical(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
+@lru_cache(maxsize=4096)  # monorepos repeat the same requirement lines
 def classify(text: str) -> tuple[str | None, bool, bool, bool]:
     """(name, pinned, local, valid) of one requirement string."""
     t = text.strip()

@@ -7,6 +7,7 @@ not try to be a shell. Quotes are removed from words, operators split commands.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from mldocklint.model import Instruction
 
@@ -20,6 +21,7 @@ _TOKEN = re.compile(
 _UNQUOTE = re.compile(r"""\\(.)|'([^']*)'?|"((?:[^"\\]|\\.)*)"?""", re.S)
 _DQ_ESCAPE = re.compile(r"""\\([$`"\\\n])""")
 _ASSIGN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+_PIP = re.compile(r"pip(3(\.\d+)?)?")
 _WRAPPERS = frozenset(("sudo", "exec", "time", "nohup", "command", "builtin", "xargs"))
 
 
@@ -39,6 +41,11 @@ def _unquote(word: str) -> str:
 
 def split_commands(script: str) -> list[list[str]]:
     """Simple commands of a shell script: ``a && b | c; d`` -> [[a], [b], [c], [d]]."""
+    return [list(c) for c in _split(script)]
+
+
+@lru_cache(maxsize=4096)  # the same RUN text is read by several rules and the context loader
+def _split(script: str) -> tuple[tuple[str, ...], ...]:
     commands: list[list[str]] = []
     words: list[str] = []
     skip_next = False
@@ -61,7 +68,7 @@ def split_commands(script: str) -> list[list[str]]:
             skip_next = not m.group().endswith(("-",)) and not m.group()[-1].isdigit()
     if words:
         commands.append(words)
-    return [_strip_comments(c) for c in commands if c]
+    return tuple(tuple(_strip_comments(c)) for c in commands if c)
 
 
 def _strip_comments(words: list[str]) -> list[str]:
@@ -149,7 +156,7 @@ def pip_install_args(words: list[str]) -> list[str] | None:
             return None
     elif prog == "uv" and rest[:1] == ["pip"]:
         rest = rest[1:]
-    elif not re.fullmatch(r"pip(3(\.\d+)?)?", prog):
+    elif not _PIP.fullmatch(prog):
         return None
     # skip global options before the sub-command
     while rest and rest[0].startswith("-"):
