@@ -17,6 +17,9 @@ from mldocklint.model import Dockerfile, Finding, Problem
 from mldocklint.rules.base import Rule, Target
 from mldocklint.syntax.dockerfile import ParseError, decode, parse
 
+# Dockerfiles past this size are refused: real ones are kilobytes, and a bound keeps
+# time (about a second per MiB) and memory predictable on whatever is passed in.
+MAX_BYTES = 4 << 20
 THRESHOLDS = ("error", "warning", "info", "none")
 _RANK = {"error": 0, "warning": 1, "info": 2}
 
@@ -115,13 +118,16 @@ class Linter:
     def lint_file(self, path: str, result: Result, context_dir: str | None = None) -> None:
         try:
             with open(path, "rb") as fh:
-                data = fh.read()
+                data = fh.read(MAX_BYTES + 1)
         except OSError as e:
             result.errors.append((display_path(path), f"cannot read: {e.strerror or e}"))
             return
         self.lint_bytes(data, display_path(path), result, context_dir or self.options.context or os.path.dirname(os.path.abspath(path)), source=path)
 
     def lint_bytes(self, data: bytes, shown: str, result: Result, context_dir: str | None, source: str | None = None) -> None:
+        if len(data) > MAX_BYTES:
+            result.errors.append((shown, f"larger than {MAX_BYTES >> 20} MiB: too big for a Dockerfile, not linted"))
+            return
         try:
             text = decode(data)
         except ValueError as e:

@@ -90,7 +90,7 @@ def _copied(target) -> tuple[list[str], bool]:
                     whole = True
                 else:
                     out.append(s)
-    return out, whole
+    return list(dict.fromkeys(out)), whole
 
 
 def _used(path: str, copied: list[str]) -> bool:

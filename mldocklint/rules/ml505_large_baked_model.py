@@ -56,12 +56,15 @@ def check(target, options):
     ctx = target.context
     budget = float(options["max-gb"]) * (1 << 30)
     sent = {p: n for p, n in ctx.sent().items() if is_model_path(p)}  # once: contexts can hold 100k files
+    copied: dict[str, dict[str, int]] = {}  # model files by COPY source
     for stage in target.built_stages():
         for instr in stage.instructions:
             for src in copy_sources(instr):
                 s = src.replace("\\", "/").strip("/").removeprefix("./")
-                roots = ctx.glob(s) if any(c in s for c in "*?[") else [s]
-                models = {p: sent[p] for root in roots for p in under(sent, root)}
+                if s not in copied:
+                    roots = ctx.glob(s) if any(c in s for c in "*?[") else [s]
+                    copied[s] = {p: sent[p] for root in roots for p in under(sent, root)}
+                models = copied[s]
                 total = sum(models.values())
                 if total > budget:
                     biggest = max(models, key=lambda p: (models[p], p))
