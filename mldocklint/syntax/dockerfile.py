@@ -4,7 +4,7 @@ The line scanner follows BuildKit (frontend/dockerfile/parser): parser directive
 the escape token, ``\\`` continuations with comments and blank lines inside them,
 heredocs, CRLF and a UTF-8 BOM. dockerfile-parse's own line logic turns heredoc
 bodies into fake instructions and cuts continuations at comments, so only its
-quote-aware ``WordSplitter`` is used here (to read ENV, ARG and LABEL values).
+quote-aware ``WordSplitter`` is used here (to unquote ARG defaults).
 """
 
 from __future__ import annotations
@@ -18,6 +18,9 @@ _WS = re.compile(r"[\t\v\f\r ]+")
 _DIRECTIVE = re.compile(r"^([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$")
 _HEREDOC = re.compile(r"^(\d*)<<(-?)\s*([^<]*)$")
 _VALID_DIRECTIVES = ("syntax", "escape", "check")
+# BuildKit reads lines with a bufio.Scanner limited to bufio.MaxScanTokenSize (64 KiB),
+# line ending included: a line of more bytes fails the whole parse.
+MAX_LINE_BYTES = 65535
 HEREDOC_KEYWORDS = frozenset(("RUN", "COPY", "ADD"))
 KEYWORDS = frozenset(
     "ADD ARG CMD COPY ENTRYPOINT ENV EXPOSE FROM HEALTHCHECK LABEL MAINTAINER ONBUILD "
@@ -55,6 +58,8 @@ class _JSONNotStrings(ValueError):
 
 def _words(rest: str, escape: str) -> list[str]:
     """parseWords: split on whitespace outside quotes, keeping quotes and escapes."""
+    if escape not in rest and "'" not in rest and '"' not in rest:
+        return rest.split()
     words: list[str] = []
     buf: list[str] = []
     in_word = in_quote = False
@@ -174,12 +179,17 @@ def _extract_flags(line: str, escape: str) -> tuple[str, list[str]]:
     return "", flags
 
 
+def _no_constant(name: str):
+    raise ValueError(name)  # Go's JSON has no NaN or Infinity
+
+
 def _json_list(rest: str) -> tuple[str, ...] | None:
+    """parseJSON: the whole text must be one JSON array (``json.Unmarshal``)."""
     rest = rest.lstrip()
     if not rest.startswith("["):
         return None
     try:
-        data = json.loads(rest)
+        data = json.loads(rest, parse_constant=_no_constant)
     except ValueError:
         return None
     if not isinstance(data, list):
@@ -205,7 +215,7 @@ def _name_val(rest: str, key: str, escape: str) -> tuple[str, ...]:
     out: list[str] = []
     for word in words:
         if "=" not in word:
-            raise ParseError(f"Syntax error - can't find = in {word!r}. Must be of the form: name=value")
+            raise ParseError(f"Syntax error - can't find = in {json.dumps(word, ensure_ascii=False)}. Must be of the form: name=value")
         out.extend(word.split("=", 1))
     return tuple(out)
 
@@ -241,24 +251,27 @@ def _parse_args(kw: str, rest: str, escape: str) -> tuple[tuple[str, ...], bool,
     if kw == "ONBUILD":
         if not rest:
             return (), False, None
-        sub = _node(rest, escape, 0, 0, 0, 0, 0, 0)
-        return sub.value, sub.exec_form, sub
+        keyword, flags, sub_rest, value, exec_form, _ = _split_line(rest, escape)
+        return value, exec_form, Instruction(keyword, flags, value, sub_rest, exec_form, 0, 0, 0, 0, 0, 0)
     return ("",), False, None  # unknown instruction: BuildKit's parser keeps it, the build rejects it
 
 
-def _node(line: str, escape: str, lineno: int, end_line: int, column: int, end_column: int, start: int, end: int) -> Instruction:
+def _split_line(line: str, escape: str) -> tuple[str, tuple[str, ...], str, tuple[str, ...], bool, Instruction | None]:
+    """(keyword, flags, rest, value, exec_form, ONBUILD trigger) of a joined instruction line."""
     parts = _WS.split(line.strip(), maxsplit=1)
     keyword = parts[0].upper()
     flags: list[str] = []
     rest = ""
     if len(parts) == 2:
-        rest, flags = _extract_flags(parts[1], escape)
+        rest = parts[1]
+        if rest.lstrip().startswith("--"):
+            rest, flags = _extract_flags(rest, escape)
         rest = rest.strip()
     try:
         value, exec_form, sub = _parse_args(keyword, rest, escape)
     except _JSONNotStrings as e:
         raise ParseError(str(e)) from None
-    return Instruction(keyword, tuple(flags), value, rest, exec_form, lineno, end_line, column, end_column, start, end, (), -1, sub)
+    return keyword, tuple(flags), rest, value, exec_form, sub
 
 
 # -- heredocs -----------------------------------------------------------------------
@@ -311,7 +324,7 @@ def _heredoc_names(line: str) -> list[tuple[str, bool, bool, int]]:
         rest = m.group(3)
         plain = _shell_words(rest, raw_quotes=False)
         raw = _shell_words(rest, raw_quotes=True)
-        if not plain or len(plain) != 1 or not raw:
+        if not plain or len(plain) != 1 or not plain[0] or not raw:
             continue
         name = plain[0]
         quotes = name.count("'") + name.count('"')
@@ -345,12 +358,14 @@ def expand(word: str, env: dict[str, str | None]) -> str:
 
 
 def _arg_pairs(instr: Instruction) -> list[tuple[str, str | None]]:
-    from dockerfile_parse.util import WordSplitter
-
     pairs = []
     for word in instr.value:
         name, eq, default = word.partition("=")
-        pairs.append((name, WordSplitter(default).dequote() if eq else None))
+        if eq and any(c in default for c in "'\"\\"):
+            from dockerfile_parse.util import WordSplitter
+
+            default = WordSplitter(default).dequote()
+        pairs.append((name, default if eq else None))
     return pairs
 
 
@@ -382,11 +397,15 @@ def _check_directive(line: str, state: dict) -> bool:
 
 def parse(text: str, path: str = "Dockerfile", build_args: dict[str, str] | None = None) -> Dockerfile:
     """Parse decoded Dockerfile text; raises ParseError where BuildKit would fail."""
-    if text.startswith("\ufeff"):
+    bom = text.startswith("\ufeff")
+    if bom:
         text = text[1:]
     lines = text.split("\n")
     if lines[-1] == "":
         lines.pop()
+    too_long = _first_long_line(lines, bom)
+    if too_long is not None:
+        del lines[too_long:]  # BuildKit stops reading there
     n = len(lines)
     offsets = [0] * (n + 1)
     pos = 0
@@ -398,12 +417,13 @@ def parse(text: str, path: str = "Dockerfile", build_args: dict[str, str] | None
     state = {"done": False, "seen": {}, "escape": "\\", "line": 0}
     instructions: list[Instruction] = []
     comments: list[tuple[int, str]] = []
+    stage = -1
     i = 0
     while i < n:
         t = lines[i].rstrip("\r")
         stripped = t.lstrip()
         state["line"] = i + 1
-        is_directive = _check_directive(stripped, state)
+        is_directive = not state["done"] and _check_directive(stripped, state)
         esc = state["escape"]
         i += 1
         if stripped.startswith("#"):
@@ -418,8 +438,9 @@ def parse(text: str, path: str = "Dockerfile", build_args: dict[str, str] | None
         parts = [buf]
         while not eol and i < n:
             t = lines[i].rstrip("\r")
-            state["line"] = i + 1
-            _check_directive(t, state)
+            if not state["done"]:
+                state["line"] = i + 1
+                _check_directive(t, state)
             i += 1
             st = t.lstrip()
             if st.startswith("#"):
@@ -430,14 +451,12 @@ def parse(text: str, path: str = "Dockerfile", build_args: dict[str, str] | None
             buf, eol = _trim_continuation(t, esc)
             parts.append(buf)
         line = "".join(parts)
-        last = lines[i - 1].rstrip("\r")
         try:
-            instr = _node(line, esc, start_line, i, column, len(last) + 1, offsets[start_line - 1] + column - 1, offsets[i - 1] + len(last))
+            keyword, flags, rest, value, exec_form, sub = _split_line(line, esc)
         except ParseError as e:
             raise ParseError(e.message, start_line, column) from None
-        kw = instr.sub.keyword if instr.sub is not None else instr.keyword
-        if kw in HEREDOC_KEYWORDS and not instr.exec_form and "<<" in line:
-            docs = []
+        docs: list[Heredoc] = []
+        if (sub.keyword if sub is not None else keyword) in HEREDOC_KEYWORDS and not exec_form and "<<" in line:
             for name, chomp, do_expand, fd in _heredoc_names(line):
                 body_start = i + 1
                 body: list[str] = []
@@ -453,13 +472,29 @@ def parse(text: str, path: str = "Dockerfile", build_args: dict[str, str] | None
                 else:
                     raise ParseError("unterminated heredoc", start_line, column)
                 docs.append(Heredoc(name, "".join(body), chomp, do_expand, fd, body_start))
-            if docs:
-                last = lines[i - 1].rstrip("\r")
-                instr = _replace(instr, heredocs=tuple(docs), end_line=i, end_column=len(last) + 1, end=offsets[i - 1] + len(last))
-        instructions.append(instr)
+        if keyword == "FROM":
+            stage += 1
+        end = len(lines[i - 1].rstrip("\r"))
+        start = offsets[start_line - 1] + column - 1
+        instructions.append(Instruction(keyword, flags, value, rest, exec_form, start_line, i, column, end + 1, start, offsets[i - 1] + end, tuple(docs), stage, sub))
     if not instructions:
         raise ParseError("file with no instructions", max(n, 1))
+    if too_long is not None:
+        raise ParseError(f"line longer than {MAX_LINE_BYTES} bytes, the most BuildKit reads in one line", too_long + 1)
     return _build(path, text, instructions, state, comments, build_args or {})
+
+
+def _first_long_line(lines: list[str], bom: bool) -> int | None:
+    """Index of the first line BuildKit's scanner refuses (BOM and CR count as bytes)."""
+    short = MAX_LINE_BYTES // 4 - 3  # up to 4 bytes a character in UTF-8, and the BOM's 3
+    if sum(map(len, lines)) <= short:
+        return None
+    for k, line in enumerate(lines):
+        if len(line) > short:
+            size = len(line.encode("utf-8", "surrogatepass")) + (3 if bom and k == 0 else 0)
+            if size > MAX_LINE_BYTES:
+                return k
+    return None
 
 
 def _trim_continuation(line: str, esc: str) -> tuple[str, bool]:
@@ -469,12 +504,6 @@ def _trim_continuation(line: str, esc: str) -> tuple[str, bool]:
     return line, True
 
 
-def _replace(instr: Instruction, **changes) -> Instruction:
-    fields = {f: getattr(instr, f) for f in Instruction.__slots__}
-    fields.update(changes)
-    return Instruction(**fields)
-
-
 # -- stages and the checks BuildKit makes after parsing -----------------------------
 
 
@@ -482,7 +511,6 @@ def _build(path, text, instructions, state, comments, build_args) -> Dockerfile:
     global_args: dict[str, str | None] = {}
     stages: list[Stage] = []
     current: list[Instruction] = []
-    out: list[Instruction] = []
     names: dict[str, int] = {}
 
     def close():
@@ -509,7 +537,6 @@ def _build(path, text, instructions, state, comments, build_args) -> Dockerfile:
             parent = names.get(base.lower())
             platform = instr.flag("platform")
             index = len(stages)
-            instr = _replace(instr, stage=index)
             stages.append(Stage(index, name, base, base_raw, parent, platform, instr, ()))
             if name is not None:
                 names[name] = index
@@ -521,16 +548,13 @@ def _build(path, text, instructions, state, comments, build_args) -> Dockerfile:
                     global_args[name] = build_args[name]
                 else:
                     global_args[name] = expand(default, global_args) if default is not None else None
-        else:
-            instr = _replace(instr, stage=len(stages) - 1)
         if stages:
             current.append(instr)
-        out.append(instr)
     if not stages:
         raise ParseError("no build stage in the file: it needs a FROM instruction", instructions[-1].line)
     close()
     directives = {k: v for k, v in state["seen"].items()}
-    return Dockerfile(path, text, tuple(out), tuple(stages), state["escape"], directives, global_args, tuple(comments))
+    return Dockerfile(path, text, tuple(instructions), tuple(stages), state["escape"], directives, global_args, tuple(comments))
 
 
 _NEEDS_ARGS = frozenset(("ADD", "COPY", "ENV", "EXPOSE", "LABEL", "ARG", "USER", "WORKDIR", "VOLUME", "STOPSIGNAL", "ONBUILD", "RUN", "MAINTAINER", "FROM", "HEALTHCHECK", "SHELL"))
