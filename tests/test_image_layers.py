@@ -203,6 +203,7 @@ def _info(name, kind=tarfile.SYMTYPE, link=""):
         (lambda p: docker_archive(p, [layer(("/etc/cron.d/x", b"1"))]), "absolute member name"),
         (lambda p: docker_archive(p, [layer(("a", b"1"), ("b/.wh...", b""))]), "names no file"),
         (lambda p: docker_archive(p, [layer(("ok", b"1"))], extra=[(_info("hl", tarfile.LNKTYPE, "../x"), b"")]), "climbs out with '..'"),
+        (lambda p: docker_archive(p, [layer(("ok", b"1"))], manifest=[{"Config": "config.json", "RepoTags": [f"m:{k}"], "Layers": ["l0/layer.tar"]} for k in (1, 2)]), r"holds 2 images \(m:1, m:2\); save one image per archive"),
     ],
 )
 def test_hostile_names_are_refused_and_nothing_is_written(tmp_path, build, message):

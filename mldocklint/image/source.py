@@ -70,6 +70,9 @@ def read_archive(stream, ref: str, where: str, kind: str, healthcheck_known: boo
         entries = names.json("manifest.json")
         if not isinstance(entries, list) or not entries or not isinstance(entries[0], dict):
             raise ArchiveError(f"{where}: manifest.json lists no image")
+        if len(entries) > 1:
+            tags = ", ".join(str(t) for e in entries if isinstance(e, dict) for t in e.get("RepoTags") or ["<untagged>"])
+            raise ArchiveError(f"{where}: the archive holds {len(entries)} images ({tags}); save one image per archive")
         entry = entries[0]
         config = names.json(names.resolve(str(entry.get("Config", ""))))
         layers = [names.resolve(str(p)) for p in entry.get("Layers") or []]
