@@ -102,8 +102,13 @@ def common_options(f):
 def _options(scope, select, ignore, extend_select, failure_threshold, config_file, isolated, no_inline_suppressions, debug, **_):
     """Options from the configuration file, then the command line; bad input exits 2."""
     from mldocklint.engine import Options
-    from mldocklint.rules import UnknownRule
+    from mldocklint.rules import UnknownRule, resolve
 
+    for flag, values in (("--select", select), ("--ignore", ignore), ("--extend-select", extend_select)):
+        try:
+            resolve(values)
+        except UnknownRule as e:
+            _fail(f"{flag}: {e}")
     options = Options(debug=debug)
     try:
         if not isolated:
@@ -135,7 +140,7 @@ def _finish(ctx, result, options, stream=None):
 
 
 @main.command(cls=PairedOutputs)
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=click.Path(readable=False))  # unreadable files are reported by the engine
 @common_options
 @click.option("--build-arg", "build_args", multiple=True, metavar="NAME=VALUE", help="Value for an ARG used in FROM.")
 @click.option("--context", "context_dir", type=click.Path(file_okay=False), help="Build context directory [default: the Dockerfile's directory].")
@@ -148,7 +153,7 @@ def _finish(ctx, result, options, stream=None):
 @click.pass_context
 def check(ctx, paths, build_args, context_dir, target, stdin_filename, fix, diff, unsafe_fixes, jobs, **common):
     """Lint Dockerfiles (files, or directories searched recursively; '-' for stdin)."""
-    from mldocklint.engine import lint
+    from mldocklint.engine import MAX_BYTES, lint
 
     options = _options("dockerfile", **common)
     if build_args:
@@ -157,7 +162,7 @@ def check(ctx, paths, build_args, context_dir, target, stdin_filename, fix, diff
     options.target = target or options.target
     options.jobs = jobs
 
-    stdin = sys.stdin.buffer.read() if "-" in paths else None
+    stdin = sys.stdin.buffer.read(MAX_BYTES + 1) if "-" in paths else None
     if fix or diff:
         from mldocklint import fix as fixer
 
@@ -191,7 +196,7 @@ def image_command(ctx, ref, dockerfile, target, **common):
 
 def emit(result, pairs, stream=None) -> None:
     """Write each (format, file-or-None) report (None: to ``stream``, stdout by default), then errors to stderr."""
-    from mldocklint.report import ReportContext, render
+    from mldocklint.report import ReportContext, printable, render
 
     rctx = ReportContext(version=__version__)
     for fmt, path in pairs:
@@ -205,7 +210,7 @@ def emit(result, pairs, stream=None) -> None:
             except OSError as e:
                 _fail(f"{path}: cannot write report: {e.strerror or e}")
     for path, message in result.errors:
-        click.echo(f"mldocklint: error: {path}: {message}", err=True)
+        click.echo(f"mldocklint: error: {printable(path)}: {printable(message)}", err=True)
     for tb in result.debug_output:
         click.echo(tb, err=True, nl=False)
 

@@ -54,6 +54,8 @@ def _has_section(path: str) -> bool:
 
 def load(path: str) -> dict:
     """The raw mldocklint table of a configuration file ({} when it has none)."""
+    if os.path.exists(path) and not os.path.isfile(path):  # a FIFO or device would block the read
+        raise ValueError(f"{path}: cannot read configuration: not a regular file")
     try:
         with open(path, "rb") as fh:
             data = fh.read()

@@ -9,10 +9,14 @@ import stat
 SKIP_DIRS = frozenset((".git", ".hg", ".svn", "node_modules", "__pycache__", ".tox", ".nox", ".mypy_cache", ".pytest_cache", ".ruff_cache", "site-packages", ".venv", "venv"))
 
 
+# Dockerfile.j2 and the like are rendered into Dockerfiles; their markup is not Dockerfile syntax.
+TEMPLATE_SUFFIXES = (".tmpl", ".tpl", ".j2", ".jinja", ".jinja2", ".template")
+
+
 def is_dockerfile_name(name: str) -> bool:
-    """Dockerfile, Containerfile, *.Dockerfile, Dockerfile.* (but not *.dockerignore)."""
+    """Dockerfile, Containerfile, *.Dockerfile, Dockerfile.* (but not *.dockerignore or templates)."""
     low = name.lower()
-    if low.endswith(".dockerignore"):
+    if low.endswith((".dockerignore", *TEMPLATE_SUFFIXES)):
         return False
     return (
         low in ("dockerfile", "containerfile")
@@ -57,10 +61,23 @@ def discover(paths: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
             for f in found:
                 add(f)
         elif stat.S_ISREG(st.st_mode):
-            add(path)
+            problem = _not_a_dockerfile(os.path.basename(path).lower())
+            if problem:
+                errors.append((display_path(path), problem))
+            else:
+                add(path)
         else:
             errors.append((display_path(path), "not a regular file"))
     return files, errors
+
+
+def _not_a_dockerfile(low: str) -> str | None:
+    """Why a file named on the command line is not linted, judging by its (lower-case) name."""
+    if low.endswith(".dockerignore"):
+        return "a .dockerignore file, not a Dockerfile"
+    if low.endswith(TEMPLATE_SUFFIXES):
+        return f"a template ({os.path.splitext(low)[1]}), not a Dockerfile; render it and lint the result"
+    return None
 
 
 def _walk(root: str) -> list[str]:

@@ -48,6 +48,7 @@ def test_hook_fails_on_a_bad_dockerfile_and_passes_when_fixed(tmp_path):
     (project / "svc.Dockerfile").write_text(GOOD)
     (project / "Containerfile").write_text(BAD.replace("app.py", "train.py"))
     (project / "Dockerfile.dockerignore").write_text("*.ckpt\n")  # tagged `dockerfile` by identify; must be skipped
+    (project / "Dockerfile.j2").write_text("FROM {{ base }}\n")  # a template, also tagged; must be skipped
     (project / "app.py").write_text("print('hi')\n")
     (project / "train.py").write_text("print('hi')\n")
     # The rules this test is about; rules added later must not change its outcome.

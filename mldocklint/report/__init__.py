@@ -41,3 +41,10 @@ def repo_path(path: str, root: str) -> str | None:
     if rel == ".." or rel.startswith(".." + os.sep):
         return None
     return rel.replace(os.sep, "/")
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters (newline, escape, ...) written as escapes: one value, one line."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)

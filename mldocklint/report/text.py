@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+from mldocklint.report import printable
+
 
 def use_rich(out, ctx) -> bool:
     if ctx.color is not None:
@@ -17,7 +19,7 @@ def use_rich(out, ctx) -> bool:
 def render(result, out, ctx) -> None:
     findings = result.open_findings()
     if not use_rich(out, ctx):
-        out.write("".join(f"{f.path}:{f.line}:{f.column}: {f.rule} {f.slug} {f.message}\n" for f in findings))
+        out.write("".join(f"{printable(f.path)}:{f.line}:{f.column}: {f.rule} {f.slug} {printable(f.message)}\n" for f in findings))
     else:
         _render_rich(result, findings, out, ctx)
     if getattr(result, "image", None) is not None:  # `mldocklint image`: the layer table
@@ -49,16 +51,16 @@ def _render_rich(result, findings, out, ctx) -> None:
             current = f.path
             text = sources.get(f.path)
             lines = text.splitlines() if text is not None else None
-            console.print(Text(f.path, style="bold underline"))
+            console.print(Text(printable(f.path), style="bold underline"))
         head = Text()
         head.append(f"  {f.line}:{f.column} ", style="dim")
         head.append(f"{f.severity:<7} ", style=_STYLE[f.severity])
         head.append(f"{f.rule} ", style="bold")
         head.append(f"{f.slug}  ", style="magenta")
-        head.append(f.message)
+        head.append(printable(f.message))
         console.print(head)
         if lines is not None and 0 < f.line <= len(lines) and f.rule not in _REDACTED:
-            src = lines[f.line - 1].rstrip("\r\n").expandtabs(4)
+            src = printable(lines[f.line - 1].rstrip("\r\n").expandtabs(4))
             console.print(Text.assemble((f"      {f.line:>4} | ", "dim"), src[:200]))
             width = max(1, (f.end_column - f.column) if f.end_line == f.line else len(src) - f.column + 1)
             console.print(Text(" " * (13 + f.column - 1) + "^" * min(width, 80), style=_STYLE[f.severity]))
