@@ -231,7 +231,8 @@ def _jobs(requested: int, files: int) -> int:
     """Worker processes for ``files`` files: ``requested``, or one per CPU for large batches."""
     if requested > 0:
         return min(requested, max(files, 1))
-    return max(1, min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1, files // _MIN_FILES_PER_JOB))
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(cpus, files // _MIN_FILES_PER_JOB))
 
 
 _WORKER: Linter | None = None  # set before forking; the workers inherit it
@@ -247,10 +248,10 @@ def _parallel(linter: Linter, files: list[str], jobs: int) -> list[Result]:
     import multiprocessing
 
     global _WORKER
-    size = -(-len(files) // jobs)
-    chunks = [files[k : k + size] for k in range(0, len(files), size)]
     if "fork" not in multiprocessing.get_all_start_methods():
         return [linter.lint_files(files)]
+    size = -(-len(files) // jobs)
+    chunks = [files[k : k + size] for k in range(0, len(files), size)]
     _WORKER = linter
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:

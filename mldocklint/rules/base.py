@@ -76,7 +76,7 @@ class Target:
     dockerfile: Dockerfile
     stage_name: str | None = None
     context: object | None = None
-    _commands: dict = field(default_factory=dict, repr=False)
+    _cache: dict = field(default_factory=dict, repr=False)  # derived facts, computed once per file
 
     @property
     def final(self) -> Stage:
@@ -89,17 +89,17 @@ class Target:
     def commands(self, instr: Instruction) -> list[list[str]]:
         """Simple commands a RUN (or CMD/ENTRYPOINT/HEALTHCHECK) runs; cached per instruction."""
         key = id(instr)
-        cached = self._commands.get(key)
+        cached = self._cache.get(key)
         if cached is None:
-            cached = self._commands[key] = shell.commands(_healthcheck_command(instr))
+            cached = self._cache[key] = shell.commands(_healthcheck_command(instr))
         return cached
 
     def problem_at_word(self, instr: Instruction, command: int, word: int, message: str, **kw) -> Problem:
         """A problem at word ``word`` of ``self.commands(instr)[command]``, or at the instruction."""
         key = ("spans", id(instr))
-        spans = self._commands.get(key)
+        spans = self._cache.get(key)
         if spans is None:
-            spans = self._commands[key] = word_spans(self.dockerfile, instr, self.commands(instr))
+            spans = self._cache[key] = word_spans(self.dockerfile, instr, self.commands(instr))
         span = spans[command][word] if command < len(spans) and word < len(spans[command]) else None
         if span is None:
             return Problem.at(instr, message, **kw)
@@ -160,18 +160,18 @@ class Target:
         """Instructions that shape ``stage`` (default: the final stage), parents first; cached."""
         stage = stage or self.final
         key = ("effective", stage.index)
-        cached = self._commands.get(key)
+        cached = self._cache.get(key)
         if cached is None:
-            cached = self._commands[key] = self.dockerfile.effective_instructions(stage)
+            cached = self._cache[key] = self.dockerfile.effective_instructions(stage)
         return cached
 
     def position(self, instr: Instruction, stage: Stage | None = None) -> int:
         """Index of ``instr`` in ``effective(stage)``; its length when the stage does not run it."""
         stage = stage or self.final
         key = ("position", stage.index)
-        index = self._commands.get(key)
+        index = self._cache.get(key)
         if index is None:
-            index = self._commands[key] = {id(i): k for k, i in enumerate(self.effective(stage))}
+            index = self._cache[key] = {id(i): k for k, i in enumerate(self.effective(stage))}
         return index.get(id(instr), len(index))
 
     def last(self, keyword: str, stage: Stage | None = None) -> Instruction | None:
@@ -188,9 +188,9 @@ class Target:
         """
         stage = stage or self.final
         key = ("env", stage.index)
-        steps = self._commands.get(key)
+        steps = self._cache.get(key)
         if steps is None:  # (positions of the ENVs, the variables after each)
-            steps = self._commands[key] = ([], [])
+            steps = self._cache[key] = ([], [])
             out: dict[str, tuple[str, Instruction]] = {}
             for pos, i in enumerate(self.effective(stage)):
                 if i.keyword == "ENV":
