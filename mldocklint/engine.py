@@ -85,6 +85,35 @@ def display_path(path: str) -> str:
     return rel.replace(os.sep, "/")
 
 
+def read_bytes(path: str, result: Result) -> bytes | None:
+    """A Dockerfile's bytes, at most ``MAX_BYTES`` + 1 of them; None (and an error) when unreadable."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(MAX_BYTES + 1)
+    except OSError as e:
+        result.errors.append((display_path(path), f"cannot read: {e.strerror or e}"))
+        return None
+
+
+def decode_text(data: bytes, shown: str, result: Result) -> str | None:
+    """The text of a Dockerfile's bytes; None (and an error) when too large or not text."""
+    if len(data) > MAX_BYTES:
+        result.errors.append((shown, f"larger than {MAX_BYTES >> 20} MiB: too big for a Dockerfile, not linted"))
+        return None
+    try:
+        return decode(data)
+    except ValueError as e:
+        result.errors.append((shown, str(e)))
+        return None
+
+
+def stdin_source(stdin_name: str, options: Options) -> tuple[str, str, str | None]:
+    """(shown path, build context, source path) of input read from ``-``, named by ``--stdin-filename``."""
+    if stdin_name == "-":
+        return "-", options.context or os.getcwd(), None
+    return display_path(stdin_name), options.context or os.path.dirname(os.path.abspath(stdin_name)), stdin_name
+
+
 def fingerprint(rule: str, path: str, stage: str | None, anchor: str, key: str, occurrence: int) -> str:
     text = "\0".join((rule, path, stage or "", " ".join(anchor.split()), key, str(occurrence)))
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
@@ -116,22 +145,13 @@ class Linter:
         return result
 
     def lint_file(self, path: str, result: Result, context_dir: str | None = None) -> None:
-        try:
-            with open(path, "rb") as fh:
-                data = fh.read(MAX_BYTES + 1)
-        except OSError as e:
-            result.errors.append((display_path(path), f"cannot read: {e.strerror or e}"))
-            return
-        self.lint_bytes(data, display_path(path), result, context_dir or self.options.context or os.path.dirname(os.path.abspath(path)), source=path)
+        data = read_bytes(path, result)
+        if data is not None:
+            self.lint_bytes(data, display_path(path), result, context_dir or self.options.context or os.path.dirname(os.path.abspath(path)), source=path)
 
     def lint_bytes(self, data: bytes, shown: str, result: Result, context_dir: str | None, source: str | None = None) -> None:
-        if len(data) > MAX_BYTES:
-            result.errors.append((shown, f"larger than {MAX_BYTES >> 20} MiB: too big for a Dockerfile, not linted"))
-            return
-        try:
-            text = decode(data)
-        except ValueError as e:
-            result.errors.append((shown, str(e)))
+        text = decode_text(data, shown, result)
+        if text is None:
             return
         result.files += 1
         result.sources[shown] = text
@@ -144,7 +164,8 @@ class Linter:
             if not any(r.id == "ML000" for r in self.rules):
                 return []
             rule = registry.all_rules()["ML000"]
-            line_text = text.splitlines()[e.line - 1] if e.line <= len(text.splitlines()) else ""
+            lines = text.splitlines()
+            line_text = lines[e.line - 1] if e.line <= len(lines) else ""
             problem = Problem(e.line, e.column, e.message, end_line=e.line, end_column=max(len(line_text) + 1, e.column + 1))
             return [self._finding(rule, problem, None, shown, {})]
         context = None
@@ -207,9 +228,8 @@ def lint(paths: list[str], options: Options, stdin: bytes | None = None, stdin_n
     files, errors = discover(paths)
     result.errors.extend(errors)
     if "-" in files:
-        name = display_path(stdin_name) if stdin_name != "-" else "-"
-        ctx = options.context or (os.path.dirname(os.path.abspath(stdin_name)) if stdin_name != "-" else os.getcwd())
-        linter.lint_bytes(stdin or b"", name, result, ctx, source=stdin_name if stdin_name != "-" else None)
+        shown, context_dir, source = stdin_source(stdin_name, options)
+        linter.lint_bytes(stdin or b"", shown, result, context_dir, source)
     files = [f for f in files if f != "-"]
     jobs = _jobs(options.jobs, len(files))
     for part in _parallel(linter, files, jobs) if jobs > 1 else [linter.lint_files(files)]:

@@ -15,9 +15,8 @@ import os
 import sys
 from dataclasses import dataclass, field
 
-from mldocklint.engine import Linter, Options, Result, display_path
+from mldocklint.engine import Linter, Options, Result, decode_text, display_path, read_bytes, stdin_source
 from mldocklint.fixes import Edit, Fix, fixer
-from mldocklint.syntax.dockerfile import decode
 
 MAX_PASSES = 10
 _BOM = "\ufeff"
@@ -136,22 +135,14 @@ def run(paths: list[str], options: Options, write: bool, unsafe: bool = False, o
     fixed = changed = 0
     for f in files:
         if f == "-":
-            shown = display_path(stdin_name) if stdin_name != "-" else "-"
+            shown, context_dir, _ = stdin_source(stdin_name, options)
             data, source = stdin or b"", None
-            context_dir = options.context or (os.path.dirname(os.path.abspath(stdin_name)) if stdin_name != "-" else os.getcwd())
         else:
             shown, source = display_path(f), f
             context_dir = options.context or os.path.dirname(os.path.abspath(f))
-            try:
-                with open(f, "rb") as fh:
-                    data = fh.read()
-            except OSError as e:
-                result.errors.append((shown, f"cannot read: {e.strerror or e}"))
-                continue
-        try:
-            original = decode(data)
-        except ValueError as e:
-            result.errors.append((shown, str(e)))
+            data = read_bytes(f, result)
+        original = decode_text(data, shown, result) if data is not None else None
+        if original is None:
             continue
         bom = _BOM if original.startswith(_BOM) else ""
         done = fix_text(linter, original[len(bom) :], shown, allowed, context_dir, source)

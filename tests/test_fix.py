@@ -212,6 +212,20 @@ def test_a_bom_stays(tmp_path):
     assert fixed == '\ufeffFROM python:3.11-slim\nUSER 1000\nCMD ["python", "app.py"]\n'
 
 
+def test_fix_refuses_what_check_refuses_and_fixes_the_other_files(tmp_path):
+    from mldocklint.engine import MAX_BYTES
+
+    huge = tmp_path / "huge.Dockerfile"
+    huge.write_bytes(b"FROM python:3.11-slim\nCMD python app.py\n" + b"# padding\n" * (MAX_BYTES // 10))
+    good = tmp_path / "good.Dockerfile"
+    good.write_text("FROM python:3.11-slim\nUSER 1000\nCMD python app.py\n")
+    before = huge.read_bytes()
+    result = fixmod.run([str(huge), str(good)], Options(select=["ML303"]), write=True, out=io.StringIO())
+    assert [m for _, m in result.errors] == [f"larger than {MAX_BYTES >> 20} MiB: too big for a Dockerfile, not linted"]
+    assert huge.read_bytes() == before
+    assert good.read_text() == 'FROM python:3.11-slim\nUSER 1000\nCMD ["python", "app.py"]\n'
+
+
 # -- .dockerignore fixes (ML501, ML502) ------------------------------------------------------
 
 
