@@ -16,6 +16,7 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from mldocklint.model import Dockerfile, Instruction, Stage
+from mldocklint.rules.base import copy_sources
 from mldocklint.syntax import shell
 from mldocklint.syntax.dockerignore import Matcher, ignore_file_for, parse as parse_ignore
 from mldocklint.syntax.requirements import Entry, parse_environment, parse_pyproject, parse_requirements
@@ -190,12 +191,6 @@ def _workdirs(instructions: list[Instruction]) -> dict[int, str]:
 def _norm_src(src: str) -> str:
     s = posixpath.normpath("/" + src).lstrip("/")
     return "" if s in (".", "") else s
-
-
-def copy_sources(instr: Instruction) -> list[str]:
-    from mldocklint.rules.base import copy_sources as sources
-
-    return sources(instr)
 
 
 class Layout:

@@ -53,7 +53,7 @@ class _Counting:
         return b
 
 
-class _Prefixed:
+class Prefixed:
     """``head`` followed by the rest of ``raw`` (after sniffing a few bytes)."""
 
     def __init__(self, head: bytes, raw):
@@ -117,7 +117,7 @@ class Reader:
         self.where, self.limits = where, limits
         self.counter = _Counting(raw)
         head = self.counter.read(4)
-        src = _Prefixed(head, self.counter)
+        src = Prefixed(head, self.counter)
         self.compression = "none"
         if decompress and head[:2] == b"\x1f\x8b":
             self.compression, src = "gzip", _Gunzip(src, where)

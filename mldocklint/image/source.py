@@ -21,7 +21,7 @@ import re
 
 from mldocklint.image import ImageError
 from mldocklint.image.facts import ImageFacts, build
-from mldocklint.image.layers import ArchiveError, Data, Limits, Reader, clean, is_tar_start, members, scan_layer
+from mldocklint.image.layers import ArchiveError, Limits, Prefixed, Reader, clean, is_tar_start, members, scan_layer
 
 MAX_JSON = 16 << 20  # manifests and configs larger than this are refused
 _DIGEST = re.compile(r"^([a-z0-9]+(?:[+._-][a-z0-9]+)*):([a-zA-Z0-9=_-]+)$")
@@ -62,7 +62,7 @@ def read_archive(stream, ref: str, where: str, kind: str, healthcheck_known: boo
         elif m.kind == "file":
             head = data.read(min(m.size, 512))
             if m.size and is_tar_start(head):
-                scans[m.name] = scan_layer(_Joined(head, data), f"{where}: {m.name}", limits)
+                scans[m.name] = scan_layer(Prefixed(head, data), f"{where}: {m.name}", limits)
             elif m.size <= MAX_JSON:
                 blobs[m.name] = head + data.read()
     names = _Names(where, blobs, scans, links)
@@ -86,17 +86,6 @@ def read_archive(stream, ref: str, where: str, kind: str, healthcheck_known: boo
     if missing:
         raise ArchiveError(f"{where}: the manifest names layer {missing[0]!r}, which the archive does not hold as a tar")
     return build(ref, kind, _dict(config, where), [(p.rsplit("/", 1)[-1], scans[p]) for p in layers], healthcheck_known, note)
-
-
-class _Joined:
-    def __init__(self, head: bytes, data: Data):
-        self.head, self.data = head, data
-
-    def read(self, n: int) -> bytes:
-        if self.head:
-            out, self.head = self.head[:n], self.head[n:]
-            return out
-        return self.data.read(n)
 
 
 def _link_target(name: str, target: str, where: str) -> str:

@@ -69,7 +69,7 @@ OPTIONS = {"min-data-mb": 1}
 
 from mldocklint.model import Problem  # noqa: E402
 from mldocklint.rules._context_common import size, top  # noqa: E402
-from mldocklint.rules.base import is_model_path  # noqa: E402
+from mldocklint.rules.base import copy_sources, is_model_path  # noqa: E402
 
 _DIRS = {".git": "git", "__pycache__": "pycache", ".ipynb_checkpoints": "notebook checkpoints", "mlruns": "experiment runs", "wandb": "experiment runs", "data": "datasets", "datasets": "datasets"}
 _DATA_EXT = (".csv", ".tsv", ".parquet", ".feather", ".arrow", ".npy", ".npz", ".h5ad", ".jsonl", ".tfrecord")
@@ -78,7 +78,6 @@ _HINT = {"git": ".git/", "virtualenv": ".venv/", "pycache": "**/__pycache__/", "
 
 def _copied(target) -> tuple[list[str], bool]:
     """Context paths named by COPY/ADD sources, and whether one copies the whole context."""
-    from mldocklint.context import copy_sources
 
     out = []
     whole = False
@@ -139,7 +138,6 @@ def check(target, options):
 def _fix(target, kind: str, found: dict[str, int]):
     """Ignore patterns for the entries found; none for data or models while `COPY . .` may use them."""
     from mldocklint.fixes import Fix
-    from mldocklint.rules.base import copy_sources
 
     if kind in ("datasets", "model files") and any(s.strip("/").removeprefix("./") in ("", ".", "*") for i in target.dockerfile.instructions for s in copy_sources(i)):
         return None

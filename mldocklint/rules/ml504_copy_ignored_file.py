@@ -57,6 +57,7 @@ NEEDS_CONTEXT = True
 import re  # noqa: E402
 
 from mldocklint.rules._context_common import at_word  # noqa: E402
+from mldocklint.rules.base import copy_sources  # noqa: E402
 
 _GLOB = re.compile(r"[*?\[]")
 
@@ -80,7 +81,6 @@ def _state(ctx, src: str) -> str | None:
 
 
 def check(target, options):
-    from mldocklint.context import copy_sources
 
     ctx = target.context
     ignore = ctx.dockerignore or ".dockerignore"

@@ -47,11 +47,11 @@ NEEDS_CONTEXT = True
 OPTIONS = {"max-gb": 1}
 
 from mldocklint.rules._context_common import at_word, size  # noqa: E402
-from mldocklint.rules.base import is_model_path  # noqa: E402
+from mldocklint.rules.base import copy_sources, is_model_path  # noqa: E402
 
 
 def check(target, options):
-    from mldocklint.context import copy_sources, under
+    from mldocklint.context import under
 
     ctx = target.context
     budget = float(options["max-gb"]) * (1 << 30)
