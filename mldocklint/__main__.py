@@ -1,4 +1,59 @@
-from mldocklint.cli import run
+"""Console entry point (``mldocklint`` and ``python -m mldocklint``).
+
+``mldocklint --version`` and a check of paths without options (``mldocklint [check]
+PATH...``, what the pre-commit hook and most terminal runs are) go straight to
+``commands``; everything else goes through the click command line in ``cli``. click
+takes longer to import than a small Dockerfile takes to lint.
+"""
+
+from __future__ import annotations
+
+import sys
+
+_COMMANDS = ("check", "image", "rules", "explain")
+
+
+def _plain_paths(args: list[str]) -> list[str] | None:
+    """The paths of ``[check] PATH...`` when no option is given, else None."""
+    if args and args[0] in _COMMANDS:
+        if args[0] != "check":
+            return None
+        args = args[1:]
+    if any(a.startswith("-") and a != "-" for a in args):
+        return None
+    return args
+
+
+def run() -> None:
+    """Usage errors and crashes exit 2, never 1."""
+    from mldocklint import commands
+
+    args = sys.argv[1:]
+    try:
+        if args == ["--version"]:
+            from mldocklint import __version__
+
+            print(f"mldocklint {__version__}")
+            return
+        paths = _plain_paths(args)
+        if paths is not None:
+            commands.check(paths)
+        else:
+            from mldocklint.cli import main
+
+            main(standalone_mode=True)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as e:  # pragma: no cover - last line of defence
+        print(f"mldocklint: internal error: {type(e).__name__}: {e}", file=sys.stderr)
+        if "--debug" in args:
+            import traceback
+
+            traceback.print_exc()
+        sys.exit(commands.EXIT_USAGE)
+
 
 if __name__ == "__main__":
     run()

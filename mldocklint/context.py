@@ -13,7 +13,7 @@ import os
 import posixpath
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from mldocklint.model import Dockerfile, Instruction, Stage
 from mldocklint.rules.base import copy_sources
@@ -31,8 +31,7 @@ class ContextError(ValueError):
     """The context cannot be used at all (not a directory, unreadable ignore file)."""
 
 
-@dataclass(frozen=True)
-class ContextProblem:
+class ContextProblem(NamedTuple):
     kind: str  # "requirements", "symlink", "dockerignore"
     path: str  # context-relative path of the file it is in
     line: int
@@ -41,8 +40,7 @@ class ContextProblem:
     message: str
 
 
-@dataclass(frozen=True)
-class RequirementsSource:
+class RequirementsSource(NamedTuple):
     """A requirements file, pyproject.toml, environment.yml or constraints file a RUN installs."""
 
     path: str  # context-relative POSIX path ("" when it maps outside the context)
@@ -54,8 +52,7 @@ class RequirementsSource:
     constraint_pins: frozenset[str] = frozenset()  # names pinned by constraints of the same command
 
 
-@dataclass(frozen=True)
-class BuildContext:
+class BuildContext(NamedTuple):
     root: str  # absolute path
     shown_root: str  # root as findings show it (relative to the current directory)
     dockerignore: str | None  # the ignore file used, relative to the root (or as shown, when outside it)
@@ -66,9 +63,9 @@ class BuildContext:
     symlinks: dict[str, str]  # relative path -> link target
     truncated: bool  # the walk stopped at MAX_ENTRIES
     requirements: tuple[RequirementsSource, ...] = ()
-    apps: dict = field(default_factory=dict)
+    apps: dict = {}  # never mutated
     problems: tuple[ContextProblem, ...] = ()
-    matcher: Matcher | None = field(default=None, compare=False, repr=False)
+    matcher: Matcher | None = None
 
     def is_excluded(self, path: str) -> bool:
         """True when the ignore file keeps ``path`` (relative POSIX) out of the context."""
@@ -373,8 +370,6 @@ def _load_apps(df: Dockerfile, stages: list[Stage], ctx: BuildContext) -> dict:
     context with :func:`container_to_context`, and read when it is in the context, not
     excluded and at most ``MAX_APP_READ`` bytes. Values are ``python_app.AppFacts``.
     """
-    from dataclasses import replace
-
     from mldocklint.rules.base import Target
     from mldocklint.syntax import python_app
 
@@ -394,7 +389,7 @@ def _load_apps(df: Dockerfile, stages: list[Stage], ctx: BuildContext) -> dict:
                 source = fh.read(MAX_APP_READ).decode("utf-8", "replace")
         except OSError:
             continue
-        apps[rel] = replace(python_app.analyze(source, rel), as_main=as_main)
+        apps[rel] = python_app.analyze(source, rel)._replace(as_main=as_main)
     return apps
 
 
@@ -445,6 +440,4 @@ def load(df: Dockerfile, context_dir: str, dockerfile_path: str | None, options,
     )
     stages = Target(df, getattr(options, "target", None)).built_stages() if df.stages else []
     sources, req_problems = _load_requirements(df, stages, ctx)
-    from dataclasses import replace
-
-    return replace(ctx, requirements=tuple(sources), apps=_load_apps(df, stages, ctx), problems=(*ctx.problems, *req_problems))
+    return ctx._replace(requirements=tuple(sources), apps=_load_apps(df, stages, ctx), problems=(*ctx.problems, *req_problems))

@@ -6,11 +6,8 @@ stage and a fingerprint that does not depend on line numbers.
 
 from __future__ import annotations
 
-import hashlib
 import os
-import traceback
 from bisect import bisect_right
-from dataclasses import dataclass, field
 
 from mldocklint import rules as registry
 from mldocklint.model import Dockerfile, Finding, Problem
@@ -24,23 +21,39 @@ THRESHOLDS = ("error", "warning", "info", "none")
 _RANK = {"error": 0, "warning": 1, "info": 2}
 
 
-@dataclass
 class Options:
     """Everything that shapes a run; built from config files and the command line."""
 
-    select: list[str] | None = None
-    ignore: list[str] = field(default_factory=list)
-    extend_select: list[str] = field(default_factory=list)
-    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
-    severity: dict[str, str] = field(default_factory=dict)  # rule id -> severity
-    failure_threshold: str = "warning"
-    target: str | None = None
-    build_args: dict[str, str] = field(default_factory=dict)
-    context: str | None = None  # build context directory; default: the Dockerfile's directory
-    rule_options: dict[str, dict] = field(default_factory=dict)  # rule id -> {option: value}
-    inline_suppressions: bool = True
-    debug: bool = False
-    jobs: int = 0  # worker processes for many files; 0: one per CPU when the batch is large
+    def __init__(
+        self,
+        *,
+        select: list[str] | None = None,
+        ignore: list[str] | None = None,
+        extend_select: list[str] | None = None,
+        per_file_ignores: dict[str, list[str]] | None = None,
+        severity: dict[str, str] | None = None,  # rule id -> severity
+        failure_threshold: str = "warning",
+        target: str | None = None,
+        build_args: dict[str, str] | None = None,
+        context: str | None = None,  # build context directory; default: the Dockerfile's directory
+        rule_options: dict[str, dict] | None = None,  # rule id -> {option: value}
+        inline_suppressions: bool = True,
+        debug: bool = False,
+        jobs: int = 0,  # worker processes for many files; 0: one per CPU when the batch is large
+    ):
+        self.select = select
+        self.ignore = list(ignore or ())
+        self.extend_select = list(extend_select or ())
+        self.per_file_ignores = dict(per_file_ignores or {})
+        self.severity = dict(severity or {})
+        self.failure_threshold = failure_threshold
+        self.target = target
+        self.build_args = dict(build_args or {})
+        self.context = context
+        self.rule_options = dict(rule_options or {})
+        self.inline_suppressions = inline_suppressions
+        self.debug = debug
+        self.jobs = jobs
 
     def enabled(self, scope: str = "dockerfile") -> list[Rule]:
         """Selected rules of one scope: "dockerfile" (``check``) or "image" (``image``)."""
@@ -51,14 +64,16 @@ class Options:
         return [rules[r] for r in sorted(chosen) if rules[r].scope == scope]
 
 
-@dataclass
 class Result:
-    findings: list[Finding] = field(default_factory=list)
-    errors: list[tuple[str, str]] = field(default_factory=list)  # (path, one-line message)
-    files: int = 0
-    debug_output: list[str] = field(default_factory=list)
-    sources: dict[str, str] = field(default_factory=dict)  # shown path -> text, for reporters that quote lines
-    image: dict | None = None  # ImageFacts.as_dict() of an inspected image, for reporters
+    """What a run found: findings, one-line errors, and what reporters need."""
+
+    def __init__(self):
+        self.findings: list[Finding] = []
+        self.errors: list[tuple[str, str]] = []  # (path, one-line message)
+        self.files = 0
+        self.debug_output: list[str] = []
+        self.sources: dict[str, str] = {}  # shown path -> text, for reporters that quote lines
+        self.image: dict | None = None  # ImageFacts.as_dict() of an inspected image, for reporters
 
     def open_findings(self) -> list[Finding]:
         return [f for f in self.findings if f.suppressed is None]
@@ -114,9 +129,9 @@ def stdin_source(stdin_name: str, options: Options) -> tuple[str, str, str | Non
     return display_path(stdin_name), options.context or os.path.dirname(os.path.abspath(stdin_name)), stdin_name
 
 
-def fingerprint(rule: str, path: str, stage: str | None, anchor: str, key: str, occurrence: int) -> str:
-    text = "\0".join((rule, path, stage or "", " ".join(anchor.split()), key, str(occurrence)))
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+def identity(rule: str, path: str, stage: str | None, anchor: str, key: str, occurrence: int) -> str:
+    """What a finding's fingerprint is made from (see ``Finding.fingerprint``)."""
+    return "\0".join((rule, path, stage or "", " ".join(anchor.split()), key, str(occurrence)))
 
 
 def _anchor(df: Dockerfile | None, line: int) -> str:
@@ -189,6 +204,8 @@ class Linter:
             except Exception as e:  # a bug in one rule must not hide the others' findings
                 result.errors.append((shown, f"internal error in rule {rule.id} ({rule.slug}): {type(e).__name__}: {e}"))
                 if self.options.debug:
+                    import traceback
+
                     result.debug_output.append(traceback.format_exc())
         if self.options.inline_suppressions or self.options.per_file_ignores:
             from mldocklint import suppress
@@ -214,7 +231,7 @@ class Linter:
             end_line=p.end_line or p.line,
             end_column=p.end_column or p.column + 1,
             stage=p.stage,
-            fingerprint=fingerprint(*base, occurrence),
+            identity=identity(*base, occurrence),
             fix=p.fix,
         )
 

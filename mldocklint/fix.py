@@ -13,7 +13,6 @@ from __future__ import annotations
 import difflib
 import os
 import sys
-from dataclasses import dataclass, field
 
 from mldocklint.engine import Linter, Options, Result, decode_text, display_path, read_bytes, stdin_source
 from mldocklint.fixes import Edit, Fix, fixer
@@ -22,14 +21,14 @@ MAX_PASSES = 10
 _BOM = "\ufeff"
 
 
-@dataclass
 class Outcome:
     """One file after fixing: its new text, findings still open and what was fixed."""
 
-    text: str
-    findings: list = field(default_factory=list)
-    fixed: int = 0
-    ignore: list[str] = field(default_factory=list)  # .dockerignore patterns to add
+    def __init__(self, text: str):
+        self.text = text
+        self.findings: list = []
+        self.fixed = 0
+        self.ignore: list[str] = []  # .dockerignore patterns to add
 
 
 def allowed_rules(linter: Linter, unsafe: bool) -> set[str]:
@@ -51,7 +50,7 @@ def fix_text(linter: Linter, text: str, shown: str, allowed: set[str], context_d
     """Fix ``text`` (without a BOM) as far as the allowed rules can."""
     out = Outcome(text)
     patterns_done: set[str] = set()
-    ignore_fixed: set[str] = set()  # fingerprints of findings an ignore-file fix answers
+    ignore_fixed: set[str] = set()  # identities of findings an ignore-file fix answers
     scratch = Result()
     for _ in range(MAX_PASSES):
         linter.last_target = None
@@ -61,7 +60,7 @@ def fix_text(linter: Linter, text: str, shown: str, allowed: set[str], context_d
             break
         fixes: list[tuple[object, Fix]] = []
         for f in findings:
-            if f.suppressed is not None or f.rule not in allowed or f.path != shown or f.fingerprint in ignore_fixed:
+            if f.suppressed is not None or f.rule not in allowed or f.path != shown or f.identity in ignore_fixed:
                 continue
             fn = None if f.fix is not None else fixer(f.rule)
             fx = f.fix if f.fix is not None else (fn(target, f) if fn else None)
@@ -73,7 +72,7 @@ def fix_text(linter: Linter, text: str, shown: str, allowed: set[str], context_d
                 new = [p for p in fx.ignore if p not in patterns_done]
                 out.ignore += new
                 patterns_done.update(new)
-                ignore_fixed.add(f.fingerprint)
+                ignore_fixed.add(f.identity)
                 out.fixed += 1
             if not fx.edits:
                 continue
@@ -90,7 +89,7 @@ def fix_text(linter: Linter, text: str, shown: str, allowed: set[str], context_d
             break
         out.text = new_text
     linter.last_target = None
-    out.findings = [f for f in linter.lint_text(out.text, shown, scratch, context_dir, source) if f.fingerprint not in ignore_fixed]
+    out.findings = [f for f in linter.lint_text(out.text, shown, scratch, context_dir, source) if f.identity not in ignore_fixed]
     return out
 
 

@@ -6,13 +6,12 @@ A ``Dockerfile`` holds its instructions in file order and its stages. Columns ar
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 SEVERITIES = ("error", "warning", "info")
 
 
-@dataclass(frozen=True, slots=True)
-class Heredoc:
+class Heredoc(NamedTuple):
     name: str
     content: str
     chomp: bool  # <<- : leading tabs are stripped from the body at build time
@@ -21,8 +20,7 @@ class Heredoc:
     line: int  # first line of the body
 
 
-@dataclass(frozen=True, slots=True)
-class Instruction:
+class Instruction(NamedTuple):
     keyword: str  # upper case: RUN, COPY, ...
     flags: tuple[str, ...]  # raw builder flags: "--from=builder", "--mount=type=cache,..."
     value: tuple[str, ...]  # arguments, split the way BuildKit splits them
@@ -53,8 +51,7 @@ class Instruction:
         return [f[len(prefix) :] for f in self.flags if f.startswith(prefix)]
 
 
-@dataclass(frozen=True, slots=True)
-class Stage:
+class Stage(NamedTuple):
     index: int
     name: str | None  # the AS alias, lower case
     base: str  # base image after ARG substitution, or the parent stage's name
@@ -69,15 +66,14 @@ class Stage:
         return self.name if self.name is not None else str(self.index)
 
 
-@dataclass(frozen=True, slots=True)
-class Dockerfile:
+class Dockerfile(NamedTuple):
     path: str  # relative POSIX path as reported
     text: str
     instructions: tuple[Instruction, ...]
     stages: tuple[Stage, ...]
     escape: str = "\\"
-    directives: dict[str, str] = field(default_factory=dict)
-    global_args: dict[str, str | None] = field(default_factory=dict)
+    directives: dict[str, str] = {}  # never mutated
+    global_args: dict[str, str | None] = {}
     comments: tuple[tuple[int, str], ...] = ()  # (line, text after '#') for every comment line
 
     @property
@@ -117,8 +113,7 @@ class Dockerfile:
         return self.lineage(stage)[0].base
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(NamedTuple):
     """What a rule yields: a location, a message and, optionally, a fix.
 
     ``path`` is set when the problem is in another file (a requirements file, say);
@@ -142,8 +137,7 @@ class Problem:
         return cls(instr.line, instr.column, message, **kw)
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
     rule: str
     slug: str
     severity: str
@@ -154,9 +148,16 @@ class Finding:
     end_line: int
     end_column: int
     stage: str | None
-    fingerprint: str
+    identity: str  # rule, path, stage, instruction text and occurrence: no line numbers
     suppressed: str | None = None  # the justification, when an inline pragma suppressed it
     fix: object | None = None
+
+    @property
+    def fingerprint(self) -> str:
+        """16 hex digits naming the finding across edits that move it to other lines."""
+        import hashlib  # only the reports that carry fingerprints pay for importing it
+
+        return hashlib.sha256(self.identity.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
     def sort_key(self):
         return (self.path, self.line, self.column, self.rule, self.message)

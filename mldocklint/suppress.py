@@ -14,7 +14,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from mldocklint.model import Dockerfile, Finding
 
@@ -23,8 +23,7 @@ _IGNORE = re.compile(r"mldocklint\s*:\s*(global\s+)?ignore\s*=\s*(.*)$", re.IGNO
 UNUSED = "ML900"
 
 
-@dataclass
-class Pragma:
+class Pragma(NamedTuple):
     line: int  # the comment's line
     rules: dict[str, str]  # rule id -> the selector as written
     reason: str
@@ -32,7 +31,7 @@ class Pragma:
     first: int  # lines covered, inclusive
     last: int
     stage: str | None  # a stage-wide pragma: the stage's label
-    used: set[str]
+    used: set[str]  # rules it suppressed, filled in as findings are matched
 
 
 def ignored_by_path(path: str, options) -> set[str]:
@@ -126,12 +125,12 @@ def _suppress(f: Finding, df: Dockerfile, pragmas: list[Pragma]) -> Finding:
         if f.rule in p.rules and _covers(p, f, df):
             p.used.add(f.rule)
             if f.suppressed is None:
-                f = replace(f, suppressed=p.reason)
+                f = f._replace(suppressed=p.reason)
     return f
 
 
 def _unused_findings(df: Dockerfile, problems: list[tuple[int, str]], options) -> list[Finding]:
-    from mldocklint.engine import fingerprint
+    from mldocklint.engine import identity
     from mldocklint.rules import all_rules
 
     rule = all_rules()[UNUSED]
@@ -146,6 +145,6 @@ def _unused_findings(df: Dockerfile, problems: list[tuple[int, str]], options) -
         occurrence = seen.get(base, 0)
         seen[base] = occurrence + 1
         out.append(
-            Finding(UNUSED, rule.slug, severity, message, df.path, line, column, line, len(text.rstrip("\r")) + 1, None, fingerprint(*base, occurrence))
+            Finding(UNUSED, rule.slug, severity, message, df.path, line, column, line, len(text.rstrip("\r")) + 1, None, identity(*base, occurrence))
         )
     return out

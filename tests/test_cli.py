@@ -7,7 +7,6 @@ Most tests run the click command in-process (CliRunner); a few run the installed
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import pty
@@ -260,7 +259,7 @@ def test_bad_failure_threshold_is_a_usage_error(bad):
 
 
 def test_an_internal_error_exits_2_not_1(bad, monkeypatch, capsys):
-    from mldocklint import cli, engine
+    from mldocklint import __main__ as entry, engine
 
     def crash(*args, **kwargs):
         raise RuntimeError("boom")
@@ -268,7 +267,7 @@ def test_an_internal_error_exits_2_not_1(bad, monkeypatch, capsys):
     monkeypatch.setattr(engine, "lint", crash)
     monkeypatch.setattr(sys, "argv", ["mldocklint", "check", "--isolated", "Dockerfile"])
     with pytest.raises(SystemExit) as exc:
-        cli.run()
+        entry.run()
     assert exc.value.code == 2
     out, err = capsys.readouterr()
     assert (out, err) == ("", "mldocklint: internal error: RuntimeError: boom\n")
@@ -281,7 +280,7 @@ def test_a_crashing_rule_exits_2_and_the_other_rules_still_report(bad, monkeypat
         raise KeyError("oops")
         yield  # a generator, like every rule
 
-    monkeypatch.setitem(all_rules(), "ML303", dataclasses.replace(all_rules()["ML303"], check=crash))
+    monkeypatch.setitem(all_rules(), "ML303", all_rules()["ML303"]._replace(check=crash))
     result = check("--select", "ML302,ML303", "Dockerfile")
     assert result.exit_code == 2
     assert parsed(result.stdout) == [("Dockerfile", 1, 1, "ML302", "root-user")]
@@ -522,26 +521,60 @@ def test_python_m_and_the_script_give_the_same_report(bad):
     assert parsed(module.stdout.decode()) == [("Dockerfile", 1, 1, "ML302", "root-user"), ("Dockerfile", 3, 1, "ML303", "shell-form-cmd")]
 
 
+@pytest.mark.parametrize(
+    "args",
+    [["check", "Dockerfile"], ["Dockerfile"], ["check"], [], ["Dockerfile", "missing.Dockerfile"], ["-", "sub/Dockerfile"], ["check", "rules"]],
+    ids=["check", "default-command", "no-paths", "nothing", "missing-file", "stdin", "path-named-like-a-command"],
+)
+def test_a_plain_check_reports_what_the_click_command_line_reports(bad, args):
+    """``[check] PATH...`` starts without click; with any option (here the default ``--jobs 0``)
+    the same run goes through click. Both read the configuration file."""
+    write(bad / ".mldocklint.yaml", "ignore: [ML501]\nseverity:\n  ML303: error\n")
+    write(bad / "sub" / "Dockerfile", "FROM python:3.11-slim\nUSER 1000\nCMD [\"python\", \"app.py\"]\n")
+    write(bad / "rules", BAD)
+    paths = args[1:] if args[:1] == ["check"] else args
+    plain = run([*COMMAND, *args], bad, input=BAD.encode())
+    full = run([*COMMAND, "check", "--jobs", "0", *paths], bad, input=BAD.encode())
+    assert (plain.returncode, plain.stdout, plain.stderr) == (full.returncode, full.stdout, full.stderr)
+    assert plain.returncode in (1, 2) and plain.stdout
+
+
+def test_plain_paths_are_recognised_only_without_options():
+    from mldocklint.__main__ import _plain_paths
+
+    assert _plain_paths(["check", "a", "-"]) == ["a", "-"]
+    assert _plain_paths(["a", "b"]) == ["a", "b"]
+    assert _plain_paths([]) == []
+    assert _plain_paths(["check", "--isolated", "a"]) is None
+    assert _plain_paths(["a", "-j2"]) is None
+    assert _plain_paths(["--", "a"]) is None
+    assert _plain_paths(["--help"]) is None
+    assert [_plain_paths([c, "x"]) for c in ("image", "rules", "explain")] == [None, None, None]
+
+
 _IMPORTS = """
 import sys
 sys.argv = ["mldocklint", *{args!r}]
-from mldocklint.cli import run
+from mldocklint.__main__ import run
 try:
     run()
 except SystemExit as e:
     print("exit", e.code)
-print(" ".join(sorted(m for m in ("docker", "rich", "yaml") if m in sys.modules)))
+else:
+    print("exit 0")
+print(" ".join(sorted(m for m in ("click", "dataclasses", "docker", "rich", "yaml") if m in sys.modules)))
 """
 
 
 @pytest.mark.parametrize(
     "args, first, code, forbidden",
     [
-        (["--version"], f"mldocklint {__version__}", "0", ("docker", "rich", "yaml")),
+        (["--version"], f"mldocklint {__version__}", "0", ("click", "dataclasses", "docker", "rich", "yaml")),
         (["check", "--isolated", "--select", "ML302", "Dockerfile"], "Dockerfile:1:1: ML302 root-user ", "1", ("docker",)),
-        (["check", "Dockerfile"], "Dockerfile:1:1: ML301 missing-python-env ", "1", ("docker",)),
+        (["check", "Dockerfile"], "Dockerfile:1:1: ML301 missing-python-env ", "1", ("click", "dataclasses", "docker", "rich", "yaml")),
+        (["Dockerfile"], "Dockerfile:1:1: ML301 missing-python-env ", "1", ("click", "dataclasses", "docker", "rich", "yaml")),
     ],
-    ids=["version", "check", "check-all-rules"],
+    ids=["version", "check-with-options", "plain-check", "plain-default-command"],
 )
 def test_light_imports(bad, args, first, code, forbidden):
     proc = run([sys.executable, "-c", _IMPORTS.format(args=args)], bad)

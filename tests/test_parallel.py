@@ -35,8 +35,6 @@ def test_workers_give_the_same_result_as_one_process(tmp_path, monkeypatch):
 
 
 def test_an_exception_in_a_worker_rule_is_reported_for_its_file(tmp_path, monkeypatch):
-    from dataclasses import replace
-
     from mldocklint import rules
 
     monkeypatch.chdir(tmp_path)
@@ -47,7 +45,7 @@ def test_an_exception_in_a_worker_rule_is_reported_for_its_file(tmp_path, monkey
         yield
 
     real = rules.all_rules()
-    monkeypatch.setattr(rules, "all_rules", lambda: {**real, "ML303": replace(real["ML303"], check=boom)})
+    monkeypatch.setattr(rules, "all_rules", lambda: {**real, "ML303": real["ML303"]._replace(check=boom)})
     result = lint(paths, Options(jobs=2))
     assert [m for _, m in result.errors if "ML303" in m] == ["internal error in rule ML303 (shell-form-cmd): RuntimeError: boom"] * 4
     assert {f.rule for f in result.findings} - {"ML303"}  # the other rules still ran

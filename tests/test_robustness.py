@@ -323,7 +323,7 @@ def test_a_failing_rule_is_reported_and_the_other_rules_and_files_still_run(tmp_
     monkeypatch.chdir(tmp_path)
     write("a.Dockerfile", GOOD)
     write("b.Dockerfile", "FROM python:3.11\nRUN pip install torch\nCMD python serve.py\n")
-    monkeypatch.setitem(all_rules(), "ML303", dataclasses.replace(all_rules()["ML303"], check=_boom))
+    monkeypatch.setitem(all_rules(), "ML303", all_rules()["ML303"]._replace(check=_boom))
     args = ["check", "--isolated", "--select", "ML202,ML303", "a.Dockerfile", "b.Dockerfile"]
 
     result = CliRunner().invoke(main, args)

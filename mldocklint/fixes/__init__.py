@@ -14,21 +14,19 @@ to add to the ignore file of the build context (created when there is none).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from importlib import import_module
+from typing import NamedTuple
 
 from mldocklint.model import Dockerfile, Finding, Instruction
 
 
-@dataclass(frozen=True)
-class Edit:
+class Edit(NamedTuple):
     start: int
     end: int
     text: str
 
 
-@dataclass(frozen=True)
-class Fix:
+class Fix(NamedTuple):
     edits: tuple[Edit, ...] = ()
     ignore: tuple[str, ...] = ()  # .dockerignore patterns to add
 

@@ -8,14 +8,13 @@ history's ``created_by``, so that findings can point at Dockerfile lines.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from mldocklint.image.layers import Found, LayerScan, Tree, Waste
 from mldocklint.model import Dockerfile, Instruction, Problem, Stage
 
 
-@dataclass(frozen=True)
-class Layer:
+class Layer(NamedTuple):
     index: int
     size: int  # bytes of regular files the layer adds
     files: int
@@ -46,8 +45,7 @@ class Layer:
         }
 
 
-@dataclass(frozen=True)
-class ImageFacts:
+class ImageFacts(NamedTuple):
     ref: str
     source: str  # "docker", "podman", "docker-archive", "oci", "oci-archive"
     user: str
@@ -197,14 +195,14 @@ def match_layers(df: Dockerfile, stage: Stage, history: tuple[tuple[str, bool], 
 # -- what rules see -----------------------------------------------------------------
 
 
-@dataclass
 class ImageTarget:
     """An image as the rules see it: its facts and, when linked, its Dockerfile."""
 
-    facts: ImageFacts
-    dockerfile: Dockerfile | None = None
-    stage_name: str | None = None
-    _layers: dict[int, Instruction] | None = field(default=None, repr=False)
+    def __init__(self, facts: ImageFacts, dockerfile: Dockerfile | None = None, stage_name: str | None = None):
+        self.facts = facts
+        self.dockerfile = dockerfile
+        self.stage_name = stage_name
+        self._layers: dict[int, Instruction] | None = None
 
     @property
     def final(self) -> Stage | None:

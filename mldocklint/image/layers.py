@@ -15,7 +15,7 @@ import heapq
 import re
 import tarfile
 import zlib
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from mldocklint.image import ImageError, human
 
@@ -31,8 +31,7 @@ class ArchiveError(ImageError):
     """A layer or archive that is malformed or hostile."""
 
 
-@dataclass(frozen=True)
-class Limits:
+class Limits(NamedTuple):
     max_bytes: int = 1 << 40  # uncompressed bytes of one layer or member (1 TiB)
     max_ratio: int = 200  # expansion tolerated once a compressed stream is past ratio_floor
     ratio_floor: int = 256 * MiB
@@ -174,8 +173,7 @@ class Data:
 # -- tar members -------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Member:
+class Member(NamedTuple):
     name: str  # cleaned relative path, "" for the archive root
     kind: str  # "file", "dir", "symlink", "hardlink" or "other"
     size: int
@@ -286,19 +284,19 @@ def is_tar_start(head: bytes) -> bool:
 # -- one layer ----------------------------------------------------------------------
 
 
-@dataclass
 class LayerScan:
     """What one pass over a layer found: entries, whiteouts, opaque directories, counts."""
 
-    entries: list[tuple[str, int]] = field(default_factory=list)  # (path, size); size -1 for a directory
-    whiteouts: list[str] = field(default_factory=list)
-    opaque: list[str] = field(default_factory=list)
-    files: int = 0
-    dirs: int = 0
-    links: int = 0
-    size: int = 0  # bytes of regular files
-    tar_bytes: int = 0
-    compression: str = "none"
+    def __init__(self, compression: str = "none"):
+        self.entries: list[tuple[str, int]] = []  # (path, size); size -1 for a directory
+        self.whiteouts: list[str] = []
+        self.opaque: list[str] = []
+        self.files = 0
+        self.dirs = 0
+        self.links = 0
+        self.size = 0  # bytes of regular files
+        self.tar_bytes = 0
+        self.compression = compression
 
 
 WHITEOUT = ".wh."
@@ -338,8 +336,7 @@ def scan_layer(raw, where: str, limits: Limits = Limits()) -> LayerScan:
 # -- the merged file system -------------------------------------------------------------
 
 
-@dataclass(frozen=True, order=True)
-class Waste:
+class Waste(NamedTuple):  # ordered by size first
     size: int
     path: str
     files: int
@@ -351,8 +348,7 @@ class Waste:
         return {"path": "/" + self.path, "bytes": self.size, "files": self.files, "added_in": list(self.added_in), "removed_in": self.removed_in, "how": self.how}
 
 
-@dataclass(frozen=True)
-class Found:
+class Found(NamedTuple):
     kind: str
     path: str  # absolute path in the image
     size: int

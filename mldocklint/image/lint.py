@@ -7,7 +7,7 @@ findings come out in the same result; inline pragmas in the Dockerfile cover bot
 
 from __future__ import annotations
 
-import dataclasses
+import copy
 import traceback
 
 from mldocklint.engine import Linter, Options, Result, display_path
@@ -16,14 +16,16 @@ from mldocklint.model import Finding
 
 
 def lint_image(facts: ImageFacts, options: Options, dockerfile: str | None = None) -> Result:
-    result = Result(image=facts.as_dict())
+    result = Result()
+    result.image = facts.as_dict()
     df = None
     shown = facts.ref
     findings: list[Finding] = []
     if dockerfile is not None:
         from mldocklint.syntax.dockerfile import ParseError, parse
 
-        plain = dataclasses.replace(options, inline_suppressions=False, per_file_ignores={})
+        plain = copy.copy(options)
+        plain.inline_suppressions, plain.per_file_ignores = False, {}
         linter = Linter(plain)
         linter.lint_file(dockerfile, result)
         findings, result.findings = result.findings, []

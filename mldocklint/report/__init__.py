@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from importlib import import_module
+from typing import NamedTuple
 
 FORMATS = {
     "text": "mldocklint.report.text",
@@ -15,8 +15,7 @@ FORMATS = {
 }
 
 
-@dataclass
-class ReportContext:
+class ReportContext(NamedTuple):
     version: str
     color: bool | None = None  # None: decide from the stream and NO_COLOR / FORCE_COLOR
     root: str = "."  # what paths are relative to

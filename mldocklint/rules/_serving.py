@@ -11,7 +11,7 @@ build context was read.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from mldocklint.model import Instruction, Problem
 from mldocklint.rules.base import Target, _span
@@ -66,16 +66,14 @@ def starts_server(words: list[str]) -> bool:
     return prog in _SERVER_SUBCOMMANDS and bool(rest) and rest[0] in _SERVER_SUBCOMMANDS[prog]
 
 
-@dataclass(frozen=True)
-class Word:
+class Word(NamedTuple):
     text: str
     instr: Instruction
     command: int
     index: int
 
 
-@dataclass(frozen=True)
-class Where:
+class Where(NamedTuple):
     """Where a setting comes from: a word of CMD/ENTRYPOINT, an ENV variable, or a default."""
 
     source: str  # "flag", "env", "default", "app"
@@ -83,8 +81,7 @@ class Where:
     env: tuple[str, Instruction] | None = None  # (name, ENV instruction)
 
 
-@dataclass(frozen=True)
-class Server:
+class Server(NamedTuple):
     name: str  # key of _SPECS
     program: Word  # the word that names the server
     args: tuple[Word, ...]  # its arguments, after the sub-command

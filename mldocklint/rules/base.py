@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, field
 from functools import lru_cache
 from types import ModuleType
+from typing import NamedTuple
 
 from mldocklint.model import Dockerfile, Instruction, Problem, Stage
 from mldocklint.syntax import shell
@@ -23,8 +23,7 @@ from mldocklint.syntax import shell
 __all__ = ["Rule", "Target", "Problem", "rule_from_module"]
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     id: str
     slug: str
     category: str
@@ -65,7 +64,6 @@ def rule_from_module(mod: ModuleType) -> Rule:
 _PY = re.compile(r"(^|/)(python[0-9.]*|pip[0-9.]*|gunicorn|uvicorn|hypercorn|flask|streamlit|gradio|jupyter|torchrun|celery|fastapi|mlflow|bentoml|pytest)$")
 
 
-@dataclass
 class Target:
     """One Dockerfile as the rules see it: the model, the stage being built, and facts.
 
@@ -73,10 +71,11 @@ class Target:
     is selected, else None. Everything here is derived from data already read.
     """
 
-    dockerfile: Dockerfile
-    stage_name: str | None = None
-    context: object | None = None
-    _cache: dict = field(default_factory=dict, repr=False)  # derived facts, computed once per file
+    def __init__(self, dockerfile: Dockerfile, stage_name: str | None = None, context: object | None = None):
+        self.dockerfile = dockerfile
+        self.stage_name = stage_name
+        self.context = context
+        self._cache: dict = {}  # derived facts, computed once per file
 
     @property
     def final(self) -> Stage:
@@ -430,8 +429,7 @@ def image_cuda_version(image: str) -> tuple[int, int | None] | None:
     return cuda_version(tag)
 
 
-@dataclass(frozen=True)
-class PipInstall:
+class PipInstall(NamedTuple):
     """One ``pip install`` command of a RUN (see ``Target.pip_installs``)."""
 
     stage: Stage

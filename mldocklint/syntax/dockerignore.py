@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _ESCAPE = frozenset(".+()|{}$")
 
@@ -102,8 +102,7 @@ def _translate(pattern: str, windows: bool) -> str:
     return "".join(out) + r"\Z"
 
 
-@dataclass(frozen=True)
-class _Pattern:
+class _Pattern(NamedTuple):
     text: str
     exclusion: bool
     regex: re.Pattern

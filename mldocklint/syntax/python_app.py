@@ -15,7 +15,7 @@ import ast
 import os
 import posixpath
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # Host each server binds when the call names none (see the ML305 documentation for sources).
 DEFAULT_HOSTS = {
@@ -32,16 +32,14 @@ HOST_ENV = {"gradio": "GRADIO_SERVER_NAME"}
 PORT_ENV = {"gradio": "GRADIO_SERVER_PORT"}
 
 
-@dataclass(frozen=True)
-class Value:
+class Value(NamedTuple):
     """A host or port argument: a literal, or an environment variable with a literal default."""
 
     literal: str | int | None  # the literal, or the default of os.environ.get(NAME, default)
     env: str | None = None  # the environment variable read, if any
 
 
-@dataclass(frozen=True)
-class ServerCall:
+class ServerCall(NamedTuple):
     """One call that starts a server."""
 
     kind: str  # "flask", "uvicorn", "gradio", "socketio", "aiohttp", "waitress"
@@ -64,8 +62,7 @@ class ServerCall:
         return DEFAULT_PORTS[self.kind]
 
 
-@dataclass(frozen=True)
-class AppFacts:
+class AppFacts(NamedTuple):
     path: str
     calls: tuple[ServerCall, ...] = ()
     as_main: bool = True  # the container runs the file as the main script (not imports it)

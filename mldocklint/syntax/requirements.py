@@ -11,7 +11,7 @@ Parsing is pure: includes are returned for the caller to resolve (see ``context.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 from functools import lru_cache
 
 _HEX_SHA = re.compile(r"[0-9a-fA-F]{40}([0-9a-fA-F]{24})?")
@@ -21,8 +21,7 @@ _COMMENT = re.compile(r"(^|\s+)#.*$")
 _OPT_WITH_VALUE = {"-r": "requirement", "--requirement": "requirement", "-c": "constraint", "--constraint": "constraint", "-e": "editable", "--editable": "editable"}
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """One dependency as written in a file."""
 
     text: str  # the requirement as written, without options and comments
@@ -37,8 +36,7 @@ class Entry:
     valid: bool = True
 
 
-@dataclass(frozen=True)
-class Include:
+class Include(NamedTuple):
     """``-r FILE`` or ``-c FILE`` in a requirements file."""
 
     target: str  # as written

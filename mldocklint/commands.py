@@ -1,0 +1,121 @@
+"""What the commands do, without click: options, linting, reports and the exit code.
+
+``cli`` declares the command line with click and calls in here; ``__main__`` calls
+``check`` directly for a plain ``mldocklint [check] PATH...``, so the common case
+starts without importing click.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from mldocklint import __version__
+
+EXIT_USAGE = 2
+
+
+def fail(message: str) -> None:
+    """A usage error: one line on stderr, exit 2."""
+    print(f"mldocklint: error: {message}", file=sys.stderr)
+    sys.exit(EXIT_USAGE)
+
+
+def build_args(values) -> dict[str, str]:
+    out = {}
+    for v in values:
+        name, eq, val = v.partition("=")
+        if not name:
+            fail(f"--build-arg expects NAME=VALUE, got {v!r}")
+        out[name] = val if eq else os.environ.get(name, "")
+    return out
+
+
+def make_options(scope, select=(), ignore=(), extend_select=(), failure_threshold=None, config_file=None, isolated=False, no_inline_suppressions=False, debug=False, **_):
+    """Options from the configuration file, then the command line; bad input exits 2."""
+    from mldocklint.engine import Options
+    from mldocklint.rules import UnknownRule, resolve
+
+    for flag, values in (("--select", select), ("--ignore", ignore), ("--extend-select", extend_select)):
+        try:
+            resolve(values)
+        except UnknownRule as e:
+            fail(f"{flag}: {e}")
+    options = Options(debug=debug)
+    try:
+        if not isolated:
+            from mldocklint import config
+
+            config.apply(options, config.find(config_file))
+        if select:
+            options.select = list(select)
+        options.ignore += list(ignore)
+        options.extend_select += list(extend_select)
+        options.enabled(scope)  # unknown rules are usage errors
+    except (UnknownRule, ValueError) as e:  # config errors name the file and key
+        fail(str(e))
+    options.failure_threshold = failure_threshold or options.failure_threshold
+    options.inline_suppressions = options.inline_suppressions and not no_inline_suppressions
+    return options
+
+
+def check(paths, reports=(), build_arg=(), context_dir=None, target=None, stdin_filename="-", fix=False, diff=False, unsafe_fixes=False, jobs=0, **common) -> None:
+    """``mldocklint check``: lint ``paths`` (``-`` for stdin), write the reports and exit."""
+    from mldocklint.engine import MAX_BYTES, lint
+
+    options = make_options("dockerfile", **common)
+    if build_arg:
+        options.build_args.update(build_args(build_arg))
+    options.context = context_dir or options.context
+    options.target = target or options.target
+    options.jobs = jobs
+
+    paths = list(paths)
+    stdin = sys.stdin.buffer.read(MAX_BYTES + 1) if "-" in paths else None
+    if fix or diff:
+        from mldocklint import fix as fixer
+
+        result = fixer.run(paths, options, write=fix and not diff, unsafe=unsafe_fixes, out=sys.stdout, stdin=stdin, stdin_name=stdin_filename)
+    else:
+        result = lint(paths, options, stdin=stdin, stdin_name=stdin_filename)
+    # stdout carries the diff (--diff) or the fixed text (--fix of stdin): reports go to stderr
+    finish(result, options, reports, sys.stderr if diff or (fix and "-" in paths) else None)
+
+
+def finish(result, options, reports=(), stream=None) -> None:
+    """Write the requested reports (default: text, or github under GitHub Actions) and exit.
+
+    ``reports`` holds (format or None, file or None) pairs as given on the command line.
+    """
+    if not reports or all(f is None for f, _ in reports):
+        default = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+        reports = [(default, o) for _, o in reports] or [(default, None)]
+    emit(result, [(f or "text", o) for f, o in reports], stream)
+    sys.exit(result.exit_code(options.failure_threshold))
+
+
+def emit(result, pairs, stream=None) -> None:
+    """Write each (format, file-or-None) report (None: to ``stream``, stdout by default), then errors to stderr."""
+    from mldocklint.report import ReportContext, printable, render
+
+    rctx = ReportContext(version=__version__)
+    for fmt, path in pairs:
+        if path is None or path == "-":
+            render(fmt, result, stream or sys.stdout, rctx)
+            (stream or sys.stdout).flush()
+        else:
+            try:
+                with open(path, "w", encoding="utf-8", newline="\n") as out:
+                    render(fmt, result, out, rctx)
+            except OSError as e:
+                fail(f"{path}: cannot write report: {e.strerror or e}")
+    for path, message in result.errors:
+        print(f"mldocklint: error: {printable(path)}: {printable(message)}", file=sys.stderr)
+    for tb in result.debug_output:
+        sys.stderr.write(tb)
+
+
+def is_terminal(stream) -> bool:
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return bool(getattr(stream, "isatty", None) and stream.isatty())
