@@ -4,7 +4,7 @@ Each case is a minimal reproduction of a pattern seen in a real Dockerfile that 
 got wrong; the name says which rule and what it used to do.
 """
 
-from helpers import catches, does_not_catch
+from helpers import catches, does_not_catch, findings
 
 # -- ML202: option values of `uv pip install` and pip are not requirements ------------------
 
@@ -139,3 +139,67 @@ def test_ml101_makefile_is_not_application_code():
         COPY server/Makefile-vllm Makefile
         RUN pip install --no-cache-dir -r requirements.txt
     """)
+
+
+# -- flattened images: a stage copied whole (COPY --from=x / /) is part of the image ---------------
+
+FLATTENED = """
+    FROM nvidia/cuda:12.1.1-devel-ubuntu22.04 AS build
+    RUN apt-get update && apt-get install -y --no-install-recommends python3-pip gcc
+    RUN pip install torch==2.3.0
+    FROM build AS tools
+    RUN apt-get install -y --no-install-recommends curl
+    FROM scratch
+    COPY --from=tools / /
+    ENV PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1
+    USER 1000
+    HEALTHCHECK CMD curl -f http://localhost:8000/health
+    CMD ["python3", "-m", "app"]
+"""
+
+
+def test_flattened_stage_keeps_its_apt_lists_pip_cache_and_compilers():
+    catches("ML104", FLATTENED, (2, 13))
+    catches("ML105", FLATTENED, (3, 9))
+    catches("ML106", FLATTENED, (2, 78))
+
+
+def test_flattened_devel_stage_is_a_devel_final_image():
+    catches("ML403", FLATTENED, (1, 6))
+    found = findings(FLATTENED, ["ML403"])
+    assert found[0].message.startswith("the final image copies the whole file system of stage build, the CUDA development image ")
+
+
+def test_flattened_stage_provides_the_healthcheck_tool():
+    does_not_catch("ML308", FLATTENED)
+    # a slim base copied whole still lacks curl, and scratch adds nothing
+    catches("ML308", """
+        FROM python:3.11-slim AS app
+        FROM scratch
+        COPY --from=app / /
+        HEALTHCHECK CMD curl -f http://localhost:8000/
+    """, (4, 17))
+    # a full base image copied whole brings curl
+    does_not_catch("ML308", """
+        FROM python:3.11 AS app
+        FROM scratch
+        COPY --from=app / /
+        HEALTHCHECK CMD curl -f http://localhost:8000/
+    """)
+
+
+def test_copying_some_paths_or_by_index_is_told_apart():
+    # only /opt is copied: the builder's apt lists stay behind
+    does_not_catch("ML104", """
+        FROM debian:12 AS builder
+        RUN apt-get update && apt-get install -y --no-install-recommends gcc
+        FROM debian:12-slim
+        COPY --from=builder /opt /opt
+    """)
+    # --from by stage index is followed like a name
+    catches("ML104", """
+        FROM debian:12
+        RUN apt-get update && apt-get install -y --no-install-recommends gcc
+        FROM scratch
+        COPY --from=0 / /
+    """, (2, 13))

@@ -140,18 +140,37 @@ class Target:
             s = todo.pop()
             refs = [s.parent] if s.parent is not None else []
             for i in s.instructions:
-                src = i.flag("from")
-                if src is not None:
-                    ref = df.stage_named(src)
-                    if ref is None and src.isdigit() and int(src) < len(df.stages):
-                        ref = df.stages[int(src)]
-                    if ref is not None:
-                        refs.append(ref.index)
+                ref = source_stage(df, i)
+                if ref is not None:
+                    refs.append(ref.index)
             for r in refs:
                 if r not in needed:
                     needed.add(r)
                     todo.append(df.stages[r])
         return [s for s in df.stages if s.index in needed]
+
+    def image_stages(self, stage: Stage | None = None) -> list[Stage]:
+        """Stages whose files are in the image of ``stage`` (default: the final stage), in file
+        order: the stage, the stages it is built FROM and, with theirs, every stage one of them
+        copies whole (``COPY --from=build / /``, the way images are flattened); cached."""
+        stage = stage or self.final
+        key = ("image_stages", stage.index)
+        cached = self._cache.get(key)
+        if cached is None:
+            df = self.dockerfile
+            found: dict[int, Stage] = {}
+            todo = [stage]
+            while todo:
+                for s in df.lineage(todo.pop()):
+                    if s.index in found:
+                        continue
+                    found[s.index] = s
+                    for i in s.instructions:
+                        ref = source_stage(df, i) if i.keyword == "COPY" and i.value[:-1] == ("/",) else None
+                        if ref is not None and ref.index < s.index:
+                            todo.append(ref)
+            cached = self._cache[key] = [found[k] for k in sorted(found)]
+        return cached
 
     # -- runtime facts of the stage being built ------------------------------------
 
@@ -379,6 +398,17 @@ _CUDA = re.compile(r"(?<![a-z0-9])cu(?:da)?(\d{2,3})(?:\.(\d+))?(?![0-9])")
 _GPU_REPOS = ("nvidia/", "nvcr.io/", "rapidsai/", "vllm/vllm-openai", "ghcr.io/huggingface/text-generation-inference")
 
 
+def source_stage(df: Dockerfile, instr: Instruction) -> Stage | None:
+    """The stage an instruction's ``--from`` names (by name or index), or None (an image, or no flag)."""
+    src = instr.flag("from")
+    if src is None:
+        return None
+    ref = df.stage_named(src)
+    if ref is None and src.isdigit() and int(src) < len(df.stages):
+        ref = df.stages[int(src)]
+    return ref
+
+
 def known_root_base(df: Dockerfile, stage: Stage) -> str | None:
     """The external base image ``stage`` rests on, or None while it depends on an ARG with no value."""
     from mldocklint.syntax.dockerfile import _BUILTIN_ARGS
@@ -458,24 +488,18 @@ _CUDA_RUNTIME_PACKAGES = re.compile(r"(cuda-(runtime|toolkit|libraries|cudart)|c
 
 def final_has_cuda(target: Target, stage: Stage | None = None) -> bool | None:
     """Whether the image being built has CUDA: a GPU base image, or CUDA installed with
-    apt/conda in the final stage or the stages it is built FROM, or a stage with CUDA whose
-    whole filesystem it copies (``COPY --from=base / /``). None when the base image
-    depends on an ARG with no value."""
+    apt/conda, in the stages whose files make the image (``Target.image_stages``: the
+    final stage, its parents and the stages it copies whole). None when the final stage's
+    base image depends on an ARG with no value."""
     df = target.dockerfile
     stage = stage or target.final
-    base = known_root_base(df, stage)
-    if base is None:
+    if known_root_base(df, stage) is None:
         return None
-    if is_gpu_image(base):
-        return True
-    for s in df.lineage(stage):
+    for s in target.image_stages(stage):
+        if s.parent is None and is_gpu_image(known_root_base(df, s) or ""):
+            return True
         for _, words in target.runs(s):
             found = shell.package_command(words)
             if found and found[1] == "install" and any(_CUDA_RUNTIME_PACKAGES.match(p.lower()) for _, p in found[2]):
-                return True
-        for instr in s.instructions:
-            src = instr.flag("from") if instr.keyword == "COPY" and instr.value[:-1] == ("/",) else None
-            ref = df.stage_named(src) if src else None
-            if ref is not None and ref.index < s.index and final_has_cuda(target, ref):
                 return True
     return False

@@ -6,9 +6,10 @@ with `-delete` or `-exec`). A `RUN` with a
 cache or tmpfs mount on `/var/lib/apt` or `/var/lib/apt/lists` is clean: the lists
 never reach the layer.
 
-Only the stage being built and the stages it is built `FROM` are checked: their layers
-are the image. A stage used only through `COPY --from` hands over just the paths it
-names, so its apt lists never reach the image.
+Checked: the stage being built, the stages it is built `FROM`, and stages it copies
+whole (`COPY --from=build / /`, the way images are flattened), with their own parents:
+their files are the image. A stage used only through `COPY --from` of some paths hands
+over just those paths, so its apt lists never reach the image.
 
 ## Why is this bad?
 The package lists `apt-get update` downloads stay in the layer: 19 MB for Debian 12
@@ -34,8 +35,7 @@ USER 1000
 ```
 
 ## When to ignore
-Build stages whose whole file system is copied on purpose (`COPY --from=stage / /`)
-are not seen by this rule; nothing else needs ignoring.
+Nothing needs ignoring.
 
 ## Fix
 Safe: ends the `RUN` with `&& rm -rf /var/lib/apt/lists/*` (on a new continuation line
@@ -73,7 +73,7 @@ def _cached(instr) -> bool:
 
 
 def check(target, options):
-    for stage in target.dockerfile.lineage(target.final):
+    for stage in target.image_stages():
         for instr in stage.instructions:
             if instr.keyword != "RUN":
                 continue

@@ -8,9 +8,10 @@ Flags `pip install` (also `pip3`, `python -m pip`, `uv pip` and `conda run ... p
 or `/root/.cache`). For `uv pip install` the equivalents are `--no-cache`,
 `UV_NO_CACHE` and a cache mount on `.cache/uv`.
 
-Only the stage being built and the stages it is built `FROM` are checked: their layers
-are the image. A build stage used only through `COPY --from` hands over just the paths
-it names (`/install`, a virtualenv), not its cache.
+Checked: the stage being built, the stages it is built `FROM`, and stages it copies
+whole (`COPY --from=build / /`), with their own parents: their files are the image. A
+build stage used only through `COPY --from` of some paths hands over just those paths
+(`/install`, a virtualenv), not its cache.
 
 ## Why is this bad?
 pip keeps every wheel it downloads in `~/.cache/pip`, so the layer holds each package
@@ -74,7 +75,7 @@ def _cache_mounted(targets: list[str], cache_dir: str, opts: dict) -> bool:
 
 
 def check(target, options):
-    for stage in target.dockerfile.lineage(target.final):
+    for stage in target.image_stages():
         for instr in stage.instructions:
             if instr.keyword != "RUN":
                 continue

@@ -2,7 +2,8 @@
 ## What it does
 Flags compilers and build-only packages installed with a system or conda package
 manager (`apt-get`/`apt`, `apk`, `yum`/`dnf`/`microdnf`, `conda`/`mamba`/`micromamba`)
-in the stage being built or the stages it is built `FROM`: `build-essential`,
+in the stage being built, the stages it is built `FROM`, or a stage it copies whole
+(`COPY --from=build / /`): `build-essential`,
 `build-base`, `gcc`, `g++`, `gcc-c++`, `clang`, `gfortran`, `make`, `cmake`,
 `ninja-build`, `autoconf`, `automake`, `libtool`, `pkg-config`, header packages
 (`*-dev`, `*-devel`, `linux-headers`), the CUDA compiler (`cuda-toolkit*`, `cuda-nvcc*`,
@@ -12,7 +13,8 @@ in the stage being built or the stages it is built `FROM`: `build-essential`,
 Not flagged: packages that the same `RUN` removes again (`apt-get purge`/`remove`,
 `apk del`, `dnf remove`, `conda remove` naming them; `apk add --virtual .build-deps ...`
 followed by `apk del .build-deps`; or `apt-mark auto` followed by
-`apt-get purge --auto-remove`), and builder stages that the final image only copies from.
+`apt-get purge --auto-remove`), and builder stages that the final image only copies
+some paths from.
 
 ## Why is this bad?
 A compiler toolchain is only needed to build wheels; at run time it is dead weight and
@@ -104,7 +106,7 @@ def _removed(cmds: list[list[str]]) -> tuple[set[str], bool]:
 
 
 def check(target, options):
-    for stage in target.dockerfile.lineage(target.final):
+    for stage in target.image_stages():
         for instr in stage.instructions:
             if instr.keyword != "RUN":
                 continue

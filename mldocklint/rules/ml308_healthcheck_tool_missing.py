@@ -16,7 +16,9 @@ and `tzdata` at run time (`wget` is used to download the sources and purged in t
 step); Debian's slim images carry no download tool; Alpine's busybox provides `wget`
 but not `curl`; distroless images carry no shell or package manager at all. Other base
 images (`python:3.11`, which is built on `buildpack-deps` and has both, CUDA images,
-custom bases) are not judged. The finding points at the tool in the `HEALTHCHECK`.
+custom bases) are not judged. A stage the image copies whole (`COPY --from=build / /`)
+counts with its base image and its steps. The finding points at the tool in the
+`HEALTHCHECK`.
 
 ## Why is this bad?
 The health check fails on every run with "curl: not found" (exit 127), so after its
@@ -87,7 +89,7 @@ def missing_tools(image: str) -> frozenset[str]:
 
 def _installed(target, tool: str) -> bool:
     pkg = re.compile(rf"{tool}([=<>:].*)?")
-    for stage in target.dockerfile.lineage(target.final):
+    for stage in target.image_stages():
         for instr in stage.instructions:
             if instr.keyword in ("COPY", "ADD") and instr.value:
                 names = [*instr.value[:-1], instr.value[-1]] if instr.flag("from") is not None else [*copy_sources(instr), instr.value[-1]]
@@ -107,8 +109,11 @@ def check(target, options):
     hc = target.last("HEALTHCHECK", stage)
     if hc is None or not hc.value or hc.value[0].upper() != "CMD":
         return
-    base = known_root_base(target.dockerfile, stage)
-    missing = missing_tools(base) if base else frozenset()
+    df = target.dockerfile
+    base = known_root_base(df, stage)
+    # a tool is missing when every base image whose files are in the image lacks it
+    roots = [known_root_base(df, s) for s in target.image_stages() if s.parent is None]
+    missing = frozenset.intersection(*(missing_tools(b) if b else frozenset() for b in roots))
     if not missing:
         return
     seen = set()

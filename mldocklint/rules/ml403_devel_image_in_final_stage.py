@@ -5,8 +5,9 @@ Flags a final image whose root base (the stage being built, or the stage it is b
 image whose tag has a `devel` part, such as `nvidia/cuda:12.1.1-devel-ubuntu22.04`,
 `nvidia/cuda:12.4.1-cudnn-devel-ubuntu22.04` or
 `pytorch/pytorch:2.3.0-cuda12.1-cudnn8-devel`. Builder stages that are only copied from
-are not flagged: that is where `-devel` belongs. The finding points at the image name in
-the `FROM`.
+are not flagged: that is where `-devel` belongs. A builder stage whose whole file system
+the final stage copies (`COPY --from=builder / /`) is flagged too: its files are the
+image. The finding points at the image name in the `FROM`.
 
 ## Why is this bad?
 NVIDIA's images come in three flavours: `base` (the CUDA runtime library only),
@@ -62,19 +63,24 @@ FIX = "none"
 
 def check(target, options):
     df = target.dockerfile
-    base = known_root_base(df, target.final)
-    if base is None or not is_gpu_image(base):
-        return
-    repo, tag = image_parts(base)
-    if "devel" not in re.split(r"[-_.]", tag):
-        return
-    root = df.lineage(target.final)[0]
-    runtime = base[: len(base) - len(tag)] + tag.replace("devel", "runtime")
-    yield problem_at(
-        df,
-        root.from_instruction,
-        root.base_raw,
-        f"the final image is based on the CUDA development image `{base}`, gigabytes of compilers and headers "
-        f"the server does not need; compile in a builder stage and run FROM `{runtime}`",
-        stage=target.final.label,
-    )
+    final = target.final
+    own = {s.index for s in df.lineage(final)}
+    for root in target.image_stages():
+        base = known_root_base(df, root) if root.parent is None else None
+        if base is None or not is_gpu_image(base):
+            continue
+        repo, tag = image_parts(base)
+        if "devel" not in re.split(r"[-_.]", tag):
+            continue
+        if root.index in own:
+            runtime = base[: len(base) - len(tag)] + tag.replace("devel", "runtime")
+            message = (
+                f"the final image is based on the CUDA development image `{base}`, gigabytes of compilers and headers "
+                f"the server does not need; compile in a builder stage and run FROM `{runtime}`"
+            )
+        else:
+            message = (
+                f"the final image copies the whole file system of stage {root.label}, the CUDA development image "
+                f"`{base}` with gigabytes of compilers and headers the server does not need; copy only what it built"
+            )
+        yield problem_at(df, root.from_instruction, root.base_raw, message, stage=final.label)
