@@ -47,7 +47,7 @@ class RequirementsSource(NamedTuple):
     kind: str  # "requirements", "constraints", "pyproject", "environment"
     instruction: Instruction  # the RUN
     word: str  # the argument as written in the RUN
-    state: str  # "ok", "missing", "excluded", "outside"
+    state: str  # "ok", "missing", "excluded", "outside", "special" (a FIFO, socket or device)
     entries: tuple[Entry, ...] = ()
     constraint_pins: frozenset[str] = frozenset()  # names pinned by constraints of the same command
 
@@ -61,6 +61,7 @@ class BuildContext(NamedTuple):
     excluded: frozenset[str]  # walked files the ignore file excludes
     pruned: frozenset[str]  # excluded directories that were not walked
     symlinks: dict[str, str]  # relative path -> link target
+    special: frozenset[str]  # FIFOs, sockets and device files
     truncated: bool  # the walk stopped at MAX_ENTRIES
     requirements: tuple[RequirementsSource, ...] = ()
     apps: dict = {}  # never mutated
@@ -78,7 +79,7 @@ class BuildContext(NamedTuple):
 
     def exists(self, path: str) -> bool:
         path = path.strip("/")
-        return path in ("", ".") or path in self.files or path in self.dirs or path in self.symlinks
+        return path in ("", ".") or path in self.files or path in self.dirs or path in self.symlinks or path in self.special
 
     def is_dir(self, path: str) -> bool:
         path = path.strip("/")
@@ -126,6 +127,7 @@ def _walk(root: str, matcher: Matcher | None, limit: int):
     excluded: set[str] = set()
     pruned: set[str] = set()
     symlinks: dict[str, str] = {}
+    special: set[str] = set()
     problems: list[ContextProblem] = []
     prune = matcher is not None and not matcher.has_exceptions
     count = 0
@@ -164,9 +166,13 @@ def _walk(root: str, matcher: Matcher | None, limit: int):
                     files[rel] = entry.stat(follow_symlinks=False).st_size
                     if st[0]:
                         excluded.add(rel)
+                else:
+                    special.add(rel)
+                    if st[0]:
+                        excluded.add(rel)
             except OSError:
                 continue
-    return files, dirs, excluded, pruned, symlinks, truncated, problems
+    return files, dirs, excluded, pruned, symlinks, special, truncated, problems
 
 
 # -- container paths -> context paths ------------------------------------------------------
@@ -286,6 +292,8 @@ class _Reader:
             return "outside"
         if self.ctx.is_excluded(rel):
             return "excluded"
+        if rel in self.ctx.special:
+            return "special"
         return "ok" if rel in self.ctx.files else "missing"
 
     def requirements(self, rel: str, stack: tuple[str, ...] = ()) -> tuple[list[Entry], set[str]]:
@@ -300,7 +308,12 @@ class _Reader:
             where = (inc.path, inc.line, inc.column, inc.end_column)
             state = self.state(target)
             if state != "ok":
-                reason = {"outside": "points outside the build context and is not read", "excluded": "is excluded by .dockerignore", "missing": "is not in the build context"}[state]
+                reason = {
+                    "outside": "points outside the build context and is not read",
+                    "excluded": "is excluded by .dockerignore",
+                    "missing": "is not in the build context",
+                    "special": "is not a regular file (a FIFO, socket or device)",
+                }[state]
                 self.problems.append(ContextProblem("requirements", *where, f"`{inc.target}` included from {rel} {reason}"))
             elif target in stack or target == rel:
                 self.problems.append(ContextProblem("requirements", *where, f"`{inc.target}` includes itself through a loop ({' -> '.join((*stack, rel, target))}); pip would recurse forever"))
@@ -424,7 +437,7 @@ def load(df: Dockerfile, context_dir: str, dockerfile_path: str | None, options,
     key = (root, ignore_path, limit)
     if key not in _WALKS:  # several Dockerfiles often share one context
         _WALKS[key] = _walk(root, matcher, limit)
-    files, dirs, excluded, pruned, symlinks, truncated, walk_problems = _WALKS[key]
+    files, dirs, excluded, pruned, symlinks, special, truncated, walk_problems = _WALKS[key]
     ctx = BuildContext(
         root=root,
         shown_root=display_path(context_dir),
@@ -434,6 +447,7 @@ def load(df: Dockerfile, context_dir: str, dockerfile_path: str | None, options,
         excluded=frozenset(excluded),
         pruned=frozenset(pruned),
         symlinks=symlinks,
+        special=frozenset(special),
         truncated=truncated,
         problems=tuple(problems + walk_problems),
         matcher=matcher,

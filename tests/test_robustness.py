@@ -193,6 +193,13 @@ def requirements_outside_context():
     return Case(["app/Dockerfile"], findings=(("ML204", "app/requirements.txt", 1, 4, outside),), code=1)
 
 
+def requirements_file_is_a_fifo():
+    write("app/Dockerfile", REQ_DOCKERFILE)
+    os.mkfifo("app/requirements.txt")  # reading it would block forever
+    special = "requirements.txt is not a regular file (a FIFO, socket or device): pip cannot read requirements from it; make it a regular file"
+    return Case(["app/Dockerfile"], findings=(("ML204", "app/Dockerfile", 3, 35, special),), code=1)
+
+
 def context_of_100k_files():
     # Created in memory when /dev/shm is there: 100k files on a busy disk take longer than the lint.
     base = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
@@ -234,6 +241,7 @@ ROWS = [
     unknown_rule_in_select,
     requirements_include_loop,
     requirements_outside_context,
+    requirements_file_is_a_fifo,
     context_of_100k_files,
 ]
 

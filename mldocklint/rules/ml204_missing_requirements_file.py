@@ -4,8 +4,9 @@ Checks that each requirements file the image installs (`pip install -r FILE`, `-
 `pip install .` with its `pyproject.toml`, `conda env create -f environment.yml`, and files
 those include with `-r`/`-c`) is present in the build context and not excluded by
 `.dockerignore`. Files are traced through `WORKDIR`, `COPY`/`ADD` and `RUN --mount=type=bind`
-to the context path they come from. The finding points at the file name in the `RUN`, or at
-the include line in the requirements file.
+to the context path they come from. A requirements file that is a FIFO, socket or device
+file in the context is flagged too. The finding points at the file name in the `RUN`, or
+at the include line in the requirements file.
 
 ## Why is this bad?
 The build fails: `COPY` cannot find the file, or pip stops with "Could not open
@@ -59,10 +60,12 @@ NEEDS_CONTEXT = True
 from mldocklint.model import Problem  # noqa: E402
 from mldocklint.rules._context_common import at_word  # noqa: E402
 
+_ADD = ": the build fails here; add it to the context"
 _WHY = {
-    "missing": "is not in the build context",
-    "excluded": "is excluded by {ignore}",
-    "outside": "is outside the build context",
+    "missing": "is not in the build context" + _ADD,
+    "excluded": "is excluded by {ignore}" + _ADD,
+    "outside": "is outside the build context" + _ADD,
+    "special": "is not a regular file (a FIFO, socket or device): pip cannot read requirements from it; make it a regular file",
 }
 
 
@@ -76,7 +79,7 @@ def check(target, options):
         seen.add((id(src.instruction), src.word))
         why = _WHY[src.state].format(ignore=ctx.dockerignore or ".dockerignore")
         shown = f" (context path {src.path})" if src.path and src.path != src.word else ""
-        yield at_word(df, src.instruction, src.word, f"{src.word}{shown} {why}: the build fails here; add it to the context", key=src.word)
+        yield at_word(df, src.instruction, src.word, f"{src.word}{shown} {why}", key=src.word)
     for p in ctx.problems:
         if p.kind == "requirements":
             path = ctx.shown(p.path)
