@@ -64,7 +64,7 @@ class BuildContext(NamedTuple):
     special: frozenset[str]  # FIFOs, sockets and device files
     truncated: bool  # the walk stopped at MAX_ENTRIES
     requirements: tuple[RequirementsSource, ...] = ()
-    apps: dict = {}  # never mutated
+    apps: dict = {}  # the default is shared: never mutated
     problems: tuple[ContextProblem, ...] = ()
     matcher: Matcher | None = None
 

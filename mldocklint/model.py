@@ -72,7 +72,7 @@ class Dockerfile(NamedTuple):
     instructions: tuple[Instruction, ...]
     stages: tuple[Stage, ...]
     escape: str = "\\"
-    directives: dict[str, str] = {}  # never mutated
+    directives: dict[str, str] = {}  # the defaults are shared: never mutated
     global_args: dict[str, str | None] = {}
     comments: tuple[tuple[int, str], ...] = ()  # (line, text after '#') for every comment line
 
