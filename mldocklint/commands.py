@@ -32,7 +32,10 @@ def build_args(values) -> dict[str, str]:
 
 
 def make_options(scope, select=(), ignore=(), extend_select=(), failure_threshold=None, config_file=None, isolated=False, no_inline_suppressions=False, debug=False, **_):
-    """Options from the configuration file, then the command line; bad input exits 2."""
+    """Options from the configuration file, then the command line; bad input exits 2.
+
+    ``formats`` and ``outputs`` come in ``**_``: ``cli`` pairs them into reports itself.
+    """
     from mldocklint.engine import Options
     from mldocklint.rules import UnknownRule, resolve
 
