@@ -539,6 +539,13 @@ def test_a_plain_check_reports_what_the_click_command_line_reports(bad, args):
     assert plain.returncode in (1, 2) and plain.stdout
 
 
+def test_the_entry_point_knows_every_command():
+    """A command missing from __main__'s list would be linted as a path named like it."""
+    from mldocklint.__main__ import _COMMANDS
+
+    assert sorted(_COMMANDS) == sorted(main.commands)
+
+
 def test_plain_paths_are_recognised_only_without_options():
     from mldocklint.__main__ import _plain_paths
 
