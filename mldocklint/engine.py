@@ -10,8 +10,10 @@ import os
 from bisect import bisect_right
 
 from mldocklint import rules as registry
-from mldocklint.model import Dockerfile, Finding, Problem
-from mldocklint.rules.base import Rule, Target
+from mldocklint.model import Dockerfile, Finding, Problem, identity
+from mldocklint.paths import display_path
+from mldocklint.rules.base import Rule
+from mldocklint.target import Target
 from mldocklint.syntax.dockerfile import ParseError, decode, parse
 
 # Dockerfiles past this size are refused: real ones are kilobytes, and a bound keeps
@@ -73,6 +75,7 @@ class Result:
         self.files = 0
         self.debug_output: list[str] = []
         self.sources: dict[str, str] = {}  # shown path -> text, for reporters that quote lines
+        self.file_info: dict[str, dict] = {}  # shown path -> what the linter understood of the file
         self.image: dict | None = None  # ImageFacts.as_dict() of an inspected image, for reporters
 
     def open_findings(self) -> list[Finding]:
@@ -85,19 +88,6 @@ class Result:
             return 0
         limit = _RANK[threshold]
         return 1 if any(_RANK[f.severity] <= limit for f in self.open_findings()) else 0
-
-
-def display_path(path: str) -> str:
-    """Relative POSIX path when under the current directory, else the path as POSIX."""
-    if path == "-":
-        return path
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:
-        rel = path
-    if rel.startswith(".." + os.sep) or rel == "..":
-        rel = os.path.abspath(path)
-    return rel.replace(os.sep, "/")
 
 
 def read_bytes(path: str, result: Result) -> bytes | None:
@@ -122,16 +112,18 @@ def decode_text(data: bytes, shown: str, result: Result) -> str | None:
         return None
 
 
-def stdin_source(stdin_name: str, options: Options) -> tuple[str, str, str | None]:
-    """(shown path, build context, source path) of input read from ``-``, named by ``--stdin-filename``."""
+def context_for(path: str | None, options: Options) -> tuple[str, str]:
+    """(build context directory, what decided it) for the Dockerfile at ``path`` (None: stdin)."""
+    if options.context:
+        return options.context, "--context"
+    return (os.path.dirname(os.path.abspath(path)) if path else os.getcwd()), "default"
+
+
+def stdin_source(stdin_name: str, options: Options) -> tuple[str, str | None]:
+    """(shown path, source path) of input read from ``-``, named by ``--stdin-filename``."""
     if stdin_name == "-":
-        return "-", options.context or os.getcwd(), None
-    return display_path(stdin_name), options.context or os.path.dirname(os.path.abspath(stdin_name)), stdin_name
-
-
-def identity(rule: str, path: str, stage: str | None, anchor: str, key: str, occurrence: int) -> str:
-    """What a finding's fingerprint is made from (see ``Finding.fingerprint``)."""
-    return "\0".join((rule, path, stage or "", " ".join(anchor.split()), key, str(occurrence)))
+        return "-", None
+    return display_path(stdin_name), stdin_name
 
 
 def _anchor(df: Dockerfile | None, line: int) -> str:
@@ -159,20 +151,31 @@ class Linter:
             self.lint_file(path, result)
         return result
 
-    def lint_file(self, path: str, result: Result, context_dir: str | None = None) -> None:
+    def lint_file(self, path: str, result: Result) -> None:
         data = read_bytes(path, result)
         if data is not None:
-            self.lint_bytes(data, display_path(path), result, context_dir or self.options.context or os.path.dirname(os.path.abspath(path)), source=path)
+            self.lint_bytes(data, display_path(path), result, source=path)
 
-    def lint_bytes(self, data: bytes, shown: str, result: Result, context_dir: str | None, source: str | None = None) -> None:
+    def lint_bytes(self, data: bytes, shown: str, result: Result, source: str | None = None) -> None:
         text = decode_text(data, shown, result)
         if text is None:
             return
         result.files += 1
         result.sources[shown] = text
-        result.findings.extend(self.lint_text(text, shown, result, context_dir, source))
+        context_dir, context_source = context_for(source, self.options)
+        result.findings.extend(self.lint_text(text, shown, result, context_dir, source, context_source))
 
-    def lint_text(self, text: str, shown: str, result: Result, context_dir: str | None = None, source: str | None = None) -> list[Finding]:
+    def lint_text(
+        self, text: str, shown: str, result: Result, context_dir: str | None = None, source: str | None = None, context_source: str = "given"
+    ) -> list[Finding]:
+        """Findings of one Dockerfile's text: ``source`` is its path on disk (None for a buffer or
+        stdin), ``context_dir`` its build context (None: context rules do not run) and
+        ``context_source`` what decided that context."""
+        result.file_info[shown] = {
+            "path": shown,
+            "context": display_path(context_dir) if context_dir is not None else None,
+            "context_source": context_source if context_dir is not None else None,
+        }
         try:
             df = parse(text, shown, self.options.build_args)
         except ParseError as e:
@@ -245,8 +248,8 @@ def lint(paths: list[str], options: Options, stdin: bytes | None = None, stdin_n
     files, errors = discover(paths)
     result.errors.extend(errors)
     if "-" in files:
-        shown, context_dir, source = stdin_source(stdin_name, options)
-        linter.lint_bytes(stdin or b"", shown, result, context_dir, source)
+        shown, source = stdin_source(stdin_name, options)
+        linter.lint_bytes(stdin or b"", shown, result, source)
     files = [f for f in files if f != "-"]
     jobs = _jobs(options.jobs, len(files))
     for part in _parallel(linter, files, jobs) if jobs > 1 else [linter.lint_files(files)]:
@@ -255,6 +258,7 @@ def lint(paths: list[str], options: Options, stdin: bytes | None = None, stdin_n
         result.files += part.files
         result.debug_output += part.debug_output
         result.sources.update(part.sources)
+        result.file_info.update(part.file_info)
     result.findings.sort(key=Finding.sort_key)
     result.errors.sort()
     return result

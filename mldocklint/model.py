@@ -137,6 +137,11 @@ class Problem(NamedTuple):
         return cls(instr.line, instr.column, message, **kw)
 
 
+def identity(rule: str, path: str, stage: str | None, anchor: str, key: str, occurrence: int) -> str:
+    """What a finding's fingerprint is made from (see ``Finding.fingerprint``)."""
+    return "\0".join((rule, path, stage or "", " ".join(anchor.split()), key, str(occurrence)))
+
+
 class Finding(NamedTuple):
     rule: str
     slug: str

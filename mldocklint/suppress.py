@@ -130,7 +130,7 @@ def _suppress(f: Finding, df: Dockerfile, pragmas: list[Pragma]) -> Finding:
 
 
 def _unused_findings(df: Dockerfile, problems: list[tuple[int, str]], options) -> list[Finding]:
-    from mldocklint.engine import identity
+    from mldocklint.model import identity
     from mldocklint.rules import all_rules
 
     rule = all_rules()[UNUSED]

@@ -28,6 +28,16 @@ def render(result, out, ctx) -> None:
         out.write("\n".join(["", *lines(result.image)]) + "\n")
 
 
+def _header(path: str, info: dict | None):
+    """A file's heading: its path, then what the linter understood of it (its build context)."""
+    from rich.text import Text
+
+    head = Text(printable(path), style="bold underline")
+    if info and info.get("context") is not None:
+        head.append(f"  context {printable(info['context'])} ({printable(info['context_source'])})", style="dim")
+    return head
+
+
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
@@ -51,7 +61,7 @@ def _render_rich(result, findings, out, ctx) -> None:
             current = f.path
             text = sources.get(f.path)
             lines = text.splitlines() if text is not None else None
-            console.print(Text(printable(f.path), style="bold underline"))
+            console.print(_header(f.path, result.file_info.get(f.path)))
         head = Text()
         head.append(f"  {f.line}:{f.column} ", style="dim")
         head.append(f"{f.severity:<7} ", style=_STYLE[f.severity])

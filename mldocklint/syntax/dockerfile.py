@@ -27,7 +27,7 @@ KEYWORDS = frozenset(
     "RUN SHELL STOPSIGNAL USER VOLUME WORKDIR".split()
 )
 # Platform ARGs BuildKit defines for every FROM.
-_BUILTIN_ARGS = {
+BUILTIN_ARGS = {
     "TARGETPLATFORM": "linux/amd64",
     "TARGETOS": "linux",
     "TARGETARCH": "amd64",
@@ -526,7 +526,7 @@ def _build(path, text, instructions, state, comments, build_args) -> Dockerfile:
         if kw == "FROM":
             close()
             current = []
-            env = dict(_BUILTIN_ARGS)
+            env = dict(BUILTIN_ARGS)
             env.update(global_args)
             v = instr.value
             if len(v) not in (1, 3) or (len(v) == 3 and v[1].lower() != "as"):

@@ -11,8 +11,8 @@ Parsing is pure: includes are returned for the caller to resolve (see ``context.
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
 from functools import lru_cache
+from typing import NamedTuple
 
 _HEX_SHA = re.compile(r"[0-9a-fA-F]{40}([0-9a-fA-F]{24})?")
 _VCS = ("git+", "hg+", "svn+", "bzr+")
@@ -233,3 +233,14 @@ def _pip_item(node, path: str, entries: list[Entry], includes: list[Include]) ->
         entries.append(Entry(e.text, e.name, e.pinned, path, line, col + e.column - 1, col + e.end_column - 1, local=e.local, valid=e.valid))
     for i in incs:
         includes.append(Include(i.target, i.constraint, path, line, col + i.column - 1, col + i.end_column - 1))
+
+
+@lru_cache(maxsize=1 << 12)
+def requirement(word: str):
+    """``packaging.requirements.Requirement`` for a requirement word, or None when it is not one."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    try:
+        return Requirement(word)
+    except InvalidRequirement:
+        return None
