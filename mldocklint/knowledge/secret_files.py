@@ -81,12 +81,16 @@ TABLE: tuple[SecretFile, ...] = (
 _TEMPLATES = re.compile(r"\.(example|sample|template|tmpl|dist|defaults?|tpl)$|^\.env\.(example|sample|template|dist|defaults?|test|ci)$|\.pub$")
 
 
+# Any last component the table names: one match screens out almost every path quickly.
+_ANY_NAME = re.compile("|".join(fnmatch.translate(p.rsplit("/", 1)[-1]) for entry in TABLE for p in entry.names))
+
+
 @lru_cache(maxsize=1 << 14)
 def by_name(path: str) -> SecretFile | None:
     """The credential-file class a path's name points to, or None."""
     parts = path.replace("\\", "/").lower().rstrip("/").split("/")
     name = parts[-1]
-    if not name or _TEMPLATES.search(name):
+    if not name or not _ANY_NAME.match(name) or _TEMPLATES.search(name):
         return None
     tail2 = "/".join(parts[-2:])
     for exact in (True, False):  # exact names and paths before wildcards: `.docker/config.json` before `*.json`

@@ -5,6 +5,9 @@ from __future__ import annotations
 from mldocklint.model import Dockerfile, Instruction, Problem
 from mldocklint.target import span
 
+# Where the context is only assumed (the Dockerfile's folder), a missing file may be in the real one.
+ASSUMED = "; if the image is built from another directory, set it with --context or [tool.mldocklint.contexts]"
+
 
 def at_word(df: Dockerfile, instr: Instruction, word: str, message: str, **kw) -> Problem:
     """A problem at ``word`` as written after the instruction's flags, else at the instruction."""
