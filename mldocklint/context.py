@@ -564,15 +564,17 @@ def _head(ctx: BuildContext, rel: str, n: int) -> bytes:
 
 def _secrets(ctx: BuildContext) -> dict:
     """Files sent with the context that hold credentials (``knowledge.secret_files``): by name,
-    and by the marker in their first bytes where the name is not enough. Only whether the
-    marker is there is kept."""
+    and by the marker in their first bytes where the name is not enough (at most ``MAX_HEADS``
+    reads). Only whether the marker is there is kept. Files of installed libraries (in a
+    virtualenv, ``site-packages`` or ``node_modules``) are left out."""
     from mldocklint.knowledge import secret_files
 
     found = {}
     reads = 0
+    venvs = tuple(p[: -len("pyvenv.cfg")] for p in ctx.files if p.endswith("/pyvenv.cfg"))
     for rel, n in sorted(ctx.files.items()):
-        if rel in ctx.excluded:
-            continue
+        if rel in ctx.excluded or rel.startswith(venvs) or "/site-packages/" in rel or "node_modules/" in rel:
+            continue  # libraries' own test keys; a virtualenv sent is ML502's finding
         entry = secret_files.by_name(rel)
         if entry is None:
             continue

@@ -279,7 +279,7 @@ def _bake(text: str, path: str, root: str) -> list[Build]:
             continue
         ctx, df = t.get("context", "."), t.get("dockerfile", "Dockerfile")
         if _plain(ctx) and _plain(df):
-            out.append(_build(df, ctx, base, _BAKE, _where(path, _line_of(text, f'"{name}"'))))
+            out.append(_build(df, ctx, base, _BAKE, _where(path, _line_of(text, re.compile(re.escape(json.dumps(name)) + r"\s*:")))))
     return out
 
 
@@ -293,7 +293,7 @@ def _devcontainer(text: str, path: str, root: str) -> list[Build]:
     if not (_plain(df) and _plain(ctx)):
         return []
     base = os.path.dirname(path)
-    key = '"build"' if "build" in doc else '"dockerFile"' if "dockerFile" in doc else '"dockerfile"'
+    key = re.compile(r'"(build|dockerFile|dockerfile)"\s*:')
     # devcontainer.json: `dockerfile` is relative to the file itself, `context` too (containers.dev/implementors/json_reference/)
     return [_build(df, ctx, base, _BAKE, _where(path, _line_of(text, key)), file_base=base)]
 
@@ -321,9 +321,10 @@ def _jsonc(text: str) -> str:
     return re.sub(r",(\s*[}\]])", r"\1", "".join(out))
 
 
-def _line_of(text: str, needle: str) -> int:
-    k = text.find(needle)
-    return text.count("\n", 0, k) + 1 if k >= 0 else 1
+def _line_of(text: str, key: re.Pattern) -> int:
+    """The line of the first match of ``key`` (1 when there is none)."""
+    m = key.search(text)
+    return text.count("\n", 0, m.start()) + 1 if m else 1
 
 
 def _workflow(text: str, path: str, root: str) -> list[Build]:

@@ -234,7 +234,7 @@ class Linter:
         return findings
 
     def _finding(self, rule: Rule, p: Problem, df: Dockerfile | None, path: str, seen: dict) -> Finding:
-        severity = self.options.severity.get(rule.id, rule.severity)
+        severity = self.options.severity.get(rule.id) or p.severity or rule.severity
         shown = p.path or path
         anchor = _anchor(df, p.line) if p.path is None else ""
         base = (rule.id, shown, p.stage, anchor, p.key)

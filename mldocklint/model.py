@@ -117,7 +117,8 @@ class Problem(NamedTuple):
     """What a rule yields: a location, a message and, optionally, a fix.
 
     ``path`` is set when the problem is in another file (a requirements file, say);
-    ``key`` is extra material for the finding's fingerprint.
+    ``key`` is extra material for the finding's fingerprint; ``severity``, when set, replaces
+    the rule's default severity for this problem (configuration still wins).
     """
 
     line: int
@@ -129,6 +130,7 @@ class Problem(NamedTuple):
     stage: str | None = None
     key: str = ""
     fix: object | None = None
+    severity: str | None = None
 
     @classmethod
     def at(cls, instr: Instruction, message: str, **kw) -> Problem:
