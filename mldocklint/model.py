@@ -117,8 +117,7 @@ class Problem(NamedTuple):
     """What a rule yields: a location, a message and, optionally, a fix.
 
     ``path`` is set when the problem is in another file (a requirements file, say);
-    ``key`` is extra material for the finding's fingerprint; ``severity``, when set, replaces
-    the rule's default severity for this problem (configuration still wins).
+    ``key`` is extra material for the finding's fingerprint.
     """
 
     line: int
@@ -130,7 +129,7 @@ class Problem(NamedTuple):
     stage: str | None = None
     key: str = ""
     fix: object | None = None
-    severity: str | None = None
+    severity: str | None = None  # the rule's own level for this problem (ShellCheck's), below any configured one
 
     @classmethod
     def at(cls, instr: Instruction, message: str, **kw) -> Problem:
