@@ -49,7 +49,7 @@ class RequirementsSource(NamedTuple):
     kind: str  # "requirements", "constraints", "pyproject", "environment"
     instruction: Instruction  # the RUN
     word: str  # the argument as written in the RUN
-    state: str  # "ok", "missing", "excluded", "outside", "special" (a FIFO, socket or device),
+    state: str  # "ok", "legacy" (setup.py, no pyproject.toml), "missing", "excluded", "outside", "special" (a FIFO, socket or device),
     # "uncopied" (no COPY, ADD or bind mount brings it and nothing before it in the stage can make it)
     entries: tuple[Entry, ...] = ()
     constraint_pins: frozenset[str] = frozenset()  # names pinned by constraints of the same command
@@ -75,6 +75,7 @@ class BuildContext(NamedTuple):
     lfs_pointers: frozenset[str] = frozenset()  # copied files that are Git LFS pointers, not content
     lfs_patterns: tuple[str, ...] = ()  # .gitattributes patterns stored with Git LFS
     mentioned: frozenset[str] = frozenset()  # path components quoted in the Python sources a whole-context COPY brings
+    gitignore: tuple = ()  # (directory, pattern, negated) of the .gitignore files from the repository root to the context root
 
     @property
     def known(self) -> bool:
@@ -85,6 +86,27 @@ class BuildContext(NamedTuple):
     def where(self) -> str:
         """The context as messages name it: "the build context X" or "the assumed context X"."""
         return f"the build context {self.shown_root}" if self.known else f"the assumed context {self.shown_root}"
+
+    def git_ignored(self, path: str) -> bool | None:
+        """Whether git ignores ``path`` (True), keeps it with a ``!`` pattern (False), or no
+        pattern of the ``.gitignore`` files above it names it (None); last match wins."""
+        import fnmatch
+
+        full = posixpath.join(self.root.replace(os.sep, "/"), path)
+        found = None
+        for folder, pattern, negated in self.gitignore:
+            if not full.startswith(folder + "/"):
+                continue
+            rel = full[len(folder) + 1 :]
+            if "/" in pattern.rstrip("/"):
+                p = pattern.strip("/")
+                hit = fnmatch.fnmatchcase(rel, p) or rel.startswith(p + "/")
+            else:
+                parts = rel.split("/")
+                hit = any(fnmatch.fnmatchcase(part, pattern.rstrip("/")) for part in parts)
+            if hit:
+                found = not negated
+        return found
 
     def is_lfs(self, path: str) -> bool:
         """``path`` is stored with Git LFS (a ``filter=lfs`` pattern of ``.gitattributes``)."""
@@ -414,6 +436,8 @@ def _load_requirements(df: Dockerfile, stages: list[Stage], ctx: BuildContext) -
                 read = []
                 for kind, arg, rel in mapped:
                     state = reader.state(rel)
+                    if kind == "pyproject" and state == "missing" and any(posixpath.join(posixpath.dirname(rel), n) in ctx.files for n in ("setup.py", "setup.cfg")):
+                        state = "legacy"  # a setuptools project without pyproject.toml: pip builds it, nothing to read
                     entries, sub_pins = reader.source(kind, rel) if state == "ok" else ([], set())
                     pins |= sub_pins
                     if kind == "constraints":
@@ -530,7 +554,7 @@ def load(df: Dockerfile, context_dir: str, dockerfile_path: str | None, options,
     if key not in _HEADS:
         _HEADS[key] = _secrets(ctx), _lfs_patterns(ctx)
     secrets, lfs = _HEADS[key]
-    ctx = ctx._replace(secrets=secrets, lfs_patterns=lfs)
+    ctx = ctx._replace(secrets=secrets, lfs_patterns=lfs, gitignore=_gitignore(root))
     stages = Target(df, getattr(options, "target", None)).built_stages() if df.stages else []
     sources, req_problems = _load_requirements(df, stages, ctx)
     copied = [s for stage in stages for i in stage.instructions for s in copy_sources(i)]
@@ -586,6 +610,31 @@ def _secrets(ctx: BuildContext) -> dict:
                 continue
         found[rel] = entry
     return found
+
+
+def _gitignore(root: str) -> tuple:
+    """Patterns of the ``.gitignore`` files from the repository root down to ``root``."""
+    from mldocklint.context_infer import repository
+
+    top = repository(root)
+    folders = [root]
+    while folders[-1] != top and folders[-1].startswith(top.rstrip(os.sep) + os.sep):
+        folders.append(os.path.dirname(folders[-1]))
+    out = []
+    for folder in reversed(folders):
+        path = os.path.join(folder, ".gitignore")
+        if not os.path.isfile(path):
+            continue
+        try:
+            with open(path, "rb") as fh:
+                text = fh.read(MAX_APP_READ).decode("utf-8", "replace")
+        except OSError:
+            continue
+        for line in text.splitlines():
+            line = line.strip()
+            if line and not line.startswith("#"):
+                out.append((folder.replace(os.sep, "/"), line.lstrip("!"), line.startswith("!")))
+    return tuple(out)
 
 
 def _lfs_patterns(ctx: BuildContext) -> tuple[str, ...]:

@@ -97,15 +97,31 @@ _ROOTS: dict[str, str] = {}
 _INDEXES: dict[str, dict[str, list[Build]]] = {}
 
 
+# Files a project keeps at its root: without `.git`, the highest directory holding one of
+# them (up to the current directory) is taken for the repository.
+_ROOT_MARKERS = (".gitignore", "README.md", "README.rst", "README", "LICENSE", "pyproject.toml", "setup.py")
+
+
 def repository(folder: str) -> str:
-    """The directory searched for build files: the repository root of ``folder``, see above."""
+    """The directory searched for build files: the nearest ancestor of ``folder`` holding
+    ``.git``; without one, the highest directory from ``folder`` up to the current directory
+    that holds a ``.gitignore``, README, LICENSE, ``pyproject.toml`` or ``setup.py`` (else the
+    current directory itself, when ``folder`` is under it, or ``folder``)."""
     if folder not in _ROOTS:
         from mldocklint.paths import repo_root
 
         root = repo_root(folder)
         if root is None:
             cwd = os.getcwd()
-            root = cwd if folder == cwd or folder.startswith(cwd.rstrip(os.sep) + os.sep) else folder
+            inside = folder == cwd or folder.startswith(cwd.rstrip(os.sep) + os.sep)
+            root = folder if not inside else cwd
+            d = folder
+            while inside:
+                if any(os.path.exists(os.path.join(d, m)) for m in _ROOT_MARKERS):
+                    root = d
+                if d == cwd:
+                    break
+                d = os.path.dirname(d)
         _ROOTS[folder] = root
     return _ROOTS[folder]
 

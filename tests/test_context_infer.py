@@ -317,6 +317,7 @@ def test_virtualenv_links_are_left_to_ml502(tmp_path, monkeypatch):
 SECRETS = {
     ".env": "OPENAI_API_KEY=sk-not-real\n",
     ".env.example": "OPENAI_API_KEY=\n",  # a template
+    "config/settings.env": "MODEL_NAME=bert-base-uncased\nOPENAI_API_KEY=<your key here>\n",  # settings and a placeholder
     "deploy/id_ed25519": "-----BEGIN OPENSSH PRIVATE KEY-----\nnot-real\n",
     "deploy/id_ed25519.pub": "ssh-ed25519 AAAA\n",  # a public key
     "keys/gcp.json": '{"type": "service_account", "project_id": "p"}\n',
@@ -335,7 +336,7 @@ def test_secret_files_copied_into_the_image_and_only_sent(tmp_path, monkeypatch)
     got = sorted((f.rule, f.severity, f.line, f.column, f.message) for f in result.findings)
     assert got == [
         ("ML506", "error", 3, 6, "keys/gcp.json (Google Cloud service-account key) is copied into the image by `COPY keys/`: anyone who pulls the image can read it; add keys/gcp.json to .dockerignore and pass it at run time or with RUN --mount=type=secret"),
-        ("ML506", "warning", 1, 1, ".env (environment file) is sent with the build context though no COPY uses it: it reaches the builder, and a later `COPY . .` would bake it in; add .env to .dockerignore"),
+        ("ML506", "warning", 1, 1, ".env (environment file with credentials) is sent with the build context though no COPY uses it: it reaches the builder, and a later `COPY . .` would bake it in; add .env to .dockerignore"),
         ("ML506", "warning", 1, 1, "deploy/id_ed25519 (SSH private key) is sent with the build context though no COPY uses it: it reaches the builder, and a later `COPY . .` would bake it in; add deploy/id_ed25519 to .dockerignore"),
     ]
     assert all("not-real" not in f.message for f in result.findings)
@@ -356,6 +357,100 @@ def test_secret_files_copied_by_copy_dot_and_the_fix(tmp_path, monkeypatch):
 
 
 def test_no_secret_files_no_finding(tmp_path, monkeypatch):
-    tree(tmp_path, {k: v for k, v in SECRETS.items() if k in (".env.example", "deploy/id_ed25519.pub", "keys/other.json", "certs/server.pem", "app.py")})
+    tree(tmp_path, {k: v for k, v in SECRETS.items() if k in (".env.example", "config/settings.env", "deploy/id_ed25519.pub", "keys/other.json", "certs/server.pem", "app.py")})
     (tmp_path / "Dockerfile").write_text("FROM python:3.11-slim\nCOPY . /app\n")
     assert lint(tmp_path, monkeypatch, "Dockerfile", "ML506", context=".")[1] == []
+
+
+# -- ML501/ML502: only what matters ---------------------------------------------------------------
+
+
+def _sized(root, files: dict[str, int]):
+    for rel, n in files.items():
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        with open(p, "wb") as fh:
+            fh.truncate(n)  # sparse
+
+
+def _ml502(root, monkeypatch, dockerfile, files, ignore=".git\n"):
+    _sized(root, files)
+    tree(root, {"Dockerfile": dockerfile, ".dockerignore": ignore})
+    return [m.split(" sent")[0] + ": " + m.split("): ", 1)[1].split(";")[0] for *_, m in lint(root, monkeypatch, "Dockerfile", "ML502", context=".")[1]]
+
+
+def test_ml502_datasets_by_contents_not_by_name(tmp_path, monkeypatch):
+    found = _ml502(tmp_path, monkeypatch, "FROM python:3.11-slim\nCOPY app.py /app/\n", {
+        "data/__init__.py": 10, "data/loader.py": 10, "data/sample.csv": 3 << 20,  # a Python package named data
+        "datasets/tiny.csv": 100,  # a few bytes of data
+        "raw/train.parquet": 2 << 20, "raw/test.parquet": 1 << 20,  # a dataset in a folder not named data
+        "docs/img/a.png": 2 << 20,  # documentation images
+        "frames/" + "f.jpg": 0, **{f"frames/{k:03}.jpg": 40 << 10 for k in range(60)},  # 60 images: a dataset
+        "app.py": 10,
+    })
+    assert found == ["datasets: raw (3.0 MB), frames (2.3 MB)"]
+
+
+def test_ml502_small_caches_small_models_and_terraform(tmp_path, monkeypatch):
+    found = _ml502(tmp_path, monkeypatch, "FROM python:3.11-slim\nCOPY app.py /app/\n", {
+        "src/__pycache__/a.pyc": 4 << 10, "mlruns/0/meta.yaml": 300, "model.joblib": 2 << 20,
+        ".terraform/providers/aws": 3 << 20, "app.py": 10,
+    })
+    assert found == ["terraform: .terraform (3.0 MB)"]
+
+
+def test_ml502_data_the_code_reads_after_copy_dot_is_not_a_gap(tmp_path, monkeypatch):
+    files = {"lookup/zip_codes.csv": 2 << 20, "raw/dump.csv": 2 << 20}
+    _sized(tmp_path, files)
+    tree(tmp_path, {"app.py": "import pandas\nZIPS = pandas.read_csv('lookup/zip_codes.csv')\n", "Dockerfile": "FROM python:3.11-slim\nCOPY . /app\n", ".dockerignore": ".git\n"})
+    found = lint(tmp_path, monkeypatch, "Dockerfile", "ML502", context=".")[1]
+    assert [m.split(";")[0] for *_, m in found] == ["datasets sent with the build context but not excluded (2.0 MB): raw (2.0 MB)"]
+
+
+@pytest.mark.parametrize(
+    "dockerfile, files, fires",
+    [
+        ("FROM python:3.11-slim\nCOPY app.py /app/\n", {"app.py": 10}, False),  # only what the image copies
+        ("FROM python:3.11-slim\nCOPY app.py /app/\n", {"app.py": 10, "notes.txt": 6 << 20}, True),  # over 5 MB
+        ("FROM python:3.11-slim\nCOPY app.py /app/\n", {"app.py": 10, ".git/HEAD": 20}, True),
+        ("FROM python:3.11-slim\nCOPY . /app/\n", {"app.py": 10}, True),  # the whole context
+    ],
+    ids=["small", "large", "git", "copy-dot"],
+)
+def test_ml501_only_when_it_matters(tmp_path, monkeypatch, dockerfile, files, fires):
+    _sized(tmp_path, files)
+    (tmp_path / "Dockerfile").write_text(dockerfile)
+    found = lint(tmp_path, monkeypatch, "Dockerfile", "ML501", context=".")[1]
+    assert [(r, line, col) for r, _, line, col, _ in found] == ([("ML501", 1, 1)] if fires else [])
+
+
+# -- ML504 and ML204: files the checkout does not have --------------------------------------------
+
+
+def test_missing_sources_git_ignores_or_keeps(tmp_path, monkeypatch):
+    tree(tmp_path, {
+        ".gitignore": "dist/\n*.pth\n!checkpoints/best.pth\n",
+        "docker/Dockerfile": "FROM python:3.11-slim\nCOPY dist/*.whl /w/\nCOPY checkpoints/best.pth /m/\nCOPY setup/ /s/\n",
+        "setup/pyproject.toml": "[project]\nname = 'x'\n",
+    })
+    # assumed context: what git ignores there (dist/, *.pth) is made before the build, not reported
+    _, found = lint(tmp_path, monkeypatch, "docker/Dockerfile", "ML504")
+    assert [(line, m) for _, _, line, _, m in found] == [(4, "`setup/` is not in the assumed context docker" + ASSUMED)]
+    _, found = lint(tmp_path, monkeypatch, "docker/Dockerfile", "ML504", context=".")
+    assert [(line, m) for _, _, line, _, m in found] == [
+        (2, "`dist/*.whl` matches no file in the build context . (git ignores it: a fresh checkout does not have it; make it before the build); the build fails here"),
+        (3, "`checkpoints/best.pth` is not in the build context . (a `!` line of .gitignore keeps it in git: this checkout lacks it); the build fails here"),
+    ]
+
+
+def test_docker_keeps_dotdot_sources_inside_the_context(tmp_path, monkeypatch):
+    tree(tmp_path, {"scripts/run.py": "x = 1\n", "n8n/Dockerfile": "FROM python:3.11-slim\nCOPY ../scripts /app/scripts\n"})
+    assert lint(tmp_path, monkeypatch, "n8n/Dockerfile", "ML504") == ((".", "structural"), [])
+
+
+def test_pip_install_of_a_setup_py_project_needs_no_pyproject(tmp_path):
+    (tmp_path / "kernels").mkdir()
+    (tmp_path / "kernels" / "setup.py").write_text("from setuptools import setup\nsetup()\n")
+    src = "FROM python:3.11-slim\nCOPY kernels/ /k\nRUN pip install /k\nCOPY app/ /app\nRUN pip install /app\n"
+    found = Linter(Options(select=["ML204"], inline_suppressions=False)).lint_text(src, "Dockerfile", Result(), str(tmp_path), None, "--context")
+    assert [(f.line, f.column, f.message.split(" is ")[0]) for f in found] == [(5, 1, "/app/pyproject.toml (context path app/pyproject.toml)")]

@@ -96,8 +96,8 @@ def _at(found):
 def test_dockerignore_gap(tmp_path):
     df = _tree(tmp_path, "FROM python:3.11-slim\nCOPY models/model.onnx /m/\nCOPY . /app\n", "__pycache__/\n", {
         ".git/HEAD": 10, ".venv/pyvenv.cfg": 10, ".venv/lib/torch.so": 1 << 20, "src/__pycache__/a.pyc": 2 << 20,
-        "data/train.parquet": 3 << 20, "models/model.onnx": 2 << 20, "ckpt/epoch1.pt": 1 << 20, "big.csv": 2 << 20, "small.csv": 10,
-        "wandb/run/log": 10, "app.py": 10,
+        "data/train.parquet": 3 << 20, "models/model.onnx": 2 << 20, "ckpt/epoch1.pt": 12 << 20, "big.csv": 2 << 20, "small.csv": 10,
+        "wandb/run/log": 2 << 20, "app.py": 10,
     })
     found = Linter(Options(select=["ML502"], inline_suppressions=False)).lint_text(open(df).read(), "Dockerfile", Result(), str(tmp_path))
     msgs = sorted(f.message for f in found)
@@ -106,7 +106,7 @@ def test_dockerignore_gap(tmp_path):
     assert msgs[1].startswith("experiment runs") and "wandb" in msgs[1]
     assert msgs[2].startswith("git sent") and ".git (10 B)" in msgs[2]
     # models/model.onnx is named by a COPY: only the unused checkpoint is reported
-    assert msgs[3].startswith("model files sent with the build context but not excluded (1.0 MB): ckpt/epoch1.pt (1.0 MB);")
+    assert msgs[3].startswith("model files sent with the build context but not excluded (12.0 MB): ckpt/epoch1.pt (12.0 MB);")
     # "__pycache__/" in .dockerignore only matches at the root
     assert msgs[4].startswith("pycache sent with the build context but not excluded (2.0 MB): src/__pycache__ (2.0 MB); add **/__pycache__/")
     assert msgs[5].startswith("virtualenv sent") and ".venv (" in msgs[5]

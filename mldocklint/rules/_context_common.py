@@ -48,11 +48,14 @@ DIRS = {
     "lightning_logs": "experiment runs",  # PyTorch Lightning's default logger folder
     ".terraform": "terraform",  # provider plugins and module copies of `terraform init`
 }
-# Data files by extension (tabular, array, record and media formats datasets are stored in).
-DATA_EXT = (".csv", ".tsv", ".parquet", ".feather", ".arrow", ".npy", ".npz", ".h5ad", ".hdf5", ".jsonl", ".tfrecord", ".tfrecords", ".avro", ".orc", ".mat", ".wav", ".flac", ".mp3", ".jpg", ".jpeg", ".png")
-# Caches smaller than this are not worth a finding.
+# Data files by extension (tabular, array and record formats datasets are stored in).
+DATA_EXT = (".csv", ".tsv", ".parquet", ".feather", ".arrow", ".npy", ".npz", ".h5ad", ".hdf5", ".jsonl", ".tfrecord", ".tfrecords", ".avro", ".orc", ".mat")
+# Images and audio are a dataset only by the many: a few are documentation or app assets.
+MEDIA_EXT = (".jpg", ".jpeg", ".png", ".wav", ".flac", ".mp3")
+MIN_MEDIA_FILES = 50
+# Caches and run folders smaller than this are not worth a finding.
 CACHE_FLOOR = 1 << 20
-CACHES = ("pycache", "notebook checkpoints")
+CACHES = ("pycache", "notebook checkpoints", "experiment runs")
 
 
 def copies(target) -> tuple[list[str], bool]:
@@ -79,13 +82,13 @@ def _used(path: str, copied: list[str]) -> bool:
     return any(path == c or path.startswith(c.rstrip("/") + "/") or fnmatch.fnmatchcase(path, c) for c in copied)
 
 
-def unwanted(target, min_bytes: float) -> dict[str, dict[str, int]]:
+def unwanted(target, min_bytes: float, min_model_bytes: float) -> dict[str, dict[str, int]]:
     """What the context sends and the build does not use, by kind: {kind: {path: size}}.
 
-    Kinds: git, virtualenv (a directory holding ``pyvenv.cfg``), pycache and notebook
-    checkpoints (at least ``CACHE_FLOOR`` in all), experiment runs, terraform, datasets (the
-    data files of a directory without Python sources, ``min_bytes`` or more in all) and model
-    files (weights of ``min_bytes`` or more). Datasets and models that a COPY names, or that a
+    Kinds: git, virtualenv (a directory holding ``pyvenv.cfg``), pycache, notebook checkpoints
+    and experiment runs (at least ``CACHE_FLOOR`` in all), terraform, datasets (the data files
+    of a directory without Python sources, ``min_bytes`` or more in all; images and audio only
+    from ``MIN_MEDIA_FILES`` files) and model files (weights of ``min_model_bytes`` or more). Datasets and models that a COPY names, or that a
     whole-context COPY brings and the application names (or, for models, that no COPY names
     while a whole-context COPY may bring them), are used.
     """
@@ -112,16 +115,19 @@ def unwanted(target, min_bytes: float) -> dict[str, dict[str, int]]:
                 break
         if kind is None:
             folder = path.rpartition("/")[0]
-            if path.lower().endswith(DATA_EXT) and folder not in code_dirs:
+            if path.lower().endswith(DATA_EXT + MEDIA_EXT) and folder not in code_dirs:
                 data.setdefault(folder, {})[path] = n
-            elif has_model_ext(path) and n >= min_bytes and not _used(path, copied) and not keep_models:
+            elif has_model_ext(path) and n >= min_model_bytes and not _used(path, copied) and not keep_models:
                 groups.setdefault("model files", {})[path] = n
             continue
         group = groups.setdefault(kind, {})
         group[root] = group.get(root, 0) + n
     for folder, found in data.items():
         # files at the root count one by one, a directory's data files together
-        for root, files in ([(p, {p: n}) for p, n in found.items()] if not folder else [(folder, found)]):
+        media = [p for p in found if p.lower().endswith(MEDIA_EXT)]
+        if len(media) < MIN_MEDIA_FILES:
+            found = {p: n for p, n in found.items() if p not in media}
+        for root, files in ([(p, {p: n}) for p, n in found.items()] if not folder else [(folder, found)] if found else []):
             if sum(files.values()) < min_bytes or _used(root, copied) or any(_used(p, copied) for p in files):
                 continue
             names = {root.rsplit("/", 1)[-1], *(p.rsplit("/", 1)[-1] for p in files)}

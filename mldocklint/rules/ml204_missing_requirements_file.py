@@ -81,7 +81,7 @@ def check(target, options):
     df = target.dockerfile
     seen = set()
     for src in ctx.requirements:
-        if src.state == "ok" or (id(src.instruction), src.word) in seen:
+        if src.state in ("ok", "legacy") or (id(src.instruction), src.word) in seen:
             continue
         seen.add((id(src.instruction), src.word))
         if src.state in ("missing", "outside") and not ctx.known:

@@ -3,8 +3,8 @@
 Checks that the build context has an ignore file (`.dockerignore` at its root, or
 `<Dockerfile-name>.dockerignore` next to the Dockerfile, which BuildKit prefers) when it
 matters: the Dockerfile copies the whole context (`COPY . .`), or the context sends what the
-build does not use and should not get: a `.git`, a virtualenv, experiment runs, datasets or
-model files (as ML502 judges them), credential files (as ML506 does), or more than 5 MB. A
+build does not use and should not get: a `.git`, a virtualenv, `.terraform`, datasets or
+model files (as ML502 judges them with its default sizes), credential files (as ML506 does), or more than 5 MB. A
 folder holding only what the image copies needs no ignore file.
 
 ## Why is this bad?
@@ -66,7 +66,7 @@ def check(target, options):
     why = []
     if copies(target)[1]:
         why.append("a COPY of the whole context puts all of it in the image")
-    kinds = sorted(k for k in unwanted(target, 1 << 20) if k not in CACHES)
+    kinds = sorted(k for k in unwanted(target, 1 << 20, 10 << 20) if k not in CACHES)
     if ctx.secrets:
         kinds.append("credential files")
     if kinds:

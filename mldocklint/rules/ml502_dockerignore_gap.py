@@ -2,12 +2,12 @@
 ## What it does
 Looks at the files the build context would send (after `.dockerignore`) and flags those
 that do not belong in a build: `.git`, virtualenvs (directories holding `pyvenv.cfg`),
-`__pycache__` and `.ipynb_checkpoints` (from 1 MB in all), experiment tracking output
-(`mlruns/`, `mlartifacts/`, `wandb/`, `lightning_logs/`), `.terraform/`, datasets and model
-files. A dataset is known by its contents, not its name: the data files (`*.csv`,
-`*.parquet`, `*.npy`, images, audio, ...) of one directory, `min-data-mb` or more in all; a
-directory holding Python sources is a package, never a dataset. Model files are weights
-(`*.pt`, `*.safetensors`, `*.onnx`, ...) of `min-data-mb` or more. Data and models the image
+`__pycache__`, `.ipynb_checkpoints` and experiment tracking output (`mlruns/`,
+`mlartifacts/`, `wandb/`, `lightning_logs/`), each from 1 MB in all, `.terraform/`, datasets
+and model files. A dataset is known by its contents, not its name: the data files (`*.csv`,
+`*.parquet`, `*.npy`, ...; images and audio from 50 files) of one directory, `min-data-mb`
+or more in all; a directory holding Python sources is a package, never a dataset. Model
+files are weights (`*.pt`, `*.safetensors`, `*.onnx`, ...) of `min-model-mb` or more. Data and models the image
 uses are not gaps: named by a `COPY`, or brought by `COPY . .` and named in the context's
 code or configuration (models: while no `COPY` names a model). One finding per kind, naming
 the largest entries and the total size.
@@ -58,8 +58,8 @@ Safe: adds the entries found to `.dockerignore` (`**/__pycache__` and
 `COPY . .` may bring them into the image on purpose.
 
 ## Options
-`min-data-mb` (default 1): the size, in MB, from which a directory's data files, or a model
-file, are reported.
+`min-data-mb` (default 1): the size, in MB, from which a directory's data files are reported.
+`min-model-mb` (default 10): the size, in MB, from which a model file is reported.
 """
 
 ID = "ML502"
@@ -69,7 +69,7 @@ SEVERITY = "warning"
 SUMMARY = ".dockerignore does not exclude files that should not be sent"
 FIX = "safe"
 NEEDS_CONTEXT = True
-OPTIONS = {"min-data-mb": 1}
+OPTIONS = {"min-data-mb": 1, "min-model-mb": 10}
 
 from mldocklint.model import Problem  # noqa: E402
 from mldocklint.rules._context_common import copies, size, top, unwanted  # noqa: E402
@@ -86,7 +86,7 @@ def _hint(kind: str, found: dict[str, int]) -> str:
 
 def check(target, options):
     ctx = target.context
-    groups = unwanted(target, float(options["min-data-mb"]) * (1 << 20))
+    groups = unwanted(target, float(options["min-data-mb"]) * (1 << 20), float(options["min-model-mb"]) * (1 << 20))
     for kind, found in sorted(groups.items()):
         total = sum(found.values())
         yield Problem(1, 1, f"{kind} sent with the build context but not excluded ({size(total)}): {top(found)}; add {_hint(kind, found)} to {ctx.dockerignore or '.dockerignore'}", key=kind, fix=_fix(target, kind, found))

@@ -6,8 +6,10 @@ exist in the context and not be excluded by `.dockerignore`. The finding points 
 source. A source that is, or contains, a symlink pointing outside the context is reported
 too: Docker sends the link, never the file it points to (links inside a virtualenv are left
 to ML502, which reports the virtualenv). A copied file that is a Git LFS pointer (the checkout
-ran without `git lfs pull`) is reported, and a missing source that `.gitattributes` stores
-with Git LFS is named as a file the checkout does not have.
+ran without `git lfs pull`) is reported. A missing source that the checkout does not have is
+named as such: stored with Git LFS (`.gitattributes`), kept in git by a `!` line of
+`.gitignore`, or ignored by git (made before the build: not reported while the context is
+only assumed).
 
 When the context is only assumed (the Dockerfile's folder: no `--context`, configuration or
 build file named it), a missing source is reported as not in the assumed context, with how
@@ -61,6 +63,7 @@ SUMMARY = "A COPY source is excluded by .dockerignore or missing"
 FIX = "none"
 NEEDS_CONTEXT = True
 
+import posixpath  # noqa: E402
 import re  # noqa: E402
 
 from mldocklint.rules._context_common import ASSUMED, at_word  # noqa: E402
@@ -70,10 +73,9 @@ _GLOB = re.compile(r"[*?\[]")
 
 
 def _norm(src: str) -> str:
-    s = src.replace("\\", "/").strip("/")
-    while s.startswith("./"):
-        s = s[2:]
-    return s
+    """A source as a context path: `..` cannot leave the context, as in Docker."""
+    s = posixpath.normpath("/" + src.replace("\\", "/")).lstrip("/")
+    return "" if s == "." else s
 
 
 def _state(ctx, src: str) -> str | None:
@@ -101,13 +103,21 @@ def check(target, options):
             for src in copy_sources(instr):
                 state = _state(ctx, src)
                 fails = "the build fails here" if ctx.known else ASSUMED.removeprefix("; ")
-                lfs = " (stored with Git LFS: the checkout does not have it; run `git lfs pull`)" if state == "missing" and ctx.is_lfs(_norm(src)) else ""
+                git = ctx.git_ignored(_norm(src)) if state in ("missing", "no-match") else None
+                if git and not ctx.known:
+                    continue  # made before the build (git ignores it) into a context that is only assumed
+                note = (
+                    " (stored with Git LFS: the checkout does not have it; run `git lfs pull`)" if ctx.is_lfs(_norm(src))
+                    else " (git ignores it: a fresh checkout does not have it; make it before the build)" if git
+                    else " (a `!` line of .gitignore keeps it in git: this checkout lacks it)" if git is False
+                    else ""
+                )
                 if state == "excluded":
                     msg = f"`{src}` is excluded by {ignore}, so the build cannot copy it; remove the pattern or add a `!` exception"
                 elif state == "missing":
-                    msg = f"`{src}` is not in {ctx.where()}{lfs}; {fails}"
+                    msg = f"`{src}` is not in {ctx.where()}{note}; {fails}"
                 elif state == "no-match":
-                    msg = f"`{src}` matches no file in {ctx.where()}; {fails}"
+                    msg = f"`{src}` matches no file in {ctx.where()}{note}; {fails}"
                 elif state is None and (link := _outside_link(ctx, src)) is not None:
                     msg = f"`{link}` is a symlink to a path outside the build context; Docker copies the link, not its target"
                 elif state is None and (pointer := _pointer(ctx, src)) is not None:
