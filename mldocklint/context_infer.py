@@ -10,6 +10,8 @@
 4. GitHub workflows (``docker/build-push-action`` ``context``/``file``; ``docker build`` in
    ``run:`` steps with their ``working-directory``), ``.gitlab-ci.yml`` scripts, Makefiles and
    shell scripts with ``docker build``/``podman build``/``buildah bud`` (or kaniko) lines;
+   a Compose service or workflow step whose Dockerfile is an expression but whose context is
+   plain decides for a Dockerfile whose COPY/ADD sources all exist in that context;
 5. "structural": the sources that COPY/ADD name are missing beside the Dockerfile but all
    exist under one ancestor directory (up to the repository root);
 6. "default": the Dockerfile's own directory.
@@ -81,11 +83,18 @@ def infer(path: str | None, options, df=None) -> tuple[str, str]:
             return context, where
     folder = os.path.dirname(dockerfile)
     root = repository(folder)
-    found = _index(root).get(dockerfile)
+    index = _index(root)
+    found = index.get(dockerfile)
     if found:
         return found[0].context, found[0].where
-    if df is not None:
-        ancestor = structural(df, folder, root)
+    sources = _sources(df) if df is not None else []
+    if sources and not _all_exist(folder, sources):
+        # a build whose Dockerfile is an expression (`file: ${{ inputs.DOCKERFILE }}`) but whose
+        # context holds every source this Dockerfile copies
+        for b in index.get("", ()):
+            if _all_exist(b.context, sources):
+                return b.context, b.where
+        ancestor = structural(sources, folder, root)
         if ancestor is not None:
             return ancestor, "structural"
     return folder, "default"
@@ -190,9 +199,9 @@ def _index(root: str) -> dict[str, list[Build]]:
                 builds += _READERS[kind](text, path, root)
             except (ValueError, TypeError, AttributeError, RecursionError):  # a file that is not what its name says
                 continue
-        index: dict[str, list[Build]] = {}
+        index: dict[str, list[Build]] = {}  # "" holds builds whose Dockerfile is not known
         for b in sorted(builds, key=lambda b: (b.rank, b.where)):
-            if os.path.isfile(b.dockerfile):
+            if not b.dockerfile and os.path.isdir(b.context) or os.path.isfile(b.dockerfile):
                 index.setdefault(b.dockerfile, []).append(b)
         _INDEXES[root] = index
     return _INDEXES[root]
@@ -280,6 +289,8 @@ def _compose(text: str, path: str, root: str) -> list[Build]:
             ctx, df = b.get("context", "."), b.get("dockerfile", "Dockerfile")
             if _plain(ctx) and _plain(df):
                 out.append(_build(df, ctx, base, _COMPOSE, where))
+            elif _plain(ctx):
+                out.append(Build("", os.path.normpath(os.path.join(base, ctx)), _COMPOSE, where))
     return out
 
 
@@ -361,10 +372,12 @@ def _workflow(text: str, path: str, root: str) -> list[Build]:
                 w = step.get("with") if isinstance(step.get("with"), dict) else {}
                 ctx = w.get("context", ".")
                 df = w.get("file")
+                where = _where(path, step.line("uses"))
                 if _plain(ctx) and (df is None or _plain(df)):
                     # `file` is relative to the workspace; without it, `{context}/Dockerfile`
-                    build = _build(df, ctx, root, _CI, _where(path, step.line("uses")), file_base=root) if df else _build("Dockerfile", ctx, root, _CI, _where(path, step.line("uses")))
-                    out.append(build)
+                    out.append(_build(df, ctx, root, _CI, where, file_base=root) if df else _build("Dockerfile", ctx, root, _CI, where))
+                elif _plain(ctx):
+                    out.append(Build("", os.path.normpath(os.path.join(root, ctx)), _CI, where))
             elif isinstance(step.get("run"), str):
                 wd = step.get("working-directory")
                 cwd = os.path.normpath(os.path.join(root, wd)) if _plain(wd) else job_dir if wd is None else None
@@ -556,9 +569,8 @@ def _options(words: list[str], *names: tuple[str, ...]) -> dict[str, str]:
 # -- the structural fallback -----------------------------------------------------------------
 
 
-def structural(df, folder: str, root: str) -> str | None:
-    """The nearest ancestor of ``folder`` (up to ``root``) under which every COPY/ADD source
-    exists, when some are missing beside the Dockerfile; None otherwise."""
+def _sources(df) -> list[str]:
+    """The context paths the COPY/ADD instructions of the built stages name (no variables)."""
     from mldocklint.target import Target, copy_sources
 
     sources = []
@@ -568,8 +580,11 @@ def structural(df, folder: str, root: str) -> str | None:
                 s = posixpath.normpath("/" + src.replace("\\", "/")).lstrip("/")
                 if s not in ("", ".") and "$" not in s:
                     sources.append(s)
-    if not sources or _all_exist(folder, sources):
-        return None
+    return sources
+
+
+def structural(sources: list[str], folder: str, root: str) -> str | None:
+    """The nearest ancestor of ``folder`` (up to ``root``) under which every source exists."""
     d = folder
     while d != root and d.startswith(root.rstrip(os.sep) + os.sep):
         d = os.path.dirname(d)

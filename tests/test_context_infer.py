@@ -454,3 +454,21 @@ def test_pip_install_of_a_setup_py_project_needs_no_pyproject(tmp_path):
     src = "FROM python:3.11-slim\nCOPY kernels/ /k\nRUN pip install /k\nCOPY app/ /app\nRUN pip install /app\n"
     found = Linter(Options(select=["ML204"], inline_suppressions=False)).lint_text(src, "Dockerfile", Result(), str(tmp_path), None, "--context")
     assert [(f.line, f.column, f.message.split(" is ")[0]) for f in found] == [(5, 1, "/app/pyproject.toml (context path app/pyproject.toml)")]
+
+
+def test_a_plain_context_with_an_expression_dockerfile_decides_when_the_sources_are_there(tmp_path, monkeypatch):
+    workflow = """
+        jobs:
+          build:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: docker/build-push-action@v6
+                with:
+                  context: context
+                  file: ${{ inputs.DOCKERFILE }}
+    """
+    tree(tmp_path, {"ci.Dockerfile": "FROM python:3.11-slim\nCOPY pip.conf /etc/pip.conf\n", "context/pip.conf": "[global]\n", ".github/workflows/build.yml": workflow})
+    assert lint(tmp_path, monkeypatch, "ci.Dockerfile", "ML504") == (("context", ".github/workflows/build.yml:5"), [])
+    # a Dockerfile whose sources are not there is not given that context
+    (tmp_path / "other.Dockerfile").write_text("FROM python:3.11-slim\nCOPY other.conf /etc/\n")
+    assert lint(tmp_path, monkeypatch, "other.Dockerfile", "ML504")[0] == (".", "default")
