@@ -12,8 +12,9 @@
    shell scripts with ``docker build``/``podman build``/``buildah bud`` (or kaniko) lines;
    a Compose service or workflow step whose Dockerfile is an expression but whose context is
    plain decides for a Dockerfile whose COPY/ADD sources all exist in that context;
-5. "structural": the sources that COPY/ADD name are missing beside the Dockerfile but all
-   exist under one ancestor directory (up to the repository root);
+5. "structural": the sources that COPY/ADD name are missing beside the Dockerfile (or in the
+   context a file of steps 2-4 names) but all exist under one ancestor directory of the
+   Dockerfile (up to the repository root);
 6. "default": the Dockerfile's own directory.
 
 The repository (the nearest ancestor holding ``.git``; without one the current directory when
@@ -85,9 +86,14 @@ def infer(path: str | None, options, df=None) -> tuple[str, str]:
     root = repository(folder)
     index = _index(root)
     found = index.get(dockerfile)
-    if found:
-        return found[0].context, found[0].where
     sources = _sources(df) if df is not None else []
+    if found:
+        if sources and not _all_exist(found[0].context, sources):
+            # the file's context lacks sources that all exist under an ancestor: the files decide
+            ancestor = structural(sources, folder, root)
+            if ancestor is not None:
+                return ancestor, "structural"
+        return found[0].context, found[0].where
     if sources and not _all_exist(folder, sources):
         # a build whose Dockerfile is an expression (`file: ${{ inputs.DOCKERFILE }}`) but whose
         # context holds every source this Dockerfile copies

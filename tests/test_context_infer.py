@@ -472,3 +472,14 @@ def test_a_plain_context_with_an_expression_dockerfile_decides_when_the_sources_
     # a Dockerfile whose sources are not there is not given that context
     (tmp_path / "other.Dockerfile").write_text("FROM python:3.11-slim\nCOPY other.conf /etc/\n")
     assert lint(tmp_path, monkeypatch, "other.Dockerfile", "ML504")[0] == (".", "default")
+
+
+def test_a_build_file_whose_context_lacks_the_sources_gives_way_to_the_files(tmp_path, monkeypatch):
+    # the compose file beside the Dockerfile says `context: .`, but what the Dockerfile copies is at the root
+    tree(tmp_path, {**MONOREPO, "docker/cuda/docker-compose.yml": "services:\n  api:\n    build: .\n"})
+    assert lint(tmp_path, monkeypatch, "docker/cuda/Dockerfile") == ((".", "structural"), [])
+
+
+def test_sources_with_a_build_argument_are_not_judged(tmp_path, monkeypatch):
+    tree(tmp_path, {"Dockerfile": "FROM python:3.11-slim\nARG PKG\nCOPY prepline_${PKG}/ /app/\n"})
+    assert lint(tmp_path, monkeypatch, "Dockerfile", "ML504", context=".")[1] == []

@@ -1,7 +1,7 @@
 """
 ## What it does
-Checks every `COPY` and `ADD` source read from the build context (not `--from`, URLs or
-heredocs) in the stages that are built: the source, or for a glob at least one match, must
+Checks every `COPY` and `ADD` source read from the build context (not `--from`, URLs,
+heredocs or sources holding a variable) in the stages that are built: the source, or for a glob at least one match, must
 exist in the context and not be excluded by `.dockerignore`. The finding points at the
 source. A source that is, or contains, a symlink pointing outside the context is reported
 too: Docker sends the link, never the file it points to (links inside a virtualenv are left
@@ -80,6 +80,8 @@ def _norm(src: str) -> str:
 
 def _state(ctx, src: str) -> str | None:
     s = _norm(src)
+    if "$" in s:
+        return None  # a variable given at build time (`--build-arg`): not known here
     if s in ("", "."):
         return None
     if _GLOB.search(s):
