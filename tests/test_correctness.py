@@ -114,13 +114,17 @@ def test_redundant_target_platform_and_constant_platform():
     does_not_catch("ML013", "FROM --platform=$BUILDPLATFORM debian:12\n")
     catches("ML015", "FROM --platform=linux/amd64 debian:12\n", (1, 17))
     does_not_catch("ML015", "FROM --platform=linux/amd64 debian:12 AS amd64-base\nFROM --platform=$BUILDPLATFORM debian:12\n")
+    does_not_catch("ML015", "FROM --platform=linux/arm64 nvcr.io/nvidia/l4t-pytorch:r36.4.0 AS jetpack\nFROM --platform=linux/amd64 rocm/pytorch:latest AS gfx\n")
+    catches("ML015", "FROM --platform=linux/amd64 nvcr.io/nvidia/l4t-pytorch:r36.4.0 AS jetpack\n", (1, 17))
 
 
 def test_invalid_default_arg_in_from():
-    catches("ML014", "ARG TAG\nFROM python:${TAG}\nARG IMAGE\n", (2, 6))
-    catches("ML014", "ARG IMAGE\nFROM ${IMAGE}\n", (2, 6))
+    catches("ML014", 'ARG TAG="3.11 slim"\nARG IMAGE=""\nFROM python:${TAG}\nFROM ${IMAGE}\n', (3, 6), (4, 6))
     does_not_catch("ML014", "ARG TAG=3.11-slim\nFROM python:${TAG}\nFROM python:${NOT_DECLARED}\n")
-    does_not_catch("ML014", "ARG TAG\nFROM python:${TAG}\n", build_args={"TAG": "3.11-slim"})
+    does_not_catch("ML014", "ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\nARG REGION\nFROM 1234.dkr.ecr.$REGION.amazonaws.com/x:1\n")
+    does_not_catch("ML014", 'ARG TAG="3.11 slim"\nFROM python:${TAG}\n', build_args={"TAG": "3.11-slim"})
+    does_not_catch("ML014", "ARG REGISTRY\nARG BASE=${REGISTRY}/base:1\nFROM ${BASE}\nARG FLAVOR=${TARGETARCH}\n")
+    does_not_catch("ML014", "ARG FLAVOR=${TARGETARCH}\nFROM debian:12 AS amd64\nFROM ${FLAVOR} AS archive\n")
 
 
 def test_expose_rules():
@@ -158,5 +162,8 @@ def test_pipe_without_pipefail():
         RUN curl -fsSL https://example.com/x.sh | bash
         FROM debian:12
         RUN ls | wc -l
+        RUN echo 'x y' | debconf-set-selections && V=$(python -V | cut -d' ' -f2) && echo `ls | head`
+        RUN echo "deb x" > /etc/apt/sources.list && curl -fsSL https://x/key | gpg --dearmor
+        RUN if echo "$BASE" | grep -qi tencent; then true; fi
         """
-    catches("ML019", src, (2, 41), (8, 8))
+    catches("ML019", src, (2, 41), (8, 8), (10, 70))

@@ -1,6 +1,7 @@
 """
 ## What it does
-Flags an empty line inside a `\\` continuation. BuildKit's check NoEmptyContinuation.
+Flags empty lines inside a `\\` continuation, once per instruction, at the first one.
+BuildKit's check NoEmptyContinuation.
 
 ## Why is this bad?
 BuildKit skips the empty line today and warns that it will become an error in a future
@@ -51,7 +52,8 @@ def check(target, options):
             continue
         last = instr.heredocs[0].line - 1 if instr.heredocs else instr.end_line
         src = df.text[instr.start : instr.end].split("\n")
-        stage = target.stages[instr.stage].label if instr.stage >= 0 else None
-        for k, text in enumerate(src[1 : last - instr.line + 1], 1):
-            if not text.strip():
-                yield Problem(instr.line + k, 1, "empty continuation line: BuildKit will refuse it in a future release; remove it", end_line=instr.line + k, end_column=len(text.rstrip("\n")) + 1, stage=stage)
+        empty = [instr.line + k for k, text in enumerate(src[1 : last - instr.line + 1], 1) if not text.strip()]
+        if empty:
+            lines = "an empty continuation line" if len(empty) == 1 else f"{len(empty)} empty continuation lines ({', '.join(map(str, empty[:5]))}{', ...' if len(empty) > 5 else ''})"
+            message = f"{lines} in this instruction: BuildKit will refuse them in a future release; remove them"
+            yield Problem(empty[0], 1, message, end_line=empty[0], end_column=1 + len(src[empty[0] - instr.line]), stage=target.stages[instr.stage].label if instr.stage >= 0 else None)

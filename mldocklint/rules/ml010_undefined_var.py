@@ -95,7 +95,7 @@ def check(target, options):
 
 def _message(name: str, defined: set, global_args: set, from_scratch: bool) -> str | None:
     if name in global_args:
-        return f"`${name}` is a global ARG, which is not visible inside a stage: it is empty here; add `ARG {name}` after this stage's FROM"
+        return f"`${name}` is not the global ARG `{name}` (ARGs declared before FROM are not visible inside a stage): it is empty here, or the base image's value; add `ARG {name}` after this stage's FROM"
     hint = closest(name, defined | ALWAYS | global_args)
     if hint is not None:
         return f"usage of undefined variable `${name}` (did you mean `${hint}`?): it expands to an empty string"

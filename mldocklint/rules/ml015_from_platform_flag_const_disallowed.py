@@ -2,7 +2,9 @@
 ## What it does
 Flags `FROM --platform=linux/amd64` (a constant platform) in a stage whose name does not
 mention the platform's OS or architecture. BuildKit's check FromPlatformFlagConstDisallowed,
-hadolint's DL3029.
+hadolint's DL3029. Images published for that one architecture only (NVIDIA's Jetson L4T
+images, AMD's ROCm images, ...: a table in `mldocklint/knowledge/platforms.py`) are not
+reported: there the flag is the only way to build.
 
 ## Why is this bad?
 The image is then built for that platform whatever `docker build --platform` asks for: an
@@ -32,6 +34,7 @@ None.
 None.
 """
 
+from mldocklint.knowledge.platforms import single_architecture
 from mldocklint.target import problem_at
 
 ID = "ML015"
@@ -52,6 +55,6 @@ def check(target, options):
         if len(parts) < 2 or not all(parts[:2]):
             continue  # not a platform: the build fails on it anyway
         name = stage.name or ""
-        if parts[0] in name or parts[1] in name:
+        if parts[0] in name or parts[1] in name or single_architecture(stage.base) == parts[1]:
             continue
         yield problem_at(target.dockerfile, stage.from_instruction, platform, f"`--platform={platform}` pins the platform whatever the build asks for; remove it or use `$BUILDPLATFORM` for a builder stage", stage=stage.label)

@@ -2,7 +2,8 @@
 ## What it does
 Flags a `RUN` whose command has a pipe (`a | b`) when neither the stage's `SHELL` nor the
 command itself sets `pipefail`. hadolint's DL4006. Only POSIX shells are judged (not
-`pwsh` or `cmd`).
+`pwsh` or `cmd`). Pipes fed by `echo`/`printf` (which cannot fail in a way that matters)
+and pipes inside `$(...)` or backticks are not reported.
 
 ## Why is this bad?
 A pipeline's status is its last command's: `pip install -r requirements.txt | tee log`
@@ -51,6 +52,8 @@ POSIX = frozenset(("sh", "bash", "dash", "ash", "ksh", "zsh", "busybox"))
 # quoted strings and escapes are skipped; what is left shows the shell's operators
 _QUOTED = re.compile(r"""\\.|'[^']*'|"(?:[^"\\]|\\.)*\"""", re.S)
 _PIPE = re.compile(r"(?<![|>])\|(?![|&])")
+_SUBSTITUTION = re.compile(r"\$\([^()]*\)|`[^`]*`")
+_HARMLESS = re.compile(r"(?:^|&&|\|\||;|\(|!|\b(?:then|do|else|if|while|until))\s*(?:echo|printf|yes)\b[^|;&]*$")
 _PIPEFAIL = re.compile(r"\bset\s+(?:-\w*\s+)*-o\s+pipefail\b|\bset\s+-\w*o\s+pipefail\b")
 
 
@@ -65,8 +68,9 @@ def check(target, options):
             elif instr.keyword == "RUN" and not instr.exec_form and not instr.heredocs:
                 if not shell or posixpath.basename(shell[0]) not in POSIX or "pipefail" in shell:
                     continue
-                code = _QUOTED.sub(lambda m: " " * len(m.group()), instr.rest)  # same offsets as rest
-                pipe = _PIPE.search(code)
+                blank = lambda m: " " * len(m.group())  # noqa: E731 -- same offsets as rest
+                code = _SUBSTITUTION.sub(blank, _QUOTED.sub(blank, instr.rest))
+                pipe = next((p for p in _PIPE.finditer(code) if not _HARMLESS.search(code[: p.start()])), None)
                 if pipe and not _PIPEFAIL.search(code[: pipe.start()]):
                     yield in_rest(df, instr, pipe.start(), 1, "a pipe in RUN hides the failure of every command but the last; set `SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]` before it, or start with `set -o pipefail &&`", stage=stage.label)
         shells[stage.index] = shell
