@@ -61,14 +61,16 @@ def _given(df) -> set[str]:
     """Global ARGs the build must pass: declared without a default, or with a default made
     from such ARGs (``ARG BASE=${REGISTRY}/app``), or not declared at all."""
     given: set[str] = set()
+    known = set(BUILTIN_ARGS)  # declared so far
     for instr in df.instructions:
         if instr.stage >= 0:
             break
         if instr.keyword == "ARG":
             for word in instr.value:
                 name, eq, default = word.partition("=")
-                if not eq or any(ref not in df.global_args and ref not in BUILTIN_ARGS or ref in given for ref, _ in references(default)):
+                if not eq or any(ref not in known or ref in given for ref, _ in references(default)):
                     given.add(name)
+                known.add(name)
     return given
 
 
@@ -82,6 +84,8 @@ def check(target, options):
         if any(name not in declared or name in given for name, _ in references(stage.base_raw)):
             continue  # an undeclared ARG (ML008's finding), or one the build passes
         name = stage.base  # the ARG defaults, or the values --build-arg gave
+        if "'" in name or '"' in name:
+            continue  # quotes inside `${X:-"..."}`: BuildKit's word rules decide, not judged here
         if not name or not REFERENCE.fullmatch(name):
             shown = f"`{name}`" if name else "an empty name"
             yield problem_at(df, stage.from_instruction, stage.base_raw, f"with its ARG defaults, `{stage.base_raw}` is {shown}, not a valid image reference; give the ARG a default", stage=stage.label)
