@@ -116,3 +116,20 @@ def test_sample_is_fixed_by_the_seed_capped_and_in_file_order():
     # a rule's sample does not depend on which other rules have findings
     assert lint.sample(found[:30], per_rule=5, seed=7, only=None)["ML101"] == first["ML101"]
     assert list(lint.sample(found, per_rule=5, seed=7, only="ML302")) == ["ML302"]
+
+
+def test_full_only_lints_the_dockerfiles_of_full_checkouts(tmp_path):
+    rows = [
+        {"repo": "a/full", "path": ".", "tags": "full"},
+        {"repo": "a/full", "path": "docker/Dockerfile", "tags": "dockerfile"},
+        {"repo": "b/part", "path": "Dockerfile", "tags": "dockerfile,gpu"},
+        {"repo": "b/part", "path": "requirements.txt", "tags": "support"},
+        {"repo": "c/gone", "path": "Dockerfile", "tags": "dockerfile"},
+    ]
+    for rel in ("a+full/docker/Dockerfile", "b+part/Dockerfile", "b+part/requirements.txt"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("FROM scratch\n")
+    assert lint.full_checkouts(rows) == {"a+full"}
+    assert lint.dockerfiles(rows, str(tmp_path), full_only=False) == (
+        ["a+full/docker/Dockerfile", "b+part/Dockerfile"], ["c+gone/Dockerfile"])
+    assert lint.dockerfiles(rows, str(tmp_path), full_only=True) == (["a+full/docker/Dockerfile"], [])

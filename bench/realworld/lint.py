@@ -13,6 +13,11 @@ Writes into --out (default bench/out/realworld/):
 - sample.md: for each rule a random sample (fixed --seed) of --per-rule findings, each with
   path:line:col, the message and the Dockerfile lines around it (the whole instruction and
   3 lines either side), then every error line the linter reported
+
+Only full checkouts hold everything a build context holds; the other repositories hold the
+Dockerfile and the files next to it that rules read. Findings of the context rules (ML5xx) on
+those say more about the copy than about the linter: sample.md marks each finding's copy as
+`full checkout` or `partial copy`, and --full-only lints the full checkouts alone.
 """
 
 from __future__ import annotations
@@ -33,14 +38,20 @@ AROUND = 3  # lines shown either side of a finding
 LONGEST = 40  # lines of one instruction shown at most
 
 
-def dockerfiles(manifest: str, corpus: str) -> tuple[list[str], list[str]]:
+def dockerfiles(rows: list[dict], corpus: str, full_only: bool) -> tuple[list[str], list[str]]:
     """Paths (relative to corpus) of the manifest's Dockerfiles present in it, and those absent."""
+    full = full_checkouts(rows)
     present, absent = [], []
-    for row in read_manifest(manifest):
-        if "dockerfile" in row["tags"].split(","):
+    for row in rows:
+        if "dockerfile" in row["tags"].split(",") and (not full_only or local_name(row["repo"]) in full):
             rel = f"{local_name(row['repo'])}/{row['path']}"
             (present if os.path.isfile(os.path.join(corpus, rel)) else absent).append(rel)
     return sorted(present), sorted(absent)
+
+
+def full_checkouts(rows: list[dict]) -> set[str]:
+    """Top folders of the copy (owner+name) that hold a whole repository."""
+    return {local_name(row["repo"]) for row in rows if row["path"] == "."}
 
 
 def run_batch(corpus: str, files: list[str], select: str | None) -> tuple[list[dict], list[dict]]:
@@ -127,13 +138,14 @@ def excerpt(corpus: str, finding: dict) -> str:
     )
 
 
-def write_sample(path: str, corpus: str, picked: dict, errors: list[dict], linted: int, seed: int) -> None:
+def write_sample(path: str, corpus: str, picked: dict, errors: list[dict], linted: int, seed: int, full: set[str]) -> None:
     with open(path, "w", encoding="utf-8") as out:
         out.write(f"# Review sample\n\n{linted} Dockerfiles linted; seed {seed}. Judge each finding right / wrong / noise.\n")
         for rule, (total, chosen) in picked.items():
             out.write(f"\n## {rule} ({len(chosen)} of {total})\n")
             for number, f in enumerate(chosen, start=1):
-                out.write(f"\n### {rule}.{number} {f['path']}:{f['line']}:{f['column']}\n\n{f['message']}\n\n```\n")
+                copy = "full checkout" if f["path"].split("/", 1)[0] in full else "partial copy"
+                out.write(f"\n### {rule}.{number} {f['path']}:{f['line']}:{f['column']} ({copy})\n\n{f['message']}\n\n```\n")
                 out.write(excerpt(corpus, f) + "\n```\n")
         out.write(f"\n## Errors ({len(errors)})\n\n")
         out.writelines(f"- {e['path']}: {e['message']}\n" for e in errors)
@@ -150,10 +162,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--batch", type=int, default=25, help="Dockerfiles per linter run")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--full-only", action="store_true", help="lint only the Dockerfiles of full checkouts")
     args = parser.parse_args(argv)
 
     corpus = os.path.abspath(args.corpus)
-    present, absent = dockerfiles(args.manifest, corpus)
+    rows = read_manifest(args.manifest)
+    present, absent = dockerfiles(rows, corpus, args.full_only)
     if not present:
         print(f"lint: no Dockerfiles of {args.manifest} under {corpus}; run extract.py first", file=sys.stderr)
         return 2
@@ -167,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     with open(os.path.join(args.out, "findings.jsonl"), "w", encoding="utf-8") as fh:
         fh.writelines(json.dumps(f, sort_keys=True, ensure_ascii=False) + "\n" for f in findings)
     picked = sample(findings, args.per_rule, args.seed, args.rule)
-    write_sample(os.path.join(args.out, "sample.md"), corpus, picked, errors, len(present), args.seed)
+    write_sample(os.path.join(args.out, "sample.md"), corpus, picked, errors, len(present), args.seed, full_checkouts(rows))
     print(
         f"lint: {len(present)} Dockerfiles, {len(findings)} findings, {len(errors)} errors -> {args.out}",
         file=sys.stderr,
