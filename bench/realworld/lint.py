@@ -166,7 +166,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     corpus = os.path.abspath(args.corpus)
-    rows = read_manifest(args.manifest)
+    try:
+        rows = read_manifest(args.manifest)
+    except (OSError, ValueError) as exc:
+        print(f"lint: {exc}", file=sys.stderr)
+        return 2
     present, absent = dockerfiles(rows, corpus, args.full_only)
     if not present:
         print(f"lint: no Dockerfiles of {args.manifest} under {corpus}; run extract.py first", file=sys.stderr)
