@@ -574,6 +574,7 @@ MAX_HEADS = 2000  # files whose first bytes are read to confirm a credential or 
 MAX_MENTION_FILES = 500
 MAX_MENTION_READ = 256 * 1024
 _LFS_POINTER = b"version https://git-lfs.github.com/spec/v1"
+_POINTER_SIZE = (100, 1024)  # a pointer is three short lines (github.com/git-lfs/git-lfs/blob/main/docs/spec.md)
 _QUOTED = re.compile(r"""["']([^"'\n]{1,300})["']""")
 _MENTION_EXT = (".py", ".yaml", ".yml", ".toml", ".cfg", ".ini", ".sh", ".json")
 
@@ -659,7 +660,7 @@ def _lfs_pointers(ctx: BuildContext, copied: list[str]) -> frozenset[str]:
     roots = [_norm_src(s) for s in copied if not _GLOB.search(s)]
     for root in roots:
         for rel in under(ctx.files, root):
-            if ctx.files[rel] > 1024 or rel in ctx.excluded or not (ctx.is_lfs(rel) or is_model_path(rel)):
+            if not _POINTER_SIZE[0] <= ctx.files[rel] <= _POINTER_SIZE[1] or rel in ctx.excluded or not (ctx.is_lfs(rel) or is_model_path(rel)):
                 continue
             if reads >= MAX_HEADS:
                 return frozenset(found)

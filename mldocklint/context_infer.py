@@ -132,13 +132,22 @@ def repository(folder: str) -> str:
             root = folder if not inside else cwd
             d = folder
             while inside:
-                if any(os.path.exists(os.path.join(d, m)) for m in _ROOT_MARKERS):
+                if _has_marker(d):
                     root = d
                 if d == cwd:
                     break
                 d = os.path.dirname(d)
         _ROOTS[folder] = root
     return _ROOTS[folder]
+
+
+_MARKED: dict[str, bool] = {}
+
+
+def _has_marker(folder: str) -> bool:
+    if folder not in _MARKED:
+        _MARKED[folder] = any(os.path.exists(os.path.join(folder, m)) for m in _ROOT_MARKERS)
+    return _MARKED[folder]
 
 
 def _scan(root: str) -> list[tuple[str, str]]:

@@ -293,7 +293,7 @@ def test_undecodable_requirements_file_is_an_error_line(tmp_path):
 def test_lfs_pointer_and_lfs_file_missing_from_the_checkout(tmp_path, monkeypatch):
     tree(tmp_path, {
         ".gitattributes": "*.safetensors filter=lfs diff=lfs merge=lfs -text\n",
-        "models/model.safetensors": "version https://git-lfs.github.com/spec/v1\noid sha256:0\nsize 1234\n",
+        "models/model.safetensors": "version https://git-lfs.github.com/spec/v1\noid sha256:" + "0" * 64 + "\nsize 1234\n",
         "Dockerfile": "FROM python:3.11-slim\nCOPY models/ /models/\nCOPY extra.safetensors /models/\n",
     })
     _, found = lint(tmp_path, monkeypatch, "Dockerfile", "ML504", context=".")

@@ -92,6 +92,13 @@ def unwanted(target, min_bytes: float, min_model_bytes: float) -> dict[str, dict
     whole-context COPY brings and the application names (or, for models, that no COPY names
     while a whole-context COPY may bring them), are used.
     """
+    key = ("unwanted", min_bytes, min_model_bytes)
+    if key not in target._cache:  # ML501 and ML502 both ask
+        target._cache[key] = _unwanted(target, min_bytes, min_model_bytes)
+    return target._cache[key]
+
+
+def _unwanted(target, min_bytes: float, min_model_bytes: float) -> dict[str, dict[str, int]]:
     from mldocklint.knowledge.files import has_model_ext, is_model_path
 
     ctx = target.context
