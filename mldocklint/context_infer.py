@@ -228,7 +228,7 @@ def _where(path: str, line: int) -> str:
 
 def _plain(value) -> bool:
     """A path value that can be used as written: a string without variables or URLs."""
-    return isinstance(value, str) and bool(value) and "$" not in value and "://" not in value and not value.startswith("git@")
+    return isinstance(value, str) and bool(value) and "$" not in value and "\0" not in value and "://" not in value and not value.startswith("git@")
 
 
 def _build(dockerfile: str, context: str, base: str, rank: int, where: str, file_base: str | None = None) -> Build:

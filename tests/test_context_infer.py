@@ -483,3 +483,20 @@ def test_a_build_file_whose_context_lacks_the_sources_gives_way_to_the_files(tmp
 def test_sources_with_a_build_argument_are_not_judged(tmp_path, monkeypatch):
     tree(tmp_path, {"Dockerfile": "FROM python:3.11-slim\nARG PKG\nCOPY prepline_${PKG}/ /app/\n"})
     assert lint(tmp_path, monkeypatch, "Dockerfile", "ML504", context=".")[1] == []
+
+
+def test_broken_build_files_are_skipped_without_a_word(tmp_path, monkeypatch):
+    tree(tmp_path, {
+        "docker/Dockerfile": "FROM python:3.11-slim\nCOPY app.py /app/\n",
+        "docker/app.py": "x = 1\n",
+        "docker-compose.yml": "services: [\n  - : :\n",  # not YAML
+        "compose.yaml": "services:\n  a:\n    build: {context: \"\\0\", dockerfile: \"x\\0\"}\n  b:\n    build: [1, 2]\n  c: &c\n    build: 3\n",
+        ".devcontainer/devcontainer.json": "{ not json",
+        "docker-bake.json": "[1, 2, 3]",
+        ".github/workflows/ci.yml": "- just\n- a list\n",
+        ".gitlab-ci.yml": "job:\n  script: 'docker build -f \"unclosed .'\n",
+        "Makefile": "all:\n\tdocker build -f docker/Dockerfile $(CTX)\n",
+        "build.sh": "docker build -f docker/Dockerfile - < ctx.tar\n",
+    })
+    (tmp_path / "bin.sh").write_bytes(b"docker build \xff\xfe\x00\x00 .\n")
+    assert lint(tmp_path, monkeypatch, "docker/Dockerfile", "ML504") == (("docker", "default"), [])
