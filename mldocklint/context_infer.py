@@ -5,8 +5,9 @@
 1. ``--context``, then the ``[tool.mldocklint.contexts]`` mapping of the configuration;
 2. Compose files (``compose.yaml``, ``docker-compose*.yml``): ``build: DIR`` or
    ``build.context`` + ``build.dockerfile``, relative to the Compose file;
-3. ``docker-bake.json`` targets and ``.devcontainer/devcontainer.json`` (``build.context``,
-   ``build.dockerfile``); ``docker-bake.hcl`` is not read;
+3. ``docker-bake.hcl`` (read with python-hcl2) and ``docker-bake.json`` targets, with what
+   they ``inherits``, and ``.devcontainer/devcontainer.json`` (``build.context``,
+   ``build.dockerfile``);
 4. GitHub workflows (``docker/build-push-action`` ``context``/``file``; ``docker build`` in
    ``run:`` steps with their ``working-directory``), ``.gitlab-ci.yml`` scripts, Makefiles and
    shell scripts with ``docker build``/``podman build``/``buildah bud`` (or kaniko) lines;
@@ -44,7 +45,7 @@ _MAX_DEPTH = 8
 _MAX_READ = 512 * 1024
 _SKIP_DIRS = frozenset((".git", "node_modules", "__pycache__", ".venv", "venv", ".tox", ".nox", "site-packages", ".mypy_cache", ".pytest_cache", ".terraform"))
 _COMPOSE_NAME = re.compile(r"(docker-)?compose([.-][\w.-]*)?\.ya?ml")
-_BAKE_NAME = re.compile(r"docker-bake([.-][\w.-]*)?\.json")
+_BAKE_NAME = re.compile(r"docker-bake([.-][\w.-]*)?\.(json|hcl)")
 _MAKE_NAME = re.compile(r"(GNUmakefile|[Mm]akefile|[\w.-]+\.mk)")
 _SCRIPT_NAME = re.compile(r"[\w.-]+\.(sh|bash)")
 _BUILDERS = re.compile(rb"docker|podman|buildah|kaniko|executor")
@@ -310,19 +311,66 @@ def _compose(text: str, path: str, root: str) -> list[Build]:
 
 
 def _bake(text: str, path: str, root: str) -> list[Build]:
-    doc = json.loads(text)
-    targets = doc.get("target") if isinstance(doc, dict) else None
+    """Targets of a bake file: its JSON form, or HCL read with python-hcl2 (string literals only)."""
+    if path.endswith(".hcl"):
+        targets = _hcl_targets(text)
+        key = lambda name: re.compile(r"target\s+" + re.escape(json.dumps(name)) + r"\s*\{")  # noqa: E731
+    else:
+        doc = json.loads(text)
+        targets = doc.get("target") if isinstance(doc, dict) else None
+        key = lambda name: re.compile(re.escape(json.dumps(name)) + r"\s*:")  # noqa: E731
     if not isinstance(targets, dict):
         return []
     base = os.path.dirname(path)
     out = []
-    for name, t in targets.items():
-        if not isinstance(t, dict) or "dockerfile-inline" in t:
+    for name in targets:
+        t = _inherited(targets, name, ())
+        if "dockerfile-inline" in t:
             continue
         ctx, df = t.get("context", "."), t.get("dockerfile", "Dockerfile")
         if _plain(ctx) and _plain(df):
-            out.append(_build(df, ctx, base, _BAKE, _where(path, _line_of(text, re.compile(re.escape(json.dumps(name)) + r"\s*:")))))
+            out.append(_build(df, ctx, base, _BAKE, _where(path, _line_of(text, key(name)))))
     return out
+
+
+def _inherited(targets: dict, name: str, seen: tuple) -> dict:
+    """A bake target's attributes with those of the targets it ``inherits`` (later ones win)."""
+    t = targets.get(name)
+    if not isinstance(t, dict) or name in seen:
+        return {}
+    merged: dict = {}
+    parents = t.get("inherits", [])
+    for parent in parents if isinstance(parents, list) else []:
+        if isinstance(parent, str):
+            merged.update(_inherited(targets, parent, (*seen, name)))
+    merged.update(t)
+    return merged
+
+
+def _hcl_targets(text: str) -> dict:
+    """``target`` blocks of a bake HCL file: name -> attributes, string literals unquoted and
+    anything else (expressions, function calls) left out."""
+    import hcl2
+
+    try:
+        doc = hcl2.loads(text)
+    except Exception as e:  # python-hcl2 raises lark's errors, which share no base with ValueError
+        raise ValueError(str(e)) from None
+    out = {}
+    for block in doc.get("target", []) if isinstance(doc, dict) else []:
+        for name, body in block.items() if isinstance(block, dict) else ():
+            if isinstance(body, dict):
+                out[_literal(name)] = {k: v for k, v in ((k, _literal(v)) for k, v in body.items()) if v is not None}
+    return out
+
+
+def _literal(value):
+    """An HCL string literal as python-hcl2 gives it (``'"docker"'``) unquoted; lists item by item; None for expressions."""
+    if isinstance(value, list):
+        return [_literal(v) for v in value]
+    if isinstance(value, str) and len(value) >= 2 and value[0] == value[-1] == '"':
+        return value[1:-1]
+    return None
 
 
 def _devcontainer(text: str, path: str, root: str) -> list[Build]:

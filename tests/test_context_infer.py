@@ -493,6 +493,7 @@ def test_broken_build_files_are_skipped_without_a_word(tmp_path, monkeypatch):
         "compose.yaml": "services:\n  a:\n    build: {context: \"\\0\", dockerfile: \"x\\0\"}\n  b:\n    build: [1, 2]\n  c: &c\n    build: 3\n",
         ".devcontainer/devcontainer.json": "{ not json",
         "docker-bake.json": "[1, 2, 3]",
+        "docker-bake.hcl": "target \"x\" {\n  context = \n",  # not HCL
         ".github/workflows/ci.yml": "- just\n- a list\n",
         ".gitlab-ci.yml": "job:\n  script: 'docker build -f \"unclosed .'\n",
         "Makefile": "all:\n\tdocker build -f docker/Dockerfile $(CTX)\n",
@@ -500,3 +501,21 @@ def test_broken_build_files_are_skipped_without_a_word(tmp_path, monkeypatch):
     })
     (tmp_path / "bin.sh").write_bytes(b"docker build \xff\xfe\x00\x00 .\n")
     assert lint(tmp_path, monkeypatch, "docker/Dockerfile", "ML504") == (("docker", "default"), [])
+
+
+def test_bake_hcl_target_with_inherits(tmp_path, monkeypatch):
+    tree(tmp_path, {**MONOREPO, "docker/cpu/Dockerfile": GPU_DOCKERFILE, "docker-bake.hcl": """
+        variable "TAG" { default = "latest" }
+        group "default" { targets = ["cpu", "gpu"] }
+        target "cpu" {
+          context    = "."
+          dockerfile = "docker/cpu/Dockerfile"
+          tags       = ["api:${TAG}"]
+        }
+        target "gpu" {
+          inherits   = ["cpu"]
+          dockerfile = "docker/cuda/Dockerfile"
+        }
+    """})
+    assert lint(tmp_path, monkeypatch, "docker/cuda/Dockerfile") == ((".", "docker-bake.hcl:8"), [])
+    assert lint(tmp_path, monkeypatch, "docker/cpu/Dockerfile")[0] == (".", "docker-bake.hcl:3")
