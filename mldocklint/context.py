@@ -430,7 +430,7 @@ def _load_requirements(df: Dockerfile, stages: list[Stage], ctx: BuildContext) -
                     hit = container_to_context(ctx, layout, instr, arg)
                     if hit is not None:
                         mapped.append((kind, arg, hit[0]))
-                    elif kind != "pyproject" and not _may_be_made(arg, instr, cmds[:k], before):
+                    elif kind != "pyproject" and not _may_be_made(arg, instr, cmds[:k], before, layout):
                         sources.append(RequirementsSource("", kind, instr, arg, "uncopied"))
                 pins: set[str] = set()
                 read = []
@@ -456,12 +456,22 @@ _MAKERS = frozenset(
 )
 
 
-def _may_be_made(arg: str, instr: Instruction, earlier: list[list[str]], before: list[Instruction]) -> bool:
-    """Whether a requirements file no COPY brings may still be there when ``instr`` runs: a
-    URL or variable, a bind mount from elsewhere, or an earlier command, RUN, ``COPY --from``
-    or ``ADD`` of a URL that may fetch, write or move files (or change the directory)."""
+def _may_be_made(arg: str, instr: Instruction, earlier: list[list[str]], before: list[Instruction], layout: Layout) -> bool:
+    """Whether a requirements file no COPY is known to bring may still be there when ``instr``
+    runs: a URL or variable; a relative path while the working directory is the base image's
+    (no WORKDIR); a COPY into the file's directory or above it (from a source the context
+    lacks); a bind mount from elsewhere; an earlier command, RUN, ``COPY --from`` or ``ADD`` of
+    a URL that may fetch, write or move files (or change the directory)."""
     if "$" in arg or "://" in arg or any("from=" in m for m in instr.flag_values("mount")):
         return True
+    if not arg.startswith("/") and not any(i.keyword == "WORKDIR" for i in before):
+        return True
+    path = posixpath.normpath(posixpath.join(layout.workdirs.get(id(instr), "/"), arg))
+    for i in before:
+        if copy_sources(i):
+            dest = posixpath.normpath(posixpath.join(layout.workdirs.get(id(i), "/"), i.value[-1]))
+            if path == dest or path.startswith(dest.rstrip("/") + "/"):
+                return True
     if any(words and shell.program(words[0]) in _MAKERS for words in earlier):
         return True
     for i in before:

@@ -262,8 +262,11 @@ def test_json_files_entry_and_text_header_name_the_context(tmp_path):
         ("FROM python:3.11-slim\nRUN --mount=type=bind,from=wheels,target=/w pip install -r /w/requirements.txt\n", []),
         ("FROM python:3.11-slim\nRUN pip install -r https://example.com/requirements.txt\n", []),
         ("FROM python:3.11-slim\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n", []),
+        # the base image's working directory is not known; a directory COPY the context lacks
+        ("FROM pytorch/pytorch:2.5.1-cuda12.4-cudnn9-runtime\nCOPY requirements.txt /workspace/\nRUN pip install -r requirements.txt\n", []),
+        ("FROM python:3.11-slim\nCOPY ./python/serving /serving\nRUN pip install -r /serving/requirements.txt\n", []),
     ],
-    ids=["workdir", "absolute", "git-clone", "cd", "copy-from", "mount-from", "url", "copied"],
+    ids=["workdir", "absolute", "git-clone", "cd", "copy-from", "mount-from", "url", "copied", "base-workdir", "copied-dir-missing"],
 )
 def test_requirements_file_nothing_copies(tmp_path, src, expected):
     (tmp_path / "requirements.txt").write_text("flask==3.0.3\n")
