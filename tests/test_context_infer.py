@@ -29,8 +29,6 @@ def tree(root, files: dict[str, str]):
 def lint(root, monkeypatch, dockerfile, select="ML204,ML501,ML502,ML504,ML506", **options):
     """(context, context_source) reported for ``dockerfile`` and its findings, run from ``root``."""
     monkeypatch.chdir(root)
-    result = Result()
-    Linter(Options(select=[select], inline_suppressions=False, **options)).lint_files([dockerfile])
     result = Linter(Options(select=[select], inline_suppressions=False, **options)).lint_files([dockerfile])
     assert not result.errors, result.errors
     info = result.file_info[dockerfile]
