@@ -1,14 +1,17 @@
 """
 ## What it does
 Finds files that hold credentials among the files the build context sends (after
-`.dockerignore`): `.env` and `.env.*` files with `KEY=value` lines, SSH and TLS private keys
+`.dockerignore`): `.env`, `.env.*` and `*.env` files that set a credential-like name
+(`*_TOKEN`, `*_API_KEY`, `*PASSWORD*`, `*SECRET*`, ...) to a value that is not empty or a
+placeholder (most `.env` files in repositories hold only settings), SSH and TLS private keys
 (by name, and by a `-----BEGIN ... PRIVATE KEY-----` header), `.aws/credentials`, `.netrc`,
 `.git-credentials`, `.npmrc` and `.pypirc` holding a token or password, a Hugging Face token
 file, `kaggle.json`, Google Cloud service-account keys (JSON with `"type": "service_account"`)
 and Docker client configurations with registry credentials. A file that a `COPY` or `ADD`
 brings into the image (`COPY . .`, a directory, or the file by name) is an error, pointed at
 the source that copies it; one that is sent but not copied is a warning. Templates
-(`.env.example`, `*.sample`, ...) and public keys are not reported. Only the first bytes of a
+(`.env.example`, `*.sample`, ...), public keys and the files of installed libraries (in a
+virtualenv, `site-packages` or `node_modules`) are not reported. Only the first bytes of a
 file are read to decide, and the message names the file and how it gets in, never its content.
 
 ## Why is this bad?
