@@ -376,9 +376,9 @@ class _Reader:
             state = self.state(target)
             if state != "ok":
                 reason = {
-                    "outside": "points outside the build context and is not read",
+                    "outside": f"points outside {self.ctx.where()} and is not read",
                     "excluded": "is excluded by .dockerignore",
-                    "missing": "is not in the build context",
+                    "missing": f"is not in {self.ctx.where()}",
                     "special": "is not a regular file (a FIFO, socket or device)",
                 }[state]
                 self.problems.append(ContextProblem("requirements", *where, f"`{inc.target}` included from {rel} {reason}"))

@@ -189,7 +189,7 @@ def requirements_outside_context():
     write("secrets.txt", "unpinned-private-package\n")  # outside the context: never read
     write("app/Dockerfile", REQ_DOCKERFILE)
     write("app/requirements.txt", "-r ../secrets.txt\nflask==3.0.0\n")
-    outside = "`../secrets.txt` included from requirements.txt points outside the build context and is not read"
+    outside = "`../secrets.txt` included from requirements.txt points outside the assumed context app and is not read"
     return Case(["app/Dockerfile"], findings=(("ML204", "app/requirements.txt", 1, 4, outside),), code=1)
 
 
