@@ -11,7 +11,9 @@ character, heredoc bodies and CRLF line endings, with ShellCheck's level as the 
 declared by `ARG` and `ENV` are known to ShellCheck as defined. By default only ShellCheck's
 errors and warnings are reported: its info and style notes (quote `$VAR` to prevent word
 splitting, SC2086, above all) fire on most real `RUN` lines, where variables rarely hold
-spaces; `min-level = "info"` (or `"style"`) brings them back.
+spaces; `min-level = "info"` (or `"style"`) brings them back. For the same reason SC2046
+(quote `$(...)`), which fires on `make -j$(nproc)` and `$(uname -m)`, runs only when named
+(`--extend-select SC2046`).
 
 `--ignore SC2086` turns off one check, `--ignore SC` all of them, `--select SC2164` keeps
 only that one; pragmas (`# mldocklint: ignore=SC2086 -- reason`), `per-file-ignores` and
@@ -72,6 +74,7 @@ SEVERITY = "warning"
 SUMMARY = "ShellCheck's findings in RUN scripts"
 FIX = "none"
 OPTIONS = {"min-level": "warning"}
+OFF_BY_DEFAULT = frozenset(("SC2046",))
 LEVELS = ("error", "warning", "info", "style")
 SCOPE = "shell"  # run by the engine in one ShellCheck process per batch (mldocklint/shellcheck.py)
 CODE = re.compile(r"SC\d{4}")
