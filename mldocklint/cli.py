@@ -100,18 +100,20 @@ def check(ctx, paths, **kwargs):
 @click.argument("ref")
 @click.option("--dockerfile", type=click.Path(dir_okay=False), help="The Dockerfile the image was built from: findings point at its lines, and its own findings are reported too.")
 @click.option("--target", help="Stage of --dockerfile the image was built from [default: the last stage].")
+@click.option("--max-expand-gb", type=click.FloatRange(min=0, min_open=True), default=1000, show_default=True, help="Refuse an image whose compressed layers decompress to more than this many GB in all.")
 @common_options
 @click.pass_context
-def image_command(ctx, ref, dockerfile, target, **common):
+def image_command(ctx, ref, dockerfile, target, max_expand_gb, **common):
     """Inspect a built image: REF in a local Docker or Podman engine, docker-archive:FILE, oci-archive:FILE or oci:DIR."""
     from mldocklint.image import ImageError
+    from mldocklint.image.layers import Limits
     from mldocklint.image.lint import lint_image
     from mldocklint.image.source import load
 
     options = commands.make_options("image", **common)
     options.target = target or options.target
     try:
-        facts = load(ref)
+        facts = load(ref, Limits(max_expanded=int(max_expand_gb * 1e9)))
     except ImageError as e:
         commands.fail(str(e))
     commands.finish(lint_image(facts, options, dockerfile), options, ctx.meta["outputs"])

@@ -138,7 +138,7 @@ def test_findings_per_source_without_dockerfile(exported):
     for name, facts in sources.items():
         result = lint_image(facts, Options())
         rules = [(f.rule, f.line, f.column) for f in result.findings]
-        expected = [("ML603", 1, 1), ("ML604", 1, 1), ("ML605", 1, 1), ("ML607", 1, 1)]
+        expected = [("ML603", 1, 1), ("ML604", 1, 1), ("ML605", 1, 1), ("ML607", 1, 1), ("ML610", 1, 1)]
         if name == "docker-archive":  # the only source that can say a healthcheck is absent
             expected.insert(3, ("ML606", 1, 1))
         assert rules == expected, name
@@ -153,7 +153,7 @@ def test_findings_point_at_dockerfile_lines(exported, tmp_path):
     for name in ("docker-archive", "podman", "oci"):
         result = lint_image(sources[name], Options(select=["ML6", "ML302"]), str(dockerfile))
         got = [(f.rule, f.line, f.column) for f in result.findings]
-        expected = [("ML302", 1, 1), ("ML605", 1, 1), ("ML604", 2, 1), ("ML603", 3, 1), ("ML607", 5, 5)]
+        expected = [("ML302", 1, 1), ("ML605", 1, 1), ("ML604", 2, 1), ("ML603", 3, 1), ("ML610", 3, 1), ("ML607", 5, 5)]
         if name == "docker-archive":
             expected.append(("ML606", 7, 1))
         assert got == sorted(expected, key=lambda t: (t[1], t[2], t[0])), name
@@ -174,7 +174,7 @@ def test_cli_json_and_text_reports(exported):
     out = subprocess.run([*cmd, "--format", "json"], capture_output=True, text=True, timeout=60)
     assert out.returncode == 1, out.stderr
     doc = json.loads(out.stdout)
-    assert [f["rule"] for f in doc["findings"]] == ["ML603", "ML604", "ML605", "ML606", "ML607"]
+    assert [f["rule"] for f in doc["findings"]] == ["ML603", "ML604", "ML605", "ML606", "ML607", "ML610"]
     assert [layer["bytes"] for layer in doc["image"]["layers"]][1:] == [2_000_000, 12_000_000, 0]
     assert doc["image"]["wasted_bytes"] == 12_000_000
     assert "s3cr3t" not in out.stdout
@@ -202,6 +202,54 @@ def test_cli_podman_engine_through_docker_host(podman):
     missing = subprocess.run([sys.executable, "-m", "mldocklint", "image", "localhost/nope:1", "--isolated"], capture_output=True, text=True, env=env, timeout=60)
     assert missing.returncode == 2
     assert missing.stderr.strip().splitlines() == [f"mldocklint: error: localhost/nope:1: no such image in the podman engine at unix://{tmp}/podman.sock"]
+
+
+# -- a 600 MB file of zeros (a preallocated file; what `useradd` without -l leaves in lastlog) --
+
+ZERO_MB = 600
+
+
+def run_measured(cmd: list[str], tmp, **kw) -> tuple[int, str, str, int]:
+    """(exit code, stdout, stderr, peak RSS in KiB) of one command, measured for it alone."""
+    out, err = tmp / "out.txt", tmp / "err.txt"
+    with open(out, "w") as o, open(err, "w") as e:
+        proc = subprocess.Popen(cmd, stdout=o, stderr=e, **kw)
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    return proc.returncode, out.read_text(), err.read_text(), usage.ru_maxrss
+
+
+@pytest.fixture(scope="session")
+def zero_image(podman):
+    """The 600 MB zero-file image from Podman as a docker-archive and as an OCI layout with gzip layers."""
+    _, run, tmp = podman
+    ctx = tmp / "zeros"
+    ctx.mkdir()
+    (ctx / "Dockerfile").write_text(f"FROM localhost/mlt-base:1\nRUN dd if=/dev/zero of=/prealloc.img bs=1000000 count={ZERO_MB}\n")
+    run("build", "--format", "docker", "--isolation=chroot", "-t", "localhost/mlt-zeros:1", str(ctx))
+    da, layout = tmp / "zeros.docker.tar", tmp / "zeros-layout"
+    run("save", "--format", "docker-archive", "-o", str(da), "localhost/mlt-zeros:1")
+    run("rmi", "localhost/mlt-zeros:1")
+    subprocess.run(["skopeo", "copy", "--dest-compress-format", "gzip", "--dest-compress-level", "1", f"docker-archive:{da}", f"oci:{layout}:latest"], check=True, capture_output=True, timeout=300)
+    return {"docker-archive": f"docker-archive:{da}", "oci": f"oci:{layout}:latest"}
+
+
+def test_a_600_mb_zero_file_image_is_analysed_in_flat_memory(zero_image, tmp_path):
+    layout = zero_image["oci"][len("oci:") : -len(":latest")]
+    index = json.load(open(f"{layout}/index.json"))
+    digest = index["manifests"][0]["digest"].split(":", 1)[1]
+    layers = json.load(open(f"{layout}/blobs/sha256/{digest}"))["layers"]
+    assert [desc["mediaType"] for desc in layers] == ["application/vnd.oci.image.layer.v1.tar+gzip"] * 2
+    assert layers[1]["size"] < 5_000_000  # 600 MB of zeros, gzip'd
+    for name, ref in zero_image.items():
+        code, out, err, rss = run_measured([sys.executable, "-m", "mldocklint", "image", ref, "--isolated", "--format", "json"], tmp_path)
+        assert code == 1, err
+        doc = json.loads(out)
+        assert [(f["rule"], f["line"], f["column"]) for f in doc["findings"]] == [("ML605", 1, 1), ("ML610", 1, 1)], name
+        assert doc["findings"][1]["message"].startswith("a 600.0 MB file of zeros: /prealloc.img (layer 1); a preallocated file"), name
+        assert [layer["bytes"] for layer in doc["image"]["layers"]][1] == ZERO_MB * 1_000_000, name
+        assert doc["image"]["zero_files"] == [{"path": "/prealloc.img", "bytes": ZERO_MB * 1_000_000, "layer": 1}], name
+        assert rss < 100_000, (name, rss)  # KiB: the same range as any small image (about 45 MB)
 
 
 def test_no_engine_is_one_line_exit_2(tmp_path):

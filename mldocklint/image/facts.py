@@ -45,6 +45,17 @@ class Layer(NamedTuple):
         }
 
 
+class ZeroFile(NamedTuple):
+    """A file whose content is all zero bytes (a layer stores every one of them)."""
+
+    path: str  # absolute path in the image
+    size: int
+    layer: int
+
+    def as_dict(self) -> dict:
+        return {"path": self.path, "bytes": self.size, "layer": self.layer}
+
+
 class ImageFacts(NamedTuple):
     ref: str
     source: str  # "docker", "podman", "docker-archive", "oci", "oci-archive"
@@ -62,6 +73,7 @@ class ImageFacts(NamedTuple):
     toolchain: tuple[Found, ...]
     cuda: bool  # CUDA files or CUDA_VERSION in the environment
     healthcheck_note: str = ""  # why the healthcheck is unknown
+    zero_files: tuple[ZeroFile, ...] = ()  # largest first, in any layer (deleted later or not)
 
     @property
     def size(self) -> int:
@@ -77,6 +89,7 @@ class ImageFacts(NamedTuple):
             "top_wasted": [w.as_dict() for w in self.top_wasted],
             "caches": [c.as_dict() for c in self.caches],
             "toolchain": [t.as_dict() for t in self.toolchain],
+            "zero_files": [z.as_dict() for z in self.zero_files],
             "config": {
                 "user": self.user,
                 "env": sorted(k for k, _ in self.env),  # names only: values may be secrets
@@ -128,6 +141,7 @@ def build(ref: str, source: str, config: dict, scans: list[tuple[str, LayerScan]
         toolchain=tuple(tools),
         cuda=cuda or any(k in ("CUDA_VERSION", "NV_CUDA_LIB_VERSION") for k, _ in env),
         healthcheck_note=note,
+        zero_files=tuple(sorted((ZeroFile("/" + p, n, k) for k, (_, s) in enumerate(scans) for p, n in s.zeros), key=lambda z: (-z.size, z.path, z.layer))),
     )
 
 

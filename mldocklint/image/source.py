@@ -21,7 +21,7 @@ import re
 
 from mldocklint.image import ImageError
 from mldocklint.image.facts import ImageFacts, build
-from mldocklint.image.layers import ArchiveError, Limits, Prefixed, Reader, clean, is_tar_start, members, scan_layer
+from mldocklint.image.layers import ArchiveError, Budget, Limits, Prefixed, Reader, clean, is_tar_start, members, scan_layer
 
 MAX_JSON = 16 << 20  # manifests and configs larger than this are refused
 _DIGEST = re.compile(r"^([a-z0-9]+(?:[+._-][a-z0-9]+)*):([a-zA-Z0-9=_-]+)$")
@@ -52,7 +52,8 @@ def _from_file(ref: str, path: str, kind: str, limits: Limits) -> ImageFacts:
 
 def read_archive(stream, ref: str, where: str, kind: str, healthcheck_known: bool, limits: Limits = Limits(), note: str = "") -> ImageFacts:
     """Facts from a ``docker save`` or OCI archive read front to back (a file or an engine's stream)."""
-    reader = Reader(stream, where, limits)  # `docker save | gzip` is read as it is
+    budget = Budget(limits)
+    reader = Reader(stream, where, budget)  # `docker save | gzip` is read as it is
     blobs: dict[str, bytes] = {}  # small non-tar members: manifests and configs
     scans = {}
     links: dict[str, str] = {}
@@ -62,7 +63,7 @@ def read_archive(stream, ref: str, where: str, kind: str, healthcheck_known: boo
         elif m.kind == "file":
             head = data.read(min(m.size, 512))
             if m.size and is_tar_start(head):
-                scans[m.name] = scan_layer(Prefixed(head, data), f"{where}: {m.name}", limits)
+                scans[m.name] = scan_layer(Prefixed(head, data), f"{where}: {m.name}", limits, budget)
             elif m.size <= MAX_JSON:
                 blobs[m.name] = head + data.read()
     names = _Names(where, blobs, scans, links)
@@ -199,10 +200,11 @@ def _from_layout(ref: str, spec: str, limits: Limits) -> ImageFacts:
     manifest = _pick_manifest(read_json(index_file, "index.json"), lambda d: read_json(blob_file(d), "manifest"), path, tag)
     config = read_json(blob_file(manifest.get("config") or {}), "config")
     scans = []
+    budget = Budget(limits)
     for desc in manifest.get("layers") or []:
         full = blob_file(desc)
         with open(full, "rb") as fh:
-            scans.append((os.path.basename(full), scan_layer(fh, f"{path}: {_blob_path(desc, path)}", limits)))
+            scans.append((os.path.basename(full), scan_layer(fh, f"{path}: {_blob_path(desc, path)}", limits, budget)))
     return build(ref, "oci", _dict(config, path), scans, healthcheck_known=False, note="the OCI image format has no healthcheck field")
 
 
