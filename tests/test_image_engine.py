@@ -117,7 +117,7 @@ def _layers(facts):
     return [(layer.size, layer.files, layer.wasted, layer.instruction.split(" ", 1)[0]) for layer in facts.layers]
 
 
-def test_all_sources_give_the_same_layers(exported):
+def test_all_sources_give_the_same_layers(podman, exported):
     sources, _ = exported
     got = {name: _layers(facts) for name, facts in sources.items()}
     base = got["docker-archive"]  # layer 1 also holds the empty /etc/hosts, hostname, resolv.conf of the RUN
@@ -125,6 +125,10 @@ def test_all_sources_give_the_same_layers(exported):
     assert base[0][0] == os.path.getsize(BUSYBOX)
     for name, layers in got.items():
         assert layers == base, name
+    rootfs = podman[0].api.inspect_image("localhost/mlt-waste:1")["RootFS"]["Layers"]
+    assert len(rootfs) == 4
+    for name, facts in sources.items():  # real digests (the diff ids), never file names
+        assert [layer.digest for layer in facts.layers] == rootfs, name
     for facts in sources.values():
         assert facts.wasted == 12_000_000
         assert [(w.path, w.size, w.added_in, w.removed_in, w.how) for w in facts.top_wasted] == [("big.bin", 12_000_000, (2,), 3, "deleted")]

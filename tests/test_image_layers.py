@@ -7,6 +7,7 @@ written, in bounded memory.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import io
 import json
 import os
@@ -55,8 +56,21 @@ def merged(*layers: bytes) -> Tree:
     return tree
 
 
+def diff_ids(layers: list[bytes]) -> list[str]:
+    out = []
+    for data in layers:
+        h = hashlib.sha256()
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) if data[:2] == b"\x1f\x8b" else io.BytesIO(data) as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+        out.append("sha256:" + h.hexdigest())
+    return out
+
+
 def docker_archive(path, layers: list[bytes], config: dict | None = None, manifest=None, extra=()) -> str:
+    """A legacy ``docker save`` archive; the config's ``rootfs.diff_ids`` are filled in unless given."""
     config = config or {"config": {"User": "app", "Cmd": ["python", "app.py"]}, "history": [{"created_by": f"RUN step {k}"} for k in range(len(layers))]}
+    config.setdefault("rootfs", {"type": "layers", "diff_ids": diff_ids(layers)})
     with tarfile.open(path, "w") as tar:
 
         def add(name, data):

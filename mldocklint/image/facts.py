@@ -23,7 +23,7 @@ class Layer(NamedTuple):
     whiteouts: int  # deletions (whiteouts and opaque directories)
     wasted: int  # bytes of this layer that later layers delete or overwrite
     created_by: str  # the history entry that made it ("" when unknown)
-    name: str  # the blob or diff id it was read from
+    digest: str  # sha256:... of its uncompressed tar (its diff id), verified against the config
 
     @property
     def instruction(self) -> str:
@@ -41,7 +41,7 @@ class Layer(NamedTuple):
             "wasted_bytes": self.wasted,
             "instruction": self.instruction,
             "created_by": self.created_by,
-            "digest": self.name,
+            "digest": self.digest,
         }
 
 
@@ -103,19 +103,19 @@ class ImageFacts(NamedTuple):
         }
 
 
-def build(ref: str, source: str, config: dict, scans: list[tuple[str, LayerScan]], healthcheck_known: bool, note: str = "") -> ImageFacts:
-    """Facts from an image config (Docker or OCI JSON) and its layers' scans, base layer first."""
+def build(ref: str, source: str, config: dict, scans: list[LayerScan], healthcheck_known: bool, note: str = "") -> ImageFacts:
+    """Facts from an image config (Docker or OCI JSON) and its layers' verified scans, base layer first."""
     cfg = config.get("config") or config.get("Config") or {}
     history = tuple((str(h.get("created_by", "")), bool(h.get("empty_layer"))) for h in config.get("history") or [] if isinstance(h, dict))
     made = [c for c, empty in history if not empty]
     made = [""] * (len(scans) - len(made)) + made[-len(scans) :] if scans else []
     tree = Tree()
-    for k, (_, scan) in enumerate(scans):
+    for k, scan in enumerate(scans):
         tree.apply(k, scan)
     caches, tools, cuda = tree.findings()
     layers = tuple(
-        Layer(k, s.size, s.files, s.dirs, s.links, len(s.whiteouts) + len(s.opaque), tree.layer_wasted.get(k, 0), made[k], name)
-        for k, (name, s) in enumerate(scans)
+        Layer(k, s.size, s.files, s.dirs, s.links, len(s.whiteouts) + len(s.opaque), tree.layer_wasted.get(k, 0), made[k], s.diff_id)
+        for k, s in enumerate(scans)
     )
     env = tuple(tuple(e.split("=", 1)) if "=" in e else (e, "") for e in cfg.get("Env") or [] if isinstance(e, str))
     hc = cfg.get("Healthcheck")
@@ -141,7 +141,7 @@ def build(ref: str, source: str, config: dict, scans: list[tuple[str, LayerScan]
         toolchain=tuple(tools),
         cuda=cuda or any(k in ("CUDA_VERSION", "NV_CUDA_LIB_VERSION") for k, _ in env),
         healthcheck_note=note,
-        zero_files=tuple(sorted((ZeroFile("/" + p, n, k) for k, (_, s) in enumerate(scans) for p, n in s.zeros), key=lambda z: (-z.size, z.path, z.layer))),
+        zero_files=tuple(sorted((ZeroFile("/" + p, n, k) for k, s in enumerate(scans) for p, n in s.zeros), key=lambda z: (-z.size, z.path, z.layer))),
     )
 
 

@@ -314,6 +314,7 @@ class LayerScan:
         self.compression = compression
         self.zeros: list[tuple[str, int]] = []  # (path, size) of files of ZERO_MIN bytes or more, all zero
         self.digest = ""  # sha256:... of the bytes as stored (compressed or not)
+        self.stored_bytes = 0  # how many bytes that is
         self.diff_id = ""  # sha256:... of the uncompressed tar
 
 
@@ -367,6 +368,7 @@ def scan_layer(raw, where: str, limits: Limits = Limits(), budget: Budget | None
         pass
     scan.tar_bytes = reader.pos
     scan.digest = "sha256:" + reader.counter.sha.hexdigest()
+    scan.stored_bytes = reader.counter.count
     scan.diff_id = "sha256:" + reader.sha.hexdigest()
     return scan
 

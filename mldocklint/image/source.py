@@ -14,6 +14,7 @@ to the manifest at the end, so an engine's ``docker save`` stream is never writt
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import posixpath
@@ -21,7 +22,7 @@ import re
 
 from mldocklint.image import ImageError
 from mldocklint.image.facts import ImageFacts, build
-from mldocklint.image.layers import ArchiveError, Budget, Limits, Prefixed, Reader, clean, is_tar_start, members, scan_layer
+from mldocklint.image.layers import ArchiveError, Budget, LayerScan, Limits, Prefixed, Reader, clean, is_tar_start, members, scan_layer
 
 MAX_JSON = 16 << 20  # manifests and configs larger than this are refused
 _DIGEST = re.compile(r"^([a-z0-9]+(?:[+._-][a-z0-9]+)*):([a-zA-Z0-9=_-]+)$")
@@ -75,18 +76,57 @@ def read_archive(stream, ref: str, where: str, kind: str, healthcheck_known: boo
             tags = ", ".join(str(t) for e in entries if isinstance(e, dict) for t in e.get("RepoTags") or ["<untagged>"])
             raise ArchiveError(f"{where}: the archive holds {len(entries)} images ({tags}); save one image per archive")
         entry = entries[0]
-        config = names.json(names.resolve(str(entry.get("Config", ""))))
+        config_name = names.resolve(str(entry.get("Config", "")))
+        config = names.json(config_name)
+        if _BLOB_NAME.match(config_name):  # docker save's OCI-style layout: blobs are named by digest
+            check_digest(names.blobs[config_name], {"digest": config_name.split("/", 1)[1].replace("/", ":")}, f"{where}: the config")
         layers = [names.resolve(str(p)) for p in entry.get("Layers") or []]
+        descs = [{"digest": p.split("/", 1)[1].replace("/", ":")} if _BLOB_NAME.match(p) else None for p in layers]
     elif "index.json" in blobs:
-        manifest = _pick_manifest(names.json("index.json"), lambda d: names.json(names.blob(d)), where, ref)
-        config = names.json(names.blob(manifest.get("config") or {}))
-        layers = [names.blob(d) for d in manifest.get("layers") or []]
+        manifest = _pick_manifest(names.json("index.json"), names.verified_json, where, ref)
+        config = names.verified_json(manifest.get("config") or {}, "config")
+        descs = [d if isinstance(d, dict) else {} for d in manifest.get("layers") or []]
+        layers = [names.blob(d) for d in descs]
     else:
         raise ArchiveError(f"{where}: neither manifest.json nor index.json: not an image archive")
     missing = [p for p in layers if p not in scans]
     if missing:
         raise ArchiveError(f"{where}: the manifest names layer {missing[0]!r}, which the archive does not hold as a tar")
-    return build(ref, kind, _dict(config, where), [(p.rsplit("/", 1)[-1], scans[p]) for p in layers], healthcheck_known, note)
+    config = _dict(config, where)
+    verify_layers(where, config, [scans[p] for p in layers], descs)
+    return build(ref, kind, config, [scans[p] for p in layers], healthcheck_known, note)
+
+
+_BLOB_NAME = re.compile(r"^blobs/sha256/[0-9a-f]{64}$")
+
+
+def check_digest(data: bytes, desc: dict, what: str) -> None:
+    """``data`` is what descriptor ``desc`` names: its size and its sha256 digest, else ArchiveError."""
+    size, digest = desc.get("size"), str(desc.get("digest", ""))
+    if isinstance(size, int) and len(data) != size:
+        raise ArchiveError(f"{what} is {len(data)} bytes, its descriptor says {size}")
+    got = "sha256:" + hashlib.sha256(data).hexdigest()
+    if got != digest:
+        raise ArchiveError(f"{what} does not match its digest: {digest[:80]} is expected, the bytes hash to {got}")
+
+
+def verify_layers(where: str, config: dict, scans: list[LayerScan], descs: list[dict | None]) -> None:
+    """Each layer against the config's ``rootfs.diff_ids`` and, where known, its descriptor (size, digest)."""
+    rootfs = config.get("rootfs")
+    diff_ids = rootfs.get("diff_ids") if isinstance(rootfs, dict) else None
+    if not isinstance(diff_ids, list):
+        raise ArchiveError(f"{where}: the image config has no rootfs.diff_ids: its layers cannot be verified")
+    if len(diff_ids) != len(scans):
+        raise ArchiveError(f"{where}: the config lists {len(diff_ids)} layer digests for {len(scans)} layers")
+    for k, (scan, want, desc) in enumerate(zip(scans, diff_ids, descs)):
+        if desc:
+            size, digest = desc.get("size"), str(desc.get("digest", ""))
+            if isinstance(size, int) and scan.stored_bytes != size:
+                raise ArchiveError(f"{where}: layer {k} is {scan.stored_bytes} bytes, its descriptor says {size}")
+            if scan.digest != digest:
+                raise ArchiveError(f"{where}: layer {k} does not match its digest: the manifest says {digest}, the bytes hash to {scan.digest}")
+        if scan.diff_id != want:
+            raise ArchiveError(f"{where}: layer {k} does not match the config: rootfs.diff_ids says {str(want)[:80]}, the uncompressed bytes hash to {scan.diff_id}")
 
 
 def _link_target(name: str, target: str, where: str) -> str:
@@ -122,12 +162,21 @@ class _Names:
             raise ArchiveError(f"{self.where}: {name!r} is missing from the archive")
         return _parse_json(self.blobs[name], f"{self.where}: {name}")
 
+    def verified_json(self, desc, what: str = "manifest"):
+        """The JSON blob a descriptor names, checked against its size and digest."""
+        name = self.blob(desc)
+        value = self.json(name)
+        check_digest(self.blobs[name], desc, f"{self.where}: {what}")
+        return value
+
 
 def _blob_path(desc, where: str) -> str:
     digest = desc.get("digest", "") if isinstance(desc, dict) else ""
     m = _DIGEST.match(str(digest))
     if not m:
         raise ArchiveError(f"{where}: descriptor digest {str(digest)[:80]!r} is not a digest: refusing it")
+    if m.group(1) != "sha256":
+        raise ArchiveError(f"{where}: descriptor digest {str(digest)[:80]!r} is not sha256, the only algorithm read here")
     return f"blobs/{m.group(1)}/{m.group(2)}"
 
 
@@ -185,27 +234,32 @@ def _from_layout(ref: str, spec: str, limits: Limits) -> ImageFacts:
             raise ArchiveError(f"{path}: blob {name} is missing")
         size = desc.get("size")
         if isinstance(size, int) and os.path.getsize(full) != size:
-            raise ArchiveError(f"{path}: blob {name} is {os.path.getsize(full)} bytes, the manifest says {size}")
+            raise ArchiveError(f"{path}: blob {name} is {os.path.getsize(full)} bytes, its descriptor says {size}")
         return full
 
-    def read_json(full: str, what: str):
+    def read_json(full: str, what: str, desc: dict | None = None):
         if os.path.getsize(full) > MAX_JSON:
             raise ArchiveError(f"{path}: {what} is larger than {MAX_JSON} bytes: refusing it")
         with open(full, "rb") as fh:
-            return _parse_json(fh.read(), f"{path}: {what}")
+            data = fh.read()
+        if desc is not None:
+            check_digest(data, desc, f"{path}: {what}")
+        return _parse_json(data, f"{path}: {what}")
 
     index_file = os.path.join(root, "index.json")
     if not os.path.isfile(index_file):
         raise ImageError(f"{path}: no index.json: not an OCI image layout")
-    manifest = _pick_manifest(read_json(index_file, "index.json"), lambda d: read_json(blob_file(d), "manifest"), path, tag)
-    config = read_json(blob_file(manifest.get("config") or {}), "config")
-    scans = []
+    manifest = _pick_manifest(read_json(index_file, "index.json"), lambda d: read_json(blob_file(d), "manifest", d), path, tag)
+    config_desc = manifest.get("config") or {}
+    config = _dict(read_json(blob_file(config_desc), "config", config_desc), path)
+    scans, descs = [], [d if isinstance(d, dict) else {} for d in manifest.get("layers") or []]
     budget = Budget(limits)
-    for desc in manifest.get("layers") or []:
+    for desc in descs:
         full = blob_file(desc)
         with open(full, "rb") as fh:
-            scans.append((os.path.basename(full), scan_layer(fh, f"{path}: {_blob_path(desc, path)}", limits, budget)))
-    return build(ref, "oci", _dict(config, path), scans, healthcheck_known=False, note="the OCI image format has no healthcheck field")
+            scans.append(scan_layer(fh, f"{path}: {_blob_path(desc, path)}", limits, budget))
+    verify_layers(path, config, scans, descs)
+    return build(ref, "oci", config, scans, healthcheck_known=False, note="the OCI image format has no healthcheck field")
 
 
 # -- engines ---------------------------------------------------------------------------
