@@ -1,101 +1,23 @@
 """``mldocklint image`` against a real engine: Podman's Docker-compatible service, and the same
 images exported as docker-archive, oci-archive and an OCI layout (skopeo).
 
-No registry is reachable: the base image is a busybox-static rootfs imported with
-``podman import``; the test image is built from it with ``podman build``. With CI=true these
-tests never skip; elsewhere they skip only when podman (or skopeo, or busybox) is absent.
+The engine is the ``podman`` fixture of image_engines.py (built offline from busybox-static;
+with CI=true a missing podman fails, elsewhere it skips).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tarfile
-import time
 
 import pytest
+from image_engines import BUSYBOX, DOCKERFILE, ZERO_MB, contexts
 
 from mldocklint.engine import Options
 from mldocklint.image.lint import lint_image
 from mldocklint.image.source import from_client, load
-
-NEEDED = ("podman", "skopeo")
-BUSYBOX = shutil.which("busybox") or "/bin/busybox"
-
-DOCKERFILE = """\
-FROM localhost/mlt-base:1
-RUN mkdir -p /root/.cache/pip && dd if=/dev/zero of=/root/.cache/pip/wheel.whl bs=1000 count=2000
-RUN dd if=/dev/zero of=/big.bin bs=1000000 count=12
-RUN rm /big.bin
-ENV API_TOKEN=s3cr3t-value-123
-EXPOSE 8000
-CMD ["/bin/sh", "-c", "exec httpd -f -p 8000"]
-"""
-
-
-def _missing() -> list[str]:
-    return [t for t in NEEDED if shutil.which(t) is None] + ([] if os.path.exists(BUSYBOX) else ["busybox-static"])
-
-
-@pytest.fixture(scope="session")
-def podman(tmp_path_factory):
-    """A private Podman (storage, run dir, socket under tmp) serving the Docker API; yields (client, run, tmp)."""
-    missing = _missing()
-    if missing:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true but {', '.join(missing)} missing: .ci/run installs podman skopeo busybox-static")
-        pytest.skip(f"{', '.join(missing)} not installed (apt-get install podman skopeo busybox-static)")
-    import docker
-
-    tmp = tmp_path_factory.mktemp("podman")
-    flags = [
-        f"--root={tmp}/root",
-        f"--runroot={tmp}/run",
-        "--storage-driver=vfs",
-        "--cgroup-manager=cgroupfs",
-        "--events-backend=file",
-    ]
-
-    def run(*args, **kw):
-        return subprocess.run(["podman", *flags, *args], check=True, capture_output=True, text=True, timeout=120, **kw)
-
-    rootfs = tmp / "rootfs.tar"
-    with tarfile.open(rootfs, "w") as tar:
-        for d in ("bin", "tmp", "root", "etc"):
-            info = tarfile.TarInfo(d)
-            info.type, info.mode = tarfile.DIRTYPE, 0o755
-            tar.addfile(info)
-        tar.add(BUSYBOX, "bin/busybox")
-        for applet in ("sh", "mkdir", "dd", "rm", "httpd"):
-            info = tarfile.TarInfo(f"bin/{applet}")
-            info.type, info.linkname = tarfile.SYMTYPE, "busybox"
-            tar.addfile(info)
-    run("import", str(rootfs), "localhost/mlt-base:1")
-    ctx = tmp / "ctx"
-    ctx.mkdir()
-    (ctx / "Dockerfile").write_text(DOCKERFILE)
-    run("build", "--format", "docker", "--isolation=chroot", "-t", "localhost/mlt-waste:1", str(ctx))
-
-    sock = tmp / "podman.sock"
-    service = subprocess.Popen(["podman", *flags, "system", "service", "--time=0", f"unix://{sock}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                client = docker.DockerClient(base_url=f"unix://{sock}")
-                break
-            except Exception:
-                if time.monotonic() > deadline or service.poll() is not None:
-                    raise
-                time.sleep(0.2)
-        yield client, run, tmp
-    finally:
-        service.terminate()
-        service.wait(timeout=30)
-
 
 @pytest.fixture(scope="session")
 def exported(podman):
@@ -153,7 +75,7 @@ def test_findings_per_source_without_dockerfile(exported):
 
 def test_findings_point_at_dockerfile_lines(exported, tmp_path):
     sources, tmp = exported
-    dockerfile = tmp / "ctx" / "Dockerfile"
+    dockerfile = tmp / "mlt-waste-1" / "Dockerfile"
     for name in ("docker-archive", "podman", "oci"):
         result = lint_image(sources[name], Options(select=["ML6", "ML302"]), str(dockerfile))
         got = [(f.rule, f.line, f.column) for f in result.findings]
@@ -210,8 +132,6 @@ def test_cli_podman_engine_through_docker_host(podman):
 
 # -- a 600 MB file of zeros (a preallocated file; what `useradd` without -l leaves in lastlog) --
 
-ZERO_MB = 600
-
 
 def run_measured(cmd: list[str], tmp, **kw) -> tuple[int, str, str, int]:
     """(exit code, stdout, stderr, peak RSS in KiB) of one command, measured for it alone."""
@@ -227,10 +147,7 @@ def run_measured(cmd: list[str], tmp, **kw) -> tuple[int, str, str, int]:
 def zero_image(podman):
     """The 600 MB zero-file image from Podman as a docker-archive and as an OCI layout with gzip layers."""
     _, run, tmp = podman
-    ctx = tmp / "zeros"
-    ctx.mkdir()
-    (ctx / "Dockerfile").write_text(f"FROM localhost/mlt-base:1\nRUN dd if=/dev/zero of=/prealloc.img bs=1000000 count={ZERO_MB}\n")
-    run("build", "--format", "docker", "--isolation=chroot", "-t", "localhost/mlt-zeros:1", str(ctx))
+    run("build", "--format", "docker", "--isolation=chroot", "-t", "localhost/mlt-zeros:1", contexts(tmp)["localhost/mlt-zeros:1"])
     da, layout = tmp / "zeros.docker.tar", tmp / "zeros-layout"
     run("save", "--format", "docker-archive", "-o", str(da), "localhost/mlt-zeros:1")
     run("rmi", "localhost/mlt-zeros:1")
