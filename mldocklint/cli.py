@@ -101,10 +101,13 @@ def check(ctx, paths, **kwargs):
 @click.option("--dockerfile", type=click.Path(dir_okay=False), help="The Dockerfile the image was built from: findings point at its lines, and its own findings are reported too.")
 @click.option("--target", help="Stage of --dockerfile the image was built from [default: the last stage].")
 @click.option("--max-expand-gb", type=click.FloatRange(min=0, min_open=True), default=1000, show_default=True, help="Refuse an image whose compressed layers decompress to more than this many GB in all.")
+@click.option("--platform", default="", metavar="OS/ARCH[/VARIANT]", help="The image to read from a multi-platform index [default: linux/amd64, else the first].")
+@click.option("--insecure", is_flag=True, help="Talk to the registry over plain HTTP.")
 @common_options
 @click.pass_context
-def image_command(ctx, ref, dockerfile, target, max_expand_gb, **common):
-    """Inspect a built image: REF in a local Docker or Podman engine, docker-archive:FILE, oci-archive:FILE or oci:DIR."""
+def image_command(ctx, ref, dockerfile, target, max_expand_gb, platform, insecure, **common):
+    """Inspect a built image: REF in a local Docker or Podman engine, docker-archive:FILE, oci-archive:FILE,
+    oci:DIR, or registry://HOST[:PORT]/NAME[:TAG|@DIGEST]."""
     from mldocklint.image import ImageError
     from mldocklint.image.layers import Limits
     from mldocklint.image.lint import lint_image
@@ -113,7 +116,7 @@ def image_command(ctx, ref, dockerfile, target, max_expand_gb, **common):
     options = commands.make_options("image", **common)
     options.target = target or options.target
     try:
-        facts = load(ref, Limits(max_expanded=int(max_expand_gb * 1e9)))
+        facts = load(ref, Limits(max_expanded=int(max_expand_gb * 1e9)), platform, insecure)
     except ImageError as e:
         commands.fail(str(e))
     commands.finish(lint_image(facts, options, dockerfile), options, ctx.meta["outputs"])

@@ -9,4 +9,4 @@ from hypothesis import settings
 settings.register_profile("fuzz", max_examples=5000, deadline=None)
 
 # Private container engines, started once per session (see image_engines.py).
-from image_engines import dockerd, podman  # noqa: E402,F401
+from image_engines import dockerd, podman, registry  # noqa: E402,F401

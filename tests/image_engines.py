@@ -2,7 +2,9 @@
 
 - ``podman``: Podman with its storage, run dir and Docker-compatible socket under a temp dir;
 - ``dockerd``: a Docker Engine (as root) with ``--storage-driver=vfs --iptables=false
-  --bridge=none`` and its data root, exec root and ``unix://`` socket under a temp dir.
+  --bridge=none`` and its data root, exec root and ``unix://`` socket under a temp dir;
+- ``registry``: Debian's ``docker-registry`` (distribution v2) on 127.0.0.1, storage under a
+  temp dir, holding the Podman images pushed with skopeo and ``podman manifest push``.
 
 No registry is reachable: every image is built from a busybox-static rootfs imported into the
 engine. With CI=true a missing engine is a test failure; elsewhere those tests are skipped.
@@ -118,7 +120,8 @@ def podman(tmp_path_factory):
 
     base_rootfs(tmp / "rootfs.tar")
     run("import", str(tmp / "rootfs.tar"), "localhost/mlt-base:1")
-    run("build", "--format", "docker", "--isolation=chroot", "-t", "localhost/mlt-waste:1", contexts(tmp)["localhost/mlt-waste:1"])
+    for tag in ("localhost/mlt-waste:1", "localhost/mlt-hc:1"):
+        run("build", "--format", "docker", "--isolation=chroot", "-t", tag, contexts(tmp)[tag])
     sock = tmp / "podman.sock"
     service = subprocess.Popen(["podman", *flags, "system", "service", "--time=0", f"unix://{sock}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -163,3 +166,52 @@ def dockerd(tmp_path_factory):
         yield client, run, tmp
     finally:
         _stop(daemon)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def registry(podman, tmp_path_factory):
+    """A private registry on 127.0.0.1 (plain HTTP) holding, pushed from Podman:
+    mlt/waste:1 (Docker v2 schema 2), mlt/waste:oci (OCI) and mlt/multi:1 (an OCI index:
+    linux/amd64 is mlt-waste:1, linux/arm64 is mlt-hc:1). Yields host:port."""
+    require(["docker-registry"] if shutil.which("docker-registry") is None else [], "apt-get install docker-registry (.ci/run does)")
+    _, run, ptmp = podman
+    tmp = tmp_path_factory.mktemp("registry")
+    host = f"127.0.0.1:{free_port()}"
+    (tmp / "config.yml").write_text(
+        f"version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: {tmp}/data\nhttp:\n  addr: {host}\n"
+    )
+    log = tmp / "registry.log"
+    with open(log, "w") as out:
+        server = subprocess.Popen(["docker-registry", "serve", str(tmp / "config.yml")], stdout=out, stderr=subprocess.STDOUT)
+    try:
+        import requests
+
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if requests.get(f"http://{host}/v2/", timeout=2).status_code == 200:
+                    break
+            except requests.RequestException:
+                pass
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise RuntimeError(f"docker-registry did not start: {log.read_text()[-2000:]}")
+            time.sleep(0.2)
+        storage = f"containers-storage:[vfs@{ptmp}/root+{ptmp}/run]"
+        skopeo = ["skopeo", "copy", "--dest-tls-verify=false"]
+        for fmt, tag in (("v2s2", "1"), ("oci", "oci")):
+            subprocess.run([*skopeo, "--format", fmt, f"{storage}localhost/mlt-waste:1", f"docker://{host}/mlt/waste:{tag}"], check=True, capture_output=True, timeout=300)
+        run("manifest", "create", "localhost/mlt-multi:1")
+        for arch, tag in (("amd64", "mlt-waste:1"), ("arm64", "mlt-hc:1")):
+            run("manifest", "add", "--os", "linux", "--arch", arch, "localhost/mlt-multi:1", f"containers-storage:localhost/{tag}")
+        run("manifest", "push", "--all", "--tls-verify=false", "localhost/mlt-multi:1", f"docker://{host}/mlt/multi:1")
+        yield host
+    finally:
+        _stop(server)

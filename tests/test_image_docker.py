@@ -39,7 +39,6 @@ def docker_sources(dockerd):
 def podman_sources(podman):
     """The same two images built by Podman, saved as docker-archive (the format that carries HEALTHCHECK)."""
     _, run, tmp = podman
-    run("build", "--format", "docker", "--isolation=chroot", "-t", HC, str(tmp / "mlt-hc-1"))
     out = {}
     for tag in (WASTE, HC):
         path = tmp / (tag.split("/")[1].replace(":", "-") + ".docker.tar")
@@ -143,4 +142,4 @@ def test_a_600_mb_zero_file_from_dockerd_in_flat_memory(dockerd, tmp_path):
     doc = json.loads(out)
     assert [(f["rule"], f["line"], f["column"]) for f in doc["findings"]] == [("ML605", 1, 1), ("ML610", 1, 1)]
     assert doc["image"]["zero_files"] == [{"path": "/prealloc.img", "bytes": ZERO_MB * 1_000_000, "layer": 1}]
-    assert rss < 100_000  # KiB
+    assert rss < 80_000  # KiB: the same range as any small image (about 45 MB)

@@ -5,6 +5,8 @@
 - ``docker-archive:PATH``: ``docker save`` / ``podman save`` output, legacy and OCI-style layouts;
 - ``oci-archive:PATH``: an OCI image layout in a tar file;
 - ``oci:DIR[:TAG]``: an OCI image layout directory;
+- ``registry://HOST[:PORT]/NAME[:TAG|@DIGEST]``: an image in a registry, read over HTTP(S)
+  (``registry.py``);
 - anything else: an image in a local engine, reached through the ``docker`` SDK
   (``DOCKER_HOST``, ``CONTAINER_HOST``, then the usual Docker and Podman sockets).
 
@@ -29,29 +31,34 @@ _DIGEST = re.compile(r"^([a-z0-9]+(?:[+._-][a-z0-9]+)*):([a-zA-Z0-9=_-]+)$")
 _MAX_LINKS = 40
 
 
-def load(ref: str, limits: Limits = Limits()) -> ImageFacts:
+def load(ref: str, limits: Limits = Limits(), platform: str = "", insecure: bool = False) -> ImageFacts:
+    """Facts for ``ref``; ``platform`` (os/arch[/variant]) picks from an index, ``insecure`` allows plain HTTP."""
+    if ref.startswith("registry://"):
+        from mldocklint.image import registry
+
+        return registry.load(ref, limits, platform, insecure)
     if ref.startswith("docker-archive:"):
-        return _from_file(ref, ref[len("docker-archive:") :], "docker-archive", limits)
+        return _from_file(ref, ref[len("docker-archive:") :], "docker-archive", limits, platform)
     if ref.startswith("oci-archive:"):
-        return _from_file(ref, ref[len("oci-archive:") :], "oci-archive", limits)
+        return _from_file(ref, ref[len("oci-archive:") :], "oci-archive", limits, platform)
     if ref.startswith("oci:"):
-        return _from_layout(ref, ref[len("oci:") :], limits)
+        return _from_layout(ref, ref[len("oci:") :], limits, platform)
     return _from_engine(ref, limits)
 
 
 # -- archives ------------------------------------------------------------------------
 
 
-def _from_file(ref: str, path: str, kind: str, limits: Limits) -> ImageFacts:
+def _from_file(ref: str, path: str, kind: str, limits: Limits, platform: str) -> ImageFacts:
     try:
         fh = open(path, "rb")
     except OSError as e:
         raise ImageError(f"{path}: cannot read: {e.strerror or e}") from None
     with fh:
-        return read_archive(fh, ref, path, kind, healthcheck_known=kind == "docker-archive", limits=limits)
+        return read_archive(fh, ref, path, kind, healthcheck_known=kind == "docker-archive", limits=limits, platform=platform)
 
 
-def read_archive(stream, ref: str, where: str, kind: str, healthcheck_known: bool, limits: Limits = Limits(), note: str = "") -> ImageFacts:
+def read_archive(stream, ref: str, where: str, kind: str, healthcheck_known: bool, limits: Limits = Limits(), note: str = "", platform: str = "") -> ImageFacts:
     """Facts from a ``docker save`` or OCI archive read front to back (a file or an engine's stream)."""
     budget = Budget(limits)
     reader = Reader(stream, where, budget)  # `docker save | gzip` is read as it is
@@ -83,7 +90,7 @@ def read_archive(stream, ref: str, where: str, kind: str, healthcheck_known: boo
         layers = [names.resolve(str(p)) for p in entry.get("Layers") or []]
         descs = [{"digest": p.split("/", 1)[1].replace("/", ":")} if _BLOB_NAME.match(p) else None for p in layers]
     elif "index.json" in blobs:
-        manifest = _pick_manifest(names.json("index.json"), names.verified_json, where, ref)
+        manifest = pick_manifest(names.json("index.json"), names.verified_json, where, ref, platform)
         config = names.verified_json(manifest.get("config") or {}, "config")
         descs = [d if isinstance(d, dict) else {} for d in manifest.get("layers") or []]
         layers = [names.blob(d) for d in descs]
@@ -193,31 +200,43 @@ def _dict(value, where: str) -> dict:
     return value
 
 
-_INDEX_TYPES = ("application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.list.v2+json")
+INDEX_TYPES = ("application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.list.v2+json")
 
 
-def _pick_manifest(index, fetch, where: str, tag: str = "", depth: int = 0) -> dict:
-    """The image manifest an OCI index points at: the one tagged ``tag``, else linux/amd64, else the first."""
+def _platform(desc: dict) -> str:
+    p = desc.get("platform") if isinstance(desc.get("platform"), dict) else {}
+    return "/".join(str(p[k]) for k in ("os", "architecture", "variant") if p.get(k))
+
+
+def pick_manifest(index, fetch, where: str, tag: str = "", platform: str = "", depth: int = 0) -> dict:
+    """The image manifest an index points at: for ``platform`` (os/arch[/variant]) when given,
+    else the one tagged ``tag``, else linux/amd64, else the first. ``fetch(desc)`` reads one."""
     if depth > 4 or not isinstance(index, dict):
-        raise ArchiveError(f"{where}: no image manifest in index.json")
+        raise ArchiveError(f"{where}: no image manifest in the index")
     descs = [d for d in index.get("manifests") or [] if isinstance(d, dict)]
     if not descs:
-        raise ArchiveError(f"{where}: index.json lists no manifest")
-    tagged = [d for d in descs if (d.get("annotations") or {}).get("org.opencontainers.image.ref.name") == tag]
-    amd64 = [d for d in descs if (d.get("platform") or {}).get("architecture") == "amd64"]
-    desc = (tagged or amd64 or descs)[0]
+        raise ArchiveError(f"{where}: the index lists no manifest")
+    if platform:
+        chosen = [d for d in descs if (_platform(d) + "/").startswith(platform.rstrip("/") + "/")]
+        if not chosen:
+            have = ", ".join(sorted({_platform(d) or "unknown" for d in descs}))
+            raise ArchiveError(f"{where}: no manifest for platform {platform} (the index has {have})")
+    else:
+        tagged = [d for d in descs if (d.get("annotations") or {}).get("org.opencontainers.image.ref.name") == tag]
+        chosen = tagged or [d for d in descs if _platform(d).startswith("linux/amd64")] or descs
+    desc = chosen[0]
     doc = fetch(desc)
     if not isinstance(doc, dict):
         raise ArchiveError(f"{where}: manifest is not a JSON object")
-    if desc.get("mediaType") in _INDEX_TYPES or "manifests" in doc:
-        return _pick_manifest(doc, fetch, where, tag, depth + 1)
+    if desc.get("mediaType") in INDEX_TYPES or "manifests" in doc:
+        return pick_manifest(doc, fetch, where, tag, platform, depth + 1)
     return doc
 
 
 # -- OCI layout directory ----------------------------------------------------------------
 
 
-def _from_layout(ref: str, spec: str, limits: Limits) -> ImageFacts:
+def _from_layout(ref: str, spec: str, limits: Limits, platform: str) -> ImageFacts:
     path, tag = spec, ""
     if not os.path.isdir(path) and ":" in spec:
         path, tag = spec.rsplit(":", 1)
@@ -249,7 +268,7 @@ def _from_layout(ref: str, spec: str, limits: Limits) -> ImageFacts:
     index_file = os.path.join(root, "index.json")
     if not os.path.isfile(index_file):
         raise ImageError(f"{path}: no index.json: not an OCI image layout")
-    manifest = _pick_manifest(read_json(index_file, "index.json"), lambda d: read_json(blob_file(d), "manifest", d), path, tag)
+    manifest = pick_manifest(read_json(index_file, "index.json"), lambda d: read_json(blob_file(d), "manifest", d), path, tag, platform)
     config_desc = manifest.get("config") or {}
     config = _dict(read_json(blob_file(config_desc), "config", config_desc), path)
     scans, descs = [], [d if isinstance(d, dict) else {} for d in manifest.get("layers") or []]
@@ -280,7 +299,7 @@ def engine_urls() -> list[tuple[str, str]]:
     return out
 
 
-class _Chunks:
+class Chunks:
     """A file-like view of an iterator of byte chunks (an engine's ``docker save`` stream)."""
 
     def __init__(self, chunks):
@@ -335,7 +354,7 @@ def _from_engine(ref: str, limits: Limits, client=None) -> ImageFacts:
     except docker.errors.APIError as e:
         raise ImageError(f"{ref}: the {engine} engine at {url} refused: {e.explanation or e}") from None
     note = "Podman's Docker-compatible API does not always carry it" if engine == "podman" else ""
-    return read_archive(_Chunks(stream), ref, ref, engine, healthcheck_known=engine == "docker", limits=limits, note=note)
+    return read_archive(Chunks(stream), ref, ref, engine, healthcheck_known=engine == "docker", limits=limits, note=note)
 
 
 def _engine_name(client) -> str:
