@@ -1,6 +1,7 @@
 """Benchmark mldocklint against its peers (hadolint, dive) in one run, on the same inputs.
 
-    python bench/bench.py            # full run: 1200 Dockerfiles, 21 cold runs, 0.5/1/2 GB images,
+    python bench/bench.py            # full run: 1200 Dockerfiles, 21 cold runs, 0.5/1/2 GB images
+                                     # (archives, and pushed to a local docker-registry),
                                      # a gzip'd image holding a 600 MB file of zeros,
                                      # 3.9 MB and 50 MB Dockerfiles, a 100k-file build context
     python bench/bench.py --quick    # smoke mode for CI: small inputs, no claims
@@ -240,6 +241,44 @@ def _docker_archive(path: str, layers: list[str], history: list[str]) -> None:
         _add_bytes(out, "manifest.json", json.dumps([{"Config": "config.json", "RepoTags": ["bench:latest"], "Layers": names}]).encode())
 
 
+_REGISTRY: list[subprocess.Popen] = []
+
+
+def start_registry(work: str) -> str | None:
+    """Debian's docker-registry on 127.0.0.1 with its storage under ``work``; its host:port, or None."""
+    if not (shutil.which("docker-registry") and shutil.which("skopeo")):
+        return None
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        host = f"127.0.0.1:{s.getsockname()[1]}"
+    config = os.path.join(work, "registry.yml")
+    with open(config, "w") as fh:
+        fh.write(f"version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: {work}/registry\nhttp:\n  addr: {host}\n")
+    _REGISTRY.append(subprocess.Popen(["docker-registry", "serve", config], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+    for _ in range(100):
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", int(host.split(":")[1]))) == 0:
+                return host
+        time.sleep(0.1)
+    return None
+
+
+def stop_registry() -> None:
+    for proc in _REGISTRY:
+        proc.terminate()
+        proc.wait(timeout=30)
+    _REGISTRY.clear()
+
+
+def push(archive: str, host: str, name: str) -> str:
+    """The archive pushed to the registry (gzip level 1); its registry:// reference."""
+    dest = f"docker://{host}/{name}"
+    subprocess.run(["skopeo", "copy", "--dest-tls-verify=false", "--dest-compress-level", "1", f"docker-archive:{archive}", dest], check=True, capture_output=True)
+    return f"registry://{host}/{name}"
+
+
 def _add_bytes(t: tarfile.TarFile, name: str, data: bytes) -> None:
     info = tarfile.TarInfo(name)
     info.size = len(data)
@@ -399,6 +438,9 @@ def main(argv: list[str] | None = None) -> int:
         # 4. image
         if not args.skip_image and sizes:
             image = {"sizes": []}
+            registry = start_registry(work)
+            if registry is None:
+                image["registry"] = "skipped: docker-registry or skopeo is not installed"
             for mb in sizes:
                 arch = os.path.join(work, f"image-{mb}.tar")
                 make_archive(arch, mb)
@@ -407,6 +449,9 @@ def main(argv: list[str] | None = None) -> int:
                 if dive:
                     row["dive"] = _row(*measure([dive, "--source", "docker-archive", arch, "--ci"]))
                     row["time_ratio"] = round(row["mldocklint"]["seconds"] / row["dive"]["seconds"], 2)
+                if registry:
+                    ref = push(arch, registry, f"bench:{mb}")
+                    row["registry"] = _row(*measure([mld, "image", "--failure-threshold", "none", "--insecure", ref]))
                 image["sizes"].append(row)
                 os.unlink(arch)
             zero_mb = 32 if args.quick else 600
@@ -434,6 +479,7 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(ctx)
         results["large"] = large
     finally:
+        stop_registry()
         shutil.rmtree(work, ignore_errors=True)
 
     os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
@@ -464,6 +510,8 @@ def table(r: dict) -> str:
     for row in r.get("image", {}).get("sizes", []):
         ratio = f"{row['time_ratio']}x time" if "time_ratio" in row else "-"
         rows.append(f"| image {row['archive_mb']} MB | {_cell(row['mldocklint'])} | dive {_cell(row.get('dive'))} | {ratio} |")
+        if "registry" in row:
+            rows.append(f"| image {row['archive_mb']} MB from a registry over loopback | {_cell(row['registry'])} | | |")
     z = r.get("image", {}).get("zeros")
     if z:
         rows.append(f"| image {z['archive_mb']} MB (gzip) holding a {z['file_mb']} MB file of zeros | {_cell(z['mldocklint'])} | | |")
