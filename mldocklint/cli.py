@@ -6,6 +6,7 @@ inside the commands that need them.
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -115,6 +116,15 @@ def image_command(ctx, ref, dockerfile, target, max_expand_gb, platform, insecur
 
     options = commands.make_options("image", **common)
     options.target = target or options.target
+    if not common["isolated"] and os.path.isfile(".dive-ci"):
+        from mldocklint.image.dive_ci import KEYS, DiveCIError, read
+
+        ci = options.rule_options.get("ML603", {})
+        if not any(k in ci for k in KEYS.values()):  # mldocklint's own options win
+            try:
+                options.rule_options["ML603"] = {**ci, **read(".dive-ci")}
+            except DiveCIError as e:
+                commands.fail(f".dive-ci: {e}")
     try:
         facts = load(ref, Limits(max_expanded=int(max_expand_gb * 1e9)), platform, insecure)
     except ImageError as e:
