@@ -25,7 +25,7 @@ from typing import NamedTuple
 from mldocklint.image import ImageError
 from mldocklint.image.facts import ImageFacts, build
 from mldocklint.image.layers import CHUNK, ArchiveError, Budget, Limits, scan_layer
-from mldocklint.image.source import INDEX_TYPES, MAX_JSON, check_digest, pick_manifest, verify_layers
+from mldocklint.image.source import INDEX_TYPES, MAX_JSON, Chunks, check_digest, pick_manifest, verify_layers
 
 TIMEOUT = (10.0, 60.0)  # seconds to connect, and between two reads
 DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json"
@@ -186,33 +186,29 @@ class Client:
         return True
 
 
-class Body:
+class Body(Chunks):
     """A response body as a file-like stream, never longer than ``size`` when that is known;
     a connection that breaks or stalls is one clear error."""
 
     def __init__(self, resp, client: Client, what: str, size: int | None = None):
-        self.it, self.buf, self.count = resp.iter_content(CHUNK), b"", 0
-        self.client, self.what, self.size = client, what, size
+        super().__init__(resp.iter_content(CHUNK))
+        self.client, self.what, self.size, self.count = client, what, size, 0
 
-    def read(self, n: int) -> bytes:
-        rq = self.client.requests
-        while len(self.buf) < n:
-            try:
-                chunk = next(self.it, None)
-            except rq.exceptions.ConnectionError as e:
-                if "timed out" in str(e).lower():
-                    raise ImageError(f"{self.client.ref}: {self.client.host} stalled for {self.client.timeout[1]:g} s while sending {self.what}") from None
-                raise ArchiveError(f"{self.client.ref}: {self.what} ends early: the connection broke after {self.count} bytes") from None
-            except rq.exceptions.RequestException:  # ChunkedEncodingError: fewer bytes than announced
-                raise ArchiveError(f"{self.client.ref}: {self.what} ends early: the connection broke after {self.count} bytes") from None
-            if chunk is None:
-                break
+    def next_chunk(self) -> bytes | None:
+        rq, c = self.client.requests, self.client
+        try:
+            chunk = next(self.it, None)
+        except rq.exceptions.ConnectionError as e:
+            if "timed out" in str(e).lower():
+                raise ImageError(f"{c.ref}: {c.host} stalled for {c.timeout[1]:g} s while sending {self.what}") from None
+            raise ArchiveError(f"{c.ref}: {self.what} ends early: the connection broke after {self.count} bytes") from None
+        except rq.exceptions.RequestException:  # ChunkedEncodingError: fewer bytes than announced
+            raise ArchiveError(f"{c.ref}: {self.what} ends early: the connection broke after {self.count} bytes") from None
+        if chunk is not None:
             self.count += len(chunk)
             if self.size is not None and self.count > self.size:
-                raise ArchiveError(f"{self.client.ref}: {self.what} is longer than the {self.size} bytes its descriptor says")
-            self.buf += chunk
-        out, self.buf = self.buf[:n], self.buf[n:]
-        return out
+                raise ArchiveError(f"{c.ref}: {self.what} is longer than the {self.size} bytes its descriptor says")
+        return chunk
 
     def small(self) -> bytes:
         """All of a JSON document, refused past MAX_JSON bytes."""

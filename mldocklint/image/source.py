@@ -300,19 +300,29 @@ def engine_urls() -> list[tuple[str, str]]:
 
 
 class Chunks:
-    """A file-like view of an iterator of byte chunks (an engine's ``docker save`` stream)."""
+    """A file-like view of an iterator of byte chunks (an engine's ``docker save`` stream, an
+    HTTP body): ``read(n)`` returns ``n`` bytes unless the stream ends, copying only those."""
 
     def __init__(self, chunks):
-        self.it, self.buf = iter(chunks), b""
+        self.it, self.buf, self.pos = iter(chunks), b"", 0
+
+    def next_chunk(self) -> bytes | None:
+        return next(self.it, None)
 
     def read(self, n: int) -> bytes:
-        while len(self.buf) < n:
-            chunk = next(self.it, None)
-            if chunk is None:
-                break
-            self.buf += chunk
-        out, self.buf = self.buf[:n], self.buf[n:]
-        return out
+        parts = []
+        while n > 0:
+            if self.pos >= len(self.buf):
+                chunk = self.next_chunk()
+                if chunk is None:
+                    break
+                self.buf, self.pos = chunk, 0
+                continue
+            piece = self.buf[self.pos : self.pos + n]
+            self.pos += len(piece)
+            n -= len(piece)
+            parts.append(piece)
+        return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 def connect():
