@@ -16,7 +16,7 @@ from bisect import bisect_left
 from typing import NamedTuple
 
 from mldocklint.model import Dockerfile, Instruction, Stage
-from mldocklint.rules.base import copy_sources
+from mldocklint.target import copy_sources
 from mldocklint.syntax import shell
 from mldocklint.syntax.dockerignore import Matcher, ignore_file_for, parse as parse_ignore
 from mldocklint.syntax.requirements import Entry, parse_environment, parse_pyproject, parse_requirements
@@ -383,7 +383,7 @@ def _load_apps(df: Dockerfile, stages: list[Stage], ctx: BuildContext) -> dict:
     context with :func:`container_to_context`, and read when it is in the context, not
     excluded and at most ``MAX_APP_READ`` bytes. Values are ``python_app.AppFacts``.
     """
-    from mldocklint.rules.base import Target
+    from mldocklint.target import Target
     from mldocklint.syntax import python_app
 
     if not stages:
@@ -414,8 +414,8 @@ _WALKS: dict[tuple, tuple] = {}
 
 def load(df: Dockerfile, context_dir: str, dockerfile_path: str | None, options, limit: int = MAX_ENTRIES) -> BuildContext:
     """Read the build context of ``df``; raises ContextError when it is not a directory."""
-    from mldocklint.engine import display_path
-    from mldocklint.rules.base import Target
+    from mldocklint.paths import display_path
+    from mldocklint.target import Target
 
     root = os.path.realpath(context_dir)
     if not os.path.isdir(root):

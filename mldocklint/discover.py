@@ -32,7 +32,7 @@ def _is_venv(path: str) -> bool:
 
 def discover(paths: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
     """(files to lint in a stable order, [(path, error)]) for the given paths."""
-    from mldocklint.engine import display_path
+    from mldocklint.paths import display_path
 
     files: list[str] = []
     errors: list[tuple[str, str]] = []

@@ -14,7 +14,8 @@ import difflib
 import os
 import sys
 
-from mldocklint.engine import Linter, Options, Result, decode_text, display_path, read_bytes, stdin_source
+from mldocklint.engine import Linter, Options, Result, context_for, decode_text, read_bytes, stdin_source
+from mldocklint.paths import display_path
 from mldocklint.fixes import Edit, Fix, fixer
 
 MAX_PASSES = 10
@@ -29,6 +30,7 @@ class Outcome:
         self.findings: list = []
         self.fixed = 0
         self.ignore: list[str] = []  # .dockerignore patterns to add
+        self.info: dict = {}  # what the linter understood of the file (``Result.file_info``)
 
 
 def allowed_rules(linter: Linter, unsafe: bool) -> set[str]:
@@ -46,7 +48,9 @@ def _overlaps(a: Edit, b: Edit) -> bool:
     return a.start == b.start or (a.start < b.end and b.start < a.end)
 
 
-def fix_text(linter: Linter, text: str, shown: str, allowed: set[str], context_dir: str | None = None, source: str | None = None) -> Outcome:
+def fix_text(
+    linter: Linter, text: str, shown: str, allowed: set[str], context_dir: str | None = None, source: str | None = None, context_source: str = "given"
+) -> Outcome:
     """Fix ``text`` (without a BOM) as far as the allowed rules can."""
     out = Outcome(text)
     patterns_done: set[str] = set()
@@ -54,7 +58,7 @@ def fix_text(linter: Linter, text: str, shown: str, allowed: set[str], context_d
     scratch = Result()
     for _ in range(MAX_PASSES):
         linter.last_target = None
-        findings = linter.lint_text(out.text, shown, scratch, context_dir, source)
+        findings = linter.lint_text(out.text, shown, scratch, context_dir, source, context_source)
         target = linter.last_target
         if target is None:  # the text does not parse: nothing to fix
             break
@@ -89,7 +93,8 @@ def fix_text(linter: Linter, text: str, shown: str, allowed: set[str], context_d
             break
         out.text = new_text
     linter.last_target = None
-    out.findings = [f for f in linter.lint_text(out.text, shown, scratch, context_dir, source) if f.identity not in ignore_fixed]
+    out.findings = [f for f in linter.lint_text(out.text, shown, scratch, context_dir, source, context_source) if f.identity not in ignore_fixed]
+    out.info = scratch.file_info[shown]
     return out
 
 
@@ -134,20 +139,21 @@ def run(paths: list[str], options: Options, write: bool, unsafe: bool = False, o
     fixed = changed = 0
     for f in files:
         if f == "-":
-            shown, context_dir, _ = stdin_source(stdin_name, options)
-            data, source = stdin or b"", None
+            shown, source = stdin_source(stdin_name, options)
+            data = stdin or b""
         else:
             shown, source = display_path(f), f
-            context_dir = options.context or os.path.dirname(os.path.abspath(f))
             data = read_bytes(f, result)
+        context_dir, context_source = context_for(source, options)
         original = decode_text(data, shown, result) if data is not None else None
         if original is None:
             continue
         bom = _BOM if original.startswith(_BOM) else ""
-        done = fix_text(linter, original[len(bom) :], shown, allowed, context_dir, source)
+        done = fix_text(linter, original[len(bom) :], shown, allowed, context_dir, source, context_source)
         text = bom + done.text
         result.files += 1
         result.sources[shown] = text
+        result.file_info[shown] = done.info
         result.findings.extend(done.findings)
         fixed += done.fixed
         if f == "-" and write:

@@ -129,12 +129,18 @@ class Problem(NamedTuple):
     stage: str | None = None
     key: str = ""
     fix: object | None = None
+    severity: str | None = None  # the rule's own level for this problem (ShellCheck's), below any configured one
 
     @classmethod
     def at(cls, instr: Instruction, message: str, **kw) -> Problem:
         kw.setdefault("end_line", instr.end_line)
         kw.setdefault("end_column", instr.end_column)
         return cls(instr.line, instr.column, message, **kw)
+
+
+def identity(rule: str, path: str, stage: str | None, anchor: str, key: str, occurrence: int) -> str:
+    """What a finding's fingerprint is made from (see ``Finding.fingerprint``)."""
+    return "\0".join((rule, path, stage or "", " ".join(anchor.split()), key, str(occurrence)))
 
 
 class Finding(NamedTuple):

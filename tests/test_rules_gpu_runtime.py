@@ -5,7 +5,7 @@ import re
 from helpers import catches, does_not_catch, findings, lint_text
 
 from mldocklint.rules import all_rules
-from mldocklint.rules.base import cuda_version, image_cuda_version, is_gpu_image
+from mldocklint.knowledge.accelerators import cuda_version, image_cuda_version, is_gpu_image
 from mldocklint.syntax.shell import package_command
 
 # -- shared helpers ----------------------------------------------------------------------

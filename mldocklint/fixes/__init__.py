@@ -68,7 +68,7 @@ def instruction_at(df: Dockerfile, line: int) -> Instruction | None:
 
 def command_at(target, instr: Instruction, finding: Finding) -> tuple[list[str], int] | None:
     """(words, index) of the command word ``finding`` points at (``Target.problem_at_word``)."""
-    from mldocklint.rules.base import word_spans
+    from mldocklint.target import word_spans
 
     cmds = target.commands(instr)
     for words, spans in zip(cmds, word_spans(target.dockerfile, instr, cmds)):

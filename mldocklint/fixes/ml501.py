@@ -9,7 +9,7 @@ from __future__ import annotations
 import fnmatch
 
 from mldocklint.fixes import Fix
-from mldocklint.rules.base import copy_sources
+from mldocklint.target import copy_sources
 
 DEFAULTS = (
     ".git",

@@ -247,7 +247,7 @@ class ImageTarget:
         stage = self.final
         if stage is None:
             return Problem(1, 1, message, **kw)
-        from mldocklint.rules.base import locate
+        from mldocklint.target import locate
 
         for instr in reversed(self.dockerfile.effective_instructions(stage)):
             if instr.keyword == keyword and needle in instr.rest:

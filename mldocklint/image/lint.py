@@ -10,7 +10,8 @@ from __future__ import annotations
 import copy
 import traceback
 
-from mldocklint.engine import Linter, Options, Result, display_path
+from mldocklint.engine import Linter, Options, Result
+from mldocklint.paths import display_path
 from mldocklint.image.facts import ImageFacts, ImageTarget
 from mldocklint.model import Finding
 

@@ -12,6 +12,8 @@ def document(result, ctx) -> dict:
         "errors": [{"path": p, "message": m} for p, m in result.errors],
         "summary": {"files": result.files, "findings": len(result.open_findings())},
     }
+    if result.file_info:  # one entry per linted Dockerfile: what the linter understood of it
+        doc["files"] = [result.file_info[k] for k in sorted(result.file_info)]
     if getattr(result, "image", None) is not None:  # `mldocklint image`: layers, waste, caches, config
         doc["image"] = result.image
     return doc

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mldocklint.model import Dockerfile, Instruction, Problem
-from mldocklint.rules.base import _span
+from mldocklint.target import span
 
 
 def at_word(df: Dockerfile, instr: Instruction, word: str, message: str, **kw) -> Problem:
@@ -13,7 +13,7 @@ def at_word(df: Dockerfile, instr: Instruction, word: str, message: str, **kw) -
     k = src.find(word, skip) if word else -1
     if k < 0:
         return Problem.at(instr, message, **kw)
-    line, col, end_line, end_col = _span(instr, src, k, len(word))
+    line, col, end_line, end_col = span(instr, src, k, len(word))
     return Problem(line, col, message, end_line=end_line, end_column=end_col, **kw)
 
 

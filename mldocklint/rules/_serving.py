@@ -14,7 +14,7 @@ import re
 from typing import NamedTuple
 
 from mldocklint.model import Instruction, Problem
-from mldocklint.rules.base import Target, _span
+from mldocklint.target import span, Target
 from mldocklint.syntax.shell import program, split_commands
 
 LOOPBACK = re.compile(r"(127(\.\d{1,3}){3}|localhost|::1|\[::1\])")
@@ -251,8 +251,8 @@ def _env_span(target: Target, name: str, instr: Instruction, message: str, **kw)
         end = after + len(value)
         if end < len(src) and src[end] in "'\"":
             end += 1
-    line, col, _, _ = _span(instr, src, m.start(), 1)
-    end_line, end_col, _, _ = _span(instr, src, end, 0)
+    line, col, _, _ = span(instr, src, m.start(), 1)
+    end_line, end_col, _, _ = span(instr, src, end, 0)
     return Problem(line, col, message, end_line=end_line, end_column=end_col, **kw)
 
 

@@ -51,7 +51,8 @@ None.
 import re
 
 from mldocklint.model import Problem
-from mldocklint.rules.base import copy_sources, is_code_path
+from mldocklint.knowledge.files import is_code_path
+from mldocklint.target import copy_sources
 from mldocklint.syntax.shell import pip_install_args, pip_options, program
 
 ID = "ML101"

@@ -44,7 +44,8 @@ None.
 """
 
 from mldocklint.model import Problem
-from mldocklint.rules.base import copy_sources, is_code_path, is_model_path
+from mldocklint.knowledge.files import is_code_path, is_model_path
+from mldocklint.target import copy_sources
 
 ID = "ML102"
 SLUG = "model-after-code"

@@ -46,7 +46,7 @@ ends in an operator or a comment is left for you to edit.
 None.
 """
 
-from mldocklint.rules.base import mount_targets
+from mldocklint.target import mount_targets
 from mldocklint.syntax.shell import apt_command, program
 
 ID = "ML104"

@@ -49,7 +49,7 @@ None.
 
 import re
 
-from mldocklint.rules.base import mount_targets
+from mldocklint.target import mount_targets
 from mldocklint.syntax.shell import pip_install_args, pip_options, program
 
 ID = "ML105"

@@ -49,7 +49,7 @@ None.
 
 import re
 
-from mldocklint.rules.base import requirement
+from mldocklint.syntax.requirements import requirement
 from mldocklint.syntax.shell import pip_install_args, pip_options
 
 ID = "ML202"

@@ -43,8 +43,8 @@ None.
 import re
 
 from mldocklint.model import Problem
-from mldocklint.rules.base import word_spans
-from mldocklint.syntax.dockerfile import _BUILTIN_ARGS
+from mldocklint.target import word_spans
+from mldocklint.syntax.dockerfile import BUILTIN_ARGS
 
 ID = "ML203"
 SLUG = "unpinned-base-image"
@@ -61,7 +61,7 @@ def _unresolved(raw: str, args: dict) -> bool:
     for m in _REF.finditer(raw):
         name = m.group(1) or m.group(3)
         has_default = (m.group(2) or "").lstrip(":").startswith("-")
-        if args.get(name) is None and name not in _BUILTIN_ARGS and not has_default:
+        if args.get(name) is None and name not in BUILTIN_ARGS and not has_default:
             return True
     return False
 

@@ -62,7 +62,8 @@ None.
 
 import re
 
-from mldocklint.rules.base import copy_sources, known_root_base, image_parts
+from mldocklint.syntax.image_ref import image_parts
+from mldocklint.target import copy_sources, known_root_base
 from mldocklint.syntax import shell
 
 ID = "ML308"

@@ -45,7 +45,7 @@ None.
 import re
 
 from mldocklint.model import Problem
-from mldocklint.rules.base import _span, dequote
+from mldocklint.target import dequote, span
 
 ID = "ML309"
 SLUG = "secret-in-env"
@@ -101,5 +101,5 @@ def check(target, options):
             if m is None:
                 yield Problem.at(instr, message, stage=stage, key=name)
                 continue
-            line, col, end_line, end_col = _span(instr, src, m.start(), len(name))
+            line, col, end_line, end_col = span(instr, src, m.start(), len(name))
             yield Problem(line, col, message, end_line=end_line, end_column=end_col, stage=stage, key=name)

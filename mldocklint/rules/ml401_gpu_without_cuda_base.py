@@ -65,13 +65,10 @@ None.
 
 import re
 
-from mldocklint.rules.base import (
-    cuda_version,
-    final_has_cuda,
-    known_root_base,
-    problem_at,
-    requirement,
-)
+from mldocklint.knowledge.accelerators import cuda_version
+from mldocklint.rules._gpu import final_has_cuda
+from mldocklint.syntax.requirements import requirement
+from mldocklint.target import known_root_base, problem_at
 
 ID = "ML401"
 SLUG = "gpu-without-cuda-base"

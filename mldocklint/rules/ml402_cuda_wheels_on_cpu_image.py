@@ -52,7 +52,9 @@ None.
 
 import re
 
-from mldocklint.rules.base import cuda_version, final_has_cuda, requirement
+from mldocklint.knowledge.accelerators import cuda_version
+from mldocklint.rules._gpu import final_has_cuda
+from mldocklint.syntax.requirements import requirement
 
 ID = "ML402"
 SLUG = "cuda-wheels-on-cpu-image"

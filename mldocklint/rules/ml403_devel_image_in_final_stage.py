@@ -51,7 +51,9 @@ None.
 
 import re
 
-from mldocklint.rules.base import image_parts, is_gpu_image, known_root_base, problem_at
+from mldocklint.knowledge.accelerators import is_gpu_image
+from mldocklint.syntax.image_ref import image_parts
+from mldocklint.target import known_root_base, problem_at
 
 ID = "ML403"
 SLUG = "devel-image-in-final-stage"

@@ -60,7 +60,8 @@ None.
 
 import re
 
-from mldocklint.rules.base import cuda_version, image_cuda_version, known_root_base
+from mldocklint.knowledge.accelerators import cuda_version, image_cuda_version
+from mldocklint.target import known_root_base
 from mldocklint.syntax.shell import package_command
 
 ID = "ML404"

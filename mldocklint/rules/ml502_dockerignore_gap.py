@@ -69,7 +69,8 @@ OPTIONS = {"min-data-mb": 1}
 
 from mldocklint.model import Problem  # noqa: E402
 from mldocklint.rules._context_common import size, top  # noqa: E402
-from mldocklint.rules.base import copy_sources, is_model_path  # noqa: E402
+from mldocklint.knowledge.files import is_model_path# noqa: E402
+from mldocklint.target import copy_sources# noqa: E402
 
 _DIRS = {".git": "git", "__pycache__": "pycache", ".ipynb_checkpoints": "notebook checkpoints", "mlruns": "experiment runs", "wandb": "experiment runs", "data": "datasets", "datasets": "datasets"}
 _DATA_EXT = (".csv", ".tsv", ".parquet", ".feather", ".arrow", ".npy", ".npz", ".h5ad", ".jsonl", ".tfrecord")

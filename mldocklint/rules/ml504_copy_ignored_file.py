@@ -57,7 +57,7 @@ NEEDS_CONTEXT = True
 import re  # noqa: E402
 
 from mldocklint.rules._context_common import at_word  # noqa: E402
-from mldocklint.rules.base import copy_sources  # noqa: E402
+from mldocklint.target import copy_sources# noqa: E402
 
 _GLOB = re.compile(r"[*?\[]")
 

@@ -47,7 +47,8 @@ NEEDS_CONTEXT = True
 OPTIONS = {"max-gb": 1}
 
 from mldocklint.rules._context_common import at_word, size  # noqa: E402
-from mldocklint.rules.base import copy_sources, is_model_path  # noqa: E402
+from mldocklint.knowledge.files import is_model_path# noqa: E402
+from mldocklint.target import copy_sources# noqa: E402
 
 
 def check(target, options):

@@ -1,0 +1,54 @@
+"""What a path in the build context is: a model artifact, application code, or neither.
+
+Used by the rules that judge what a COPY brings in (ML101, ML102, ML502, ML505).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_MODEL_DIRS = frozenset(("models", "checkpoints", "weights"))
+_MODEL_EXT = frozenset(".pt .pth .ckpt .safetensors .onnx .h5 .keras .joblib .pkl .pickle .gguf .tflite".split())
+_NOT_CODE_DIRS = _MODEL_DIRS | frozenset(("requirements", "data", "datasets", "wheels", "dist", "vendor", "assets", "static", "docs"))
+_MANIFEST = re.compile(
+    r"(requirements|constraints)[\w.-]*\.(txt|in)|pyproject\.toml|setup\.(py|cfg)|[\w.-]*\.lock|Pipfile"
+    r"|(environment|conda)[\w.-]*\.ya?ml|README[\w.]*|LICEN[CS]E[\w.]*|Makefile[\w.-]*",
+    re.I,
+)
+_CODE_EXT = frozenset((".py", ".pyx", ".ipynb"))
+
+
+def _parts(src: str) -> list[str]:
+    return [p for p in src.replace("\\", "/").split("/") if p not in ("", ".")]
+
+
+@lru_cache(maxsize=1 << 16)
+def is_model_path(src: str) -> bool:
+    """A model artifact: a weights file (``*.pt``, ``*.joblib``, ...) or a ``models/``-like directory."""
+    parts = _parts(src)
+    if not parts:
+        return False
+    last = parts[-1].lower()
+    if any(last.endswith(ext) for ext in _CODE_EXT):
+        return False  # a module of a Python package named `models`
+    if any(p.lower() in _MODEL_DIRS for p in parts):
+        return True
+    return any(last.endswith(ext) for ext in _MODEL_EXT)
+
+
+@lru_cache(maxsize=1 << 16)
+def is_code_path(src: str) -> bool:
+    """Application code: the whole context (``.``, ``*``), Python files, or a source directory."""
+    parts = _parts(src)
+    if not parts or parts == ["*"]:
+        return True
+    if is_model_path(src):
+        return False
+    last = parts[-1]
+    if _MANIFEST.fullmatch(last) or any(p.lower() in _NOT_CODE_DIRS for p in parts):
+        return False
+    if any(last.endswith(ext) for ext in _CODE_EXT):
+        return True
+    # a directory: written with a trailing slash, or a name without an extension
+    return src.endswith("/") or "." not in last

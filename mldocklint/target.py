@@ -1,0 +1,333 @@
+"""The Dockerfile as rules see it: the parsed model, the stage being built, and facts
+derived from them once per file (commands of each RUN, the environment, the stages that make
+the image), plus helpers that place a problem at a word of the source.
+
+Everything here is derived from data already read: no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from typing import NamedTuple
+
+from mldocklint.model import Dockerfile, Instruction, Problem, Stage
+from mldocklint.syntax import shell
+from mldocklint.syntax.dockerfile import BUILTIN_ARGS
+
+_PY = re.compile(r"(^|/)(python[0-9.]*|pip[0-9.]*|gunicorn|uvicorn|hypercorn|flask|streamlit|gradio|jupyter|torchrun|celery|fastapi|mlflow|bentoml|pytest)$")
+
+
+class Target:
+    """One Dockerfile as the rules see it: the model, the stage being built, and facts.
+
+    ``context`` is the build context (``context.BuildContext``) when a rule that needs it
+    is selected, else None. Everything here is derived from data already read.
+    """
+
+    def __init__(self, dockerfile: Dockerfile, stage_name: str | None = None, context: object | None = None):
+        self.dockerfile = dockerfile
+        self.stage_name = stage_name
+        self.context = context
+        self._cache: dict = {}  # derived facts, computed once per file
+
+    @property
+    def final(self) -> Stage:
+        return self.dockerfile.target(self.stage_name)
+
+    @property
+    def stages(self) -> tuple[Stage, ...]:
+        return self.dockerfile.stages
+
+    def commands(self, instr: Instruction) -> list[list[str]]:
+        """Simple commands a RUN (or CMD/ENTRYPOINT/HEALTHCHECK) runs; cached per instruction."""
+        key = id(instr)
+        cached = self._cache.get(key)
+        if cached is None:
+            cached = self._cache[key] = shell.commands(_healthcheck_command(instr))
+        return cached
+
+    def problem_at_word(self, instr: Instruction, command: int, word: int, message: str, **kw) -> Problem:
+        """A problem at word ``word`` of ``self.commands(instr)[command]``, or at the instruction."""
+        key = ("spans", id(instr))
+        spans = self._cache.get(key)
+        if spans is None:
+            spans = self._cache[key] = word_spans(self.dockerfile, instr, self.commands(instr))
+        span = spans[command][word] if command < len(spans) and word < len(spans[command]) else None
+        if span is None:
+            return Problem.at(instr, message, **kw)
+        return Problem(span[0], span[1], message, end_line=span[2], end_column=span[3], **kw)
+
+    def runs(self, stage: Stage | None = None):
+        """(RUN instruction, command words) pairs, for one stage or all."""
+        stages = [stage] if stage is not None else self.dockerfile.stages
+        for s in stages:
+            for instr in s.instructions:
+                if instr.keyword == "RUN":
+                    for words in self.commands(instr):
+                        yield instr, words
+
+    def pip_installs(self, stages: list[Stage] | None = None):
+        """Every ``pip install`` command (``PipInstall``) in ``stages`` (default: all)."""
+        for stage in stages if stages is not None else self.dockerfile.stages:
+            for instr in stage.instructions:
+                if instr.keyword != "RUN":
+                    continue
+                for ci, words in enumerate(self.commands(instr)):
+                    args = shell.pip_install_args(words)
+                    if args is None:
+                        continue
+                    opts, reqs = shell.pip_options(args)
+                    offset, k, found = len(words) - len(args), 0, []
+                    for r in reqs:
+                        k = args.index(r, k) + 1
+                        found.append((offset + k - 1, r))
+                    yield PipInstall(stage, instr, ci, words, opts, found)
+
+    def built_stages(self) -> list[Stage]:
+        """Stages that end up in the target image or feed it (COPY --from, FROM parent)."""
+        df = self.dockerfile
+        final = self.final
+        needed = {final.index}
+        todo = [final]
+        while todo:
+            s = todo.pop()
+            refs = [s.parent] if s.parent is not None else []
+            for i in s.instructions:
+                ref = source_stage(df, i)
+                if ref is not None:
+                    refs.append(ref.index)
+            for r in refs:
+                if r not in needed:
+                    needed.add(r)
+                    todo.append(df.stages[r])
+        return [s for s in df.stages if s.index in needed]
+
+    def image_stages(self, stage: Stage | None = None) -> list[Stage]:
+        """Stages whose files are in the image of ``stage`` (default: the final stage), in file
+        order: the stage, the stages it is built FROM and, with theirs, every stage one of them
+        copies whole (``COPY --from=build / /``, the way images are flattened); cached."""
+        stage = stage or self.final
+        key = ("image_stages", stage.index)
+        cached = self._cache.get(key)
+        if cached is None:
+            df = self.dockerfile
+            found: dict[int, Stage] = {}
+            todo = [stage]
+            while todo:
+                for s in df.lineage(todo.pop()):
+                    if s.index in found:
+                        continue
+                    found[s.index] = s
+                    for i in s.instructions:
+                        ref = source_stage(df, i) if i.keyword == "COPY" and i.value[:-1] == ("/",) else None
+                        if ref is not None and ref.index < s.index:
+                            todo.append(ref)
+            cached = self._cache[key] = [found[k] for k in sorted(found)]
+        return cached
+
+    # -- runtime facts of the stage being built ------------------------------------
+
+    def effective(self, stage: Stage | None = None) -> list[Instruction]:
+        """Instructions that shape ``stage`` (default: the final stage), parents first; cached."""
+        stage = stage or self.final
+        key = ("effective", stage.index)
+        cached = self._cache.get(key)
+        if cached is None:
+            cached = self._cache[key] = self.dockerfile.effective_instructions(stage)
+        return cached
+
+    def position(self, instr: Instruction, stage: Stage | None = None) -> int:
+        """Index of ``instr`` in ``effective(stage)``; its length when the stage does not run it."""
+        stage = stage or self.final
+        key = ("position", stage.index)
+        index = self._cache.get(key)
+        if index is None:
+            index = self._cache[key] = {id(i): k for k, i in enumerate(self.effective(stage))}
+        return index.get(id(instr), len(index))
+
+    def last(self, keyword: str, stage: Stage | None = None) -> Instruction | None:
+        found = None
+        for i in self.effective(stage):
+            if i.keyword == keyword:
+                found = i
+        return found
+
+    def env(self, stage: Stage | None = None, before: Instruction | None = None) -> dict[str, tuple[str, Instruction]]:
+        """Variables set by ENV (and ARG defaults) in the stage and its parents: name -> (value, instr).
+
+        With ``before``, only what is set ahead of that instruction.
+        """
+        stage = stage or self.final
+        key = ("env", stage.index)
+        steps = self._cache.get(key)
+        if steps is None:  # (positions of the ENVs, the variables after each)
+            steps = self._cache[key] = ([], [])
+            out: dict[str, tuple[str, Instruction]] = {}
+            for pos, i in enumerate(self.effective(stage)):
+                if i.keyword == "ENV":
+                    out = dict(out)
+                    for k in range(0, len(i.value) - 1, 2):
+                        out[i.value[k]] = (dequote(i.value[k + 1]), i)
+                    steps[0].append(pos)
+                    steps[1].append(out)
+        end = self.position(before, stage) if before is not None else len(self.effective(stage))
+        k = bisect_left(steps[0], end)
+        return dict(steps[1][k - 1]) if k else {}
+
+    def entrypoint_words(self, stage: Stage | None = None) -> list[str]:
+        """What the container runs: ENTRYPOINT followed by CMD, as words."""
+        words: list[str] = []
+        for kw in ("ENTRYPOINT", "CMD"):
+            instr = self.last(kw, stage)
+            if instr is None:
+                continue
+            if kw == "CMD":
+                ep = self.last("ENTRYPOINT", stage)
+                if ep is not None and ep.line > instr.line and ep.stage == instr.stage:
+                    # an ENTRYPOINT after the CMD resets it
+                    continue
+            if instr.exec_form:
+                words.extend(instr.value)
+            else:
+                words.extend(w for c in self.commands(instr) for w in c)
+        return words
+
+    def runs_python(self, stage: Stage | None = None) -> bool:
+        words = self.entrypoint_words(stage)
+        if any(_PY.search(w) for w in words[:3]):
+            return True
+        base = self.dockerfile.root_base(stage or self.final).lower()
+        return any(p in base for p in ("python", "pytorch", "tensorflow", "conda", "jupyter", "huggingface"))
+
+
+def source_stage(df: Dockerfile, instr: Instruction) -> Stage | None:
+    """The stage an instruction's ``--from`` names (by name or index), or None (an image, or no flag)."""
+    src = instr.flag("from")
+    if src is None:
+        return None
+    ref = df.stage_named(src)
+    if ref is None and src.isdigit() and int(src) < len(df.stages):
+        ref = df.stages[int(src)]
+    return ref
+
+
+_ARG_REF = re.compile(r"\$\{(\w+)(:?-)?[^}]*\}|\$(\w+)")
+
+
+def known_root_base(df: Dockerfile, stage: Stage) -> str | None:
+    """The external base image ``stage`` rests on, or None while it depends on an ARG with no value."""
+    root = df.lineage(stage)[0]
+    for m in _ARG_REF.finditer(root.base_raw):
+        name = m.group(1) or m.group(3)
+        if df.global_args.get(name) is None and name not in BUILTIN_ARGS and not m.group(2):
+            return None
+    return root.base or None
+
+
+class PipInstall(NamedTuple):
+    """One ``pip install`` command of a RUN (see ``Target.pip_installs``)."""
+
+    stage: Stage
+    instr: Instruction
+    command: int  # index into Target.commands(instr)
+    words: list[str]
+    options: dict[str, list[str]]
+    requirements: list[tuple[int, str]]  # (word index, requirement word)
+
+    def indexes(self) -> list[tuple[int, str]]:
+        """(word index, URL) of the package indexes and find-links locations given on the command."""
+        found = []
+        for k, w in enumerate(self.words):
+            name, eq, val = w.partition("=")
+            if name in ("-i", "--index-url", "--extra-index-url", "-f", "--find-links"):
+                if eq:
+                    found.append((k, val))
+                elif k + 1 < len(self.words):
+                    found.append((k + 1, self.words[k + 1]))
+        return found
+
+
+def _healthcheck_command(instr: Instruction) -> Instruction:
+    """HEALTHCHECK CMD ... as the instruction its command would be."""
+    if instr.keyword != "HEALTHCHECK" or not instr.value or instr.value[0].upper() != "CMD":
+        return instr
+    value = instr.value[1:]
+    rest = value[0] if value and not instr.exec_form else ""
+    return Instruction("CMD", (), value, rest, instr.exec_form, instr.line, instr.end_line, instr.column, instr.end_column, instr.start, instr.end, (), instr.stage)
+
+
+def dequote(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        return value[1:-1]
+    return value
+
+
+def locate(df: Dockerfile, instr: Instruction, needle: str) -> tuple[int, int, int, int]:
+    """(line, column, end_line, end_column) of ``needle`` inside an instruction's source, or the instruction."""
+    src = df.text[instr.start : instr.end]
+    k = src.find(needle) if needle else -1
+    if k < 0:
+        return instr.line, instr.column, instr.end_line, instr.end_column
+    return span(instr, src, k, len(needle))
+
+
+def span(instr: Instruction, src: str, k: int, length: int) -> tuple[int, int, int, int]:
+    """(line, column, end_line, end_column) of ``src[k : k + length]``, ``src`` being the instruction's source."""
+    before = src[:k]
+    line = instr.line + before.count("\n")
+    nl = before.rfind("\n")
+    column = (instr.column + k) if nl < 0 else (k - nl)
+    return line, column, line, column + length
+
+
+_EDGE = frozenset(" \t\r\n\"'[],;&|()`\\")
+
+
+def word_spans(df: Dockerfile, instr: Instruction, cmds: list[list[str]]) -> list[list[tuple[int, int, int, int] | None]]:
+    """Where each word of ``cmds`` (``Target.commands(instr)``) is in the source, searched in order.
+
+    A word is matched whole (not inside a longer word); None where it is not written
+    verbatim (quotes or escapes inside it). The search does not move past a word that
+    holds whitespace (a ``sh -c`` script), so the commands inside it are found next.
+    """
+    src = df.text[instr.start : instr.end]
+    n = len(src)
+    pos = 0
+    out = []
+    for words in cmds:
+        spans = []
+        for w in words:
+            k = src.find(w, pos) if w else -1
+            while k >= 0 and ((k > 0 and src[k - 1] not in _EDGE) or (k + len(w) < n and src[k + len(w)] not in _EDGE)):
+                k = src.find(w, k + 1)
+            if k < 0:
+                spans.append(None)
+                continue
+            spans.append(span(instr, src, k, len(w)))
+            pos = k if any(c.isspace() for c in w) else k + len(w)
+        out.append(spans)
+    return out
+
+
+def mount_targets(instr: Instruction, types: tuple[str, ...] = ("cache",)) -> list[str]:
+    """Targets of a RUN's ``--mount`` flags of the given types (a mount's type defaults to bind)."""
+    found = []
+    for spec in instr.flag_values("mount"):
+        fields = dict(part.partition("=")[::2] for part in spec.split(","))
+        target = fields.get("target") or fields.get("dst") or fields.get("destination")
+        if fields.get("type", "bind") in types and target:
+            found.append(target)
+    return found
+
+
+def copy_sources(instr: Instruction) -> list[str]:
+    """Source paths of a COPY or ADD from the build context (not ``--from``, URLs or heredocs)."""
+    if instr.keyword not in ("COPY", "ADD") or instr.heredocs or instr.flag("from") is not None:
+        return []
+    return [s for s in instr.value[:-1] if not s.startswith("<<") and "://" not in s and not s.startswith("git@")]
+
+
+def problem_at(df: Dockerfile, instr: Instruction, needle: str, message: str, **kw) -> Problem:
+    line, col, end_line, end_col = locate(df, instr, needle)
+    return Problem(line, col, message, end_line=end_line, end_column=end_col, **kw)
