@@ -38,6 +38,8 @@ CMD ["/bin/sh", "-c", "exec httpd -f -p 8000"]
 HEALTHCHECK = 'HEALTHCHECK --interval=30s CMD ["/bin/sh", "-c", "echo ok"]\n'
 ZERO_MB = 600
 ZEROS = f"FROM localhost/mlt-base:1\nRUN dd if=/dev/zero of=/prealloc.img bs=1000000 count={ZERO_MB}\n"
+SECRET = "FROM localhost/mlt-base:1\nCOPY netrc /root/.netrc\nRUN rm /root/.netrc\nUSER 1000\n"
+NETRC = "machine example.com login ci password hunter2-value\n"
 
 
 def require(missing: list[str], hint: str) -> None:
@@ -66,10 +68,12 @@ def base_rootfs(path) -> None:
 def contexts(tmp) -> dict[str, str]:
     """Build contexts for the test images, by tag."""
     out = {}
-    for tag, text in (("mlt-waste:1", DOCKERFILE), ("mlt-hc:1", DOCKERFILE + HEALTHCHECK), ("mlt-zeros:1", ZEROS)):
+    for tag, text in (("mlt-waste:1", DOCKERFILE), ("mlt-hc:1", DOCKERFILE + HEALTHCHECK), ("mlt-zeros:1", ZEROS), ("mlt-secret:1", SECRET)):
         ctx = tmp / tag.replace(":", "-")
         ctx.mkdir(exist_ok=True)
         (ctx / "Dockerfile").write_text(text)
+        if tag == "mlt-secret:1":
+            (ctx / "netrc").write_text(NETRC)
         out[f"localhost/{tag}"] = str(ctx)
     return out
 
@@ -161,7 +165,7 @@ def dockerd(tmp_path_factory):
         base_rootfs(tmp / "rootfs.tar")
         run("import", str(tmp / "rootfs.tar"), "localhost/mlt-base:1")
         for tag, ctx in contexts(tmp).items():
-            if tag != "localhost/mlt-zeros:1":  # built when a test asks for it
+            if tag not in ("localhost/mlt-zeros:1", "localhost/mlt-secret:1"):  # built when a test asks for it
                 run("build", "--network=none", "-t", tag, ctx)
         yield client, run, tmp
     finally:

@@ -56,6 +56,19 @@ class ZeroFile(NamedTuple):
         return {"path": self.path, "bytes": self.size, "layer": self.layer}
 
 
+class SecretFound(NamedTuple):
+    """A credential file in a layer (its class and place only, never its content)."""
+
+    path: str  # absolute path in the image
+    kind: str  # the class id in knowledge.secret_files
+    what: str  # how messages name the class
+    layer: int
+    deleted: bool  # deleted or replaced by a later layer, so not in the final file system
+
+    def as_dict(self) -> dict:
+        return {"path": self.path, "kind": self.kind, "layer": self.layer, "deleted": self.deleted}
+
+
 class ImageFacts(NamedTuple):
     ref: str
     source: str  # "docker", "podman", "docker-archive", "oci", "oci-archive"
@@ -74,6 +87,7 @@ class ImageFacts(NamedTuple):
     cuda: bool  # CUDA files or CUDA_VERSION in the environment
     healthcheck_note: str = ""  # why the healthcheck is unknown
     zero_files: tuple[ZeroFile, ...] = ()  # largest first, in any layer (deleted later or not)
+    secret_files: tuple[SecretFound, ...] = ()  # in layer order, in any layer
 
     @property
     def size(self) -> int:
@@ -90,6 +104,7 @@ class ImageFacts(NamedTuple):
             "caches": [c.as_dict() for c in self.caches],
             "toolchain": [t.as_dict() for t in self.toolchain],
             "zero_files": [z.as_dict() for z in self.zero_files],
+            "secret_files": [f.as_dict() for f in self.secret_files],
             "config": {
                 "user": self.user,
                 "env": sorted(k for k, _ in self.env),  # names only: values may be secrets
@@ -141,8 +156,16 @@ def build(ref: str, source: str, config: dict, scans: list[LayerScan], healthche
         toolchain=tuple(tools),
         cuda=cuda or any(k in ("CUDA_VERSION", "NV_CUDA_LIB_VERSION") for k, _ in env),
         healthcheck_note=note,
+        secret_files=_secrets(scans, tree),
         zero_files=tuple(sorted((ZeroFile("/" + p, n, k) for k, s in enumerate(scans) for p, n in s.zeros), key=lambda z: (-z.size, z.path, z.layer))),
     )
+
+
+def _secrets(scans: list[LayerScan], tree: Tree) -> tuple[SecretFound, ...]:
+    from mldocklint.knowledge.secret_files import TABLE
+
+    what = {entry.id: entry.what for entry in TABLE}
+    return tuple(SecretFound("/" + p, kind, what[kind], k, tree.leaf(p) != k) for k, s in enumerate(scans) for p, kind in s.secrets)
 
 
 # -- history ------------------------------------------------------------------------

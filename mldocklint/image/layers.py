@@ -22,6 +22,7 @@ import zlib
 from typing import NamedTuple
 
 from mldocklint.image import ImageError, human
+from mldocklint.knowledge import secret_files
 
 BLOCK = 512
 CHUNK = 1 << 20
@@ -172,6 +173,32 @@ class Reader:
         return True
 
 
+class Chunks:
+    """A file-like view of an iterator of byte chunks (an engine's ``docker save`` stream, an
+    HTTP body): ``read(n)`` returns ``n`` bytes unless the stream ends, copying only those."""
+
+    def __init__(self, chunks):
+        self.it, self.buf, self.pos = iter(chunks), b"", 0
+
+    def next_chunk(self) -> bytes | None:
+        return next(self.it, None)
+
+    def read(self, n: int) -> bytes:
+        parts = []
+        while n > 0:
+            if self.pos >= len(self.buf):
+                chunk = self.next_chunk()
+                if chunk is None:
+                    break
+                self.buf, self.pos = chunk, 0
+                continue
+            piece = self.buf[self.pos : self.pos + n]
+            self.pos += len(piece)
+            n -= len(piece)
+            parts.append(piece)
+        return parts[0] if len(parts) == 1 else b"".join(parts)
+
+
 class Data:
     """The data of one member: at most ``size`` bytes of the underlying reader."""
 
@@ -313,6 +340,7 @@ class LayerScan:
         self.tar_bytes = 0
         self.compression = compression
         self.zeros: list[tuple[str, int]] = []  # (path, size) of files of ZERO_MIN bytes or more, all zero
+        self.secrets: list[tuple[str, str]] = []  # (path, credential-file class id); never their bytes
         self.digest = ""  # sha256:... of the bytes as stored (compressed or not)
         self.stored_bytes = 0  # how many bytes that is
         self.diff_id = ""  # sha256:... of the uncompressed tar
@@ -333,6 +361,16 @@ def _all_zero(data: Data) -> bool:
         if not b or (b != _ZEROS if len(b) == CHUNK else b.count(0) != len(b)):
             return False
     return True
+
+
+def _holds_credential(kind, size: int, data: Data) -> bool:
+    """Whether a file named like a credential file holds one: its first bytes only, when the
+    name is not enough (and JSON files only up to the size of real keys). Nothing is kept."""
+    if kind.marker is None:
+        return True
+    if kind.names == ("*.json",) and size > secret_files.MAX_JSON_BYTES:
+        return False
+    return secret_files.confirmed(kind, data.read(min(size, secret_files.HEAD_BYTES)))
 
 
 def scan_layer(raw, where: str, limits: Limits = Limits(), budget: Budget | None = None) -> LayerScan:
@@ -359,7 +397,11 @@ def scan_layer(raw, where: str, limits: Limits = Limits(), budget: Budget | None
             if m.kind == "file":
                 scan.files += 1
                 scan.size += m.size
-                if m.size >= ZERO_MIN and _all_zero(data):
+                kind = secret_files.by_name(m.name)
+                if kind is not None:
+                    if _holds_credential(kind, m.size, data):
+                        scan.secrets.append((m.name, kind.id))
+                elif m.size >= ZERO_MIN and _all_zero(data):
                     scan.zeros.append((m.name, m.size))
             else:
                 scan.links += 1
@@ -444,6 +486,11 @@ class Tree:
                 if old is not None:
                     self._hide(path, old, k, "overwritten")
                 parent[name] = (size, k)
+
+    def leaf(self, path: str) -> int | None:
+        """The layer a file at ``path`` of the final file system comes from, or None."""
+        node = self._lookup(path)
+        return node[1] if isinstance(node, tuple) else None
 
     def _lookup(self, path: str):
         node = self.root

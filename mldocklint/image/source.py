@@ -16,7 +16,6 @@ to the manifest at the end, so an engine's ``docker save`` stream is never writt
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import posixpath
@@ -24,9 +23,9 @@ import re
 
 from mldocklint.image import ImageError
 from mldocklint.image.facts import ImageFacts, build
-from mldocklint.image.layers import ArchiveError, Budget, LayerScan, Limits, Prefixed, Reader, clean, is_tar_start, members, scan_layer
+from mldocklint.image.layers import ArchiveError, Budget, Chunks, Limits, Prefixed, Reader, clean, is_tar_start, members, scan_layer
+from mldocklint.image.manifest import MAX_JSON, check_digest, pick_manifest, verify_layers
 
-MAX_JSON = 16 << 20  # manifests and configs larger than this are refused
 _DIGEST = re.compile(r"^([a-z0-9]+(?:[+._-][a-z0-9]+)*):([a-zA-Z0-9=_-]+)$")
 _MAX_LINKS = 40
 
@@ -107,35 +106,6 @@ def read_archive(stream, ref: str, where: str, kind: str, healthcheck_known: boo
 _BLOB_NAME = re.compile(r"^blobs/sha256/[0-9a-f]{64}$")
 
 
-def check_digest(data: bytes, desc: dict, what: str) -> None:
-    """``data`` is what descriptor ``desc`` names: its size and its sha256 digest, else ArchiveError."""
-    size, digest = desc.get("size"), str(desc.get("digest", ""))
-    if isinstance(size, int) and len(data) != size:
-        raise ArchiveError(f"{what} is {len(data)} bytes, its descriptor says {size}")
-    got = "sha256:" + hashlib.sha256(data).hexdigest()
-    if got != digest:
-        raise ArchiveError(f"{what} does not match its digest: {digest[:80]} is expected, the bytes hash to {got}")
-
-
-def verify_layers(where: str, config: dict, scans: list[LayerScan], descs: list[dict | None]) -> None:
-    """Each layer against the config's ``rootfs.diff_ids`` and, where known, its descriptor (size, digest)."""
-    rootfs = config.get("rootfs")
-    diff_ids = rootfs.get("diff_ids") if isinstance(rootfs, dict) else None
-    if not isinstance(diff_ids, list):
-        raise ArchiveError(f"{where}: the image config has no rootfs.diff_ids: its layers cannot be verified")
-    if len(diff_ids) != len(scans):
-        raise ArchiveError(f"{where}: the config lists {len(diff_ids)} layer digests for {len(scans)} layers")
-    for k, (scan, want, desc) in enumerate(zip(scans, diff_ids, descs)):
-        if desc:
-            size, digest = desc.get("size"), str(desc.get("digest", ""))
-            if isinstance(size, int) and scan.stored_bytes != size:
-                raise ArchiveError(f"{where}: layer {k} is {scan.stored_bytes} bytes, its descriptor says {size}")
-            if scan.digest != digest:
-                raise ArchiveError(f"{where}: layer {k} does not match its digest: the manifest says {digest}, the bytes hash to {scan.digest}")
-        if scan.diff_id != want:
-            raise ArchiveError(f"{where}: layer {k} does not match the config: rootfs.diff_ids says {str(want)[:80]}, the uncompressed bytes hash to {scan.diff_id}")
-
-
 def _link_target(name: str, target: str, where: str) -> str:
     """A symlink inside an archive, resolved inside the archive; escapes are refused."""
     if target.startswith("/"):
@@ -198,39 +168,6 @@ def _dict(value, where: str) -> dict:
     if not isinstance(value, dict):
         raise ArchiveError(f"{where}: the image config is not a JSON object")
     return value
-
-
-INDEX_TYPES = ("application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.list.v2+json")
-
-
-def _platform(desc: dict) -> str:
-    p = desc.get("platform") if isinstance(desc.get("platform"), dict) else {}
-    return "/".join(str(p[k]) for k in ("os", "architecture", "variant") if p.get(k))
-
-
-def pick_manifest(index, fetch, where: str, tag: str = "", platform: str = "", depth: int = 0) -> dict:
-    """The image manifest an index points at: for ``platform`` (os/arch[/variant]) when given,
-    else the one tagged ``tag``, else linux/amd64, else the first. ``fetch(desc)`` reads one."""
-    if depth > 4 or not isinstance(index, dict):
-        raise ArchiveError(f"{where}: no image manifest in the index")
-    descs = [d for d in index.get("manifests") or [] if isinstance(d, dict)]
-    if not descs:
-        raise ArchiveError(f"{where}: the index lists no manifest")
-    if platform:
-        chosen = [d for d in descs if (_platform(d) + "/").startswith(platform.rstrip("/") + "/")]
-        if not chosen:
-            have = ", ".join(sorted({_platform(d) or "unknown" for d in descs}))
-            raise ArchiveError(f"{where}: no manifest for platform {platform} (the index has {have})")
-    else:
-        tagged = [d for d in descs if (d.get("annotations") or {}).get("org.opencontainers.image.ref.name") == tag]
-        chosen = tagged or [d for d in descs if _platform(d).startswith("linux/amd64")] or descs
-    desc = chosen[0]
-    doc = fetch(desc)
-    if not isinstance(doc, dict):
-        raise ArchiveError(f"{where}: manifest is not a JSON object")
-    if desc.get("mediaType") in INDEX_TYPES or "manifests" in doc:
-        return pick_manifest(doc, fetch, where, tag, platform, depth + 1)
-    return doc
 
 
 # -- OCI layout directory ----------------------------------------------------------------
@@ -297,32 +234,6 @@ def engine_urls() -> list[tuple[str, str]]:
         if all(u != url for _, u in out):
             out.append(("socket", url))
     return out
-
-
-class Chunks:
-    """A file-like view of an iterator of byte chunks (an engine's ``docker save`` stream, an
-    HTTP body): ``read(n)`` returns ``n`` bytes unless the stream ends, copying only those."""
-
-    def __init__(self, chunks):
-        self.it, self.buf, self.pos = iter(chunks), b"", 0
-
-    def next_chunk(self) -> bytes | None:
-        return next(self.it, None)
-
-    def read(self, n: int) -> bytes:
-        parts = []
-        while n > 0:
-            if self.pos >= len(self.buf):
-                chunk = self.next_chunk()
-                if chunk is None:
-                    break
-                self.buf, self.pos = chunk, 0
-                continue
-            piece = self.buf[self.pos : self.pos + n]
-            self.pos += len(piece)
-            n -= len(piece)
-            parts.append(piece)
-        return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 def connect():
