@@ -273,3 +273,25 @@ def test_a_stalled_server_times_out(stub, no_creds):
     ref = f"registry://{s.host}/app:1"
     with pytest.raises(ImageError, match=rf"^{ref}: {s.host} stalled for 1 s while sending layer 1$"):
         registry.load(ref, insecure=True, timeout=(2, 1))
+
+
+def test_credentials_from_auth_file_and_credential_helper(no_creds, monkeypatch, tmp_path):
+    host = "127.0.0.1:5999"
+    assert credentials(host) is None
+    auth_file = tmp_path / "auth.json"  # containers-auth.json, as podman login writes it
+    auth_file.write_text(json.dumps({"auths": {host: {"auth": base64.b64encode(b"pod:pw-1").decode()}}}))
+    monkeypatch.setenv("REGISTRY_AUTH_FILE", str(auth_file))
+    assert credentials(host) == ("pod", "pw-1")
+    monkeypatch.delenv("REGISTRY_AUTH_FILE")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    helper = bin_dir / "docker-credential-fake"
+    helper.write_text('#!/bin/sh\nread host\n[ "$1" = get ] && [ "$host" = "127.0.0.1:5999" ] && echo \'{"Username": "helper", "Secret": "pw-2"}\' || exit 1\n')
+    helper.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
+    no_creds.mkdir()
+    (no_creds / "config.json").write_text(json.dumps({"credHelpers": {host: "fake"}}))
+    assert credentials(host) == ("helper", "pw-2")
+    assert credentials("other.example:5000") is None
+    (no_creds / "config.json").write_text(json.dumps({"credsStore": "fake"}))
+    assert credentials(host) == ("helper", "pw-2")
