@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 import json
 import os
 import subprocess
@@ -148,3 +149,24 @@ def test_a_layout_reports_the_diff_id_not_the_compressed_digest(tmp_path):
     index = json.loads((root / "index.json").read_text())
     manifest = json.loads((root / "blobs" / "sha256" / index["manifests"][0]["digest"].split(":")[1]).read_bytes())
     assert manifest["layers"][0]["digest"] != facts.layers[0].digest
+
+
+def _oci_style_docker_save(path, layers: list[bytes], config: bytes, config_name: str | None = None) -> str:
+    """docker save's OCI-style archive (Docker 25 and later): manifest.json naming blobs/sha256/<digest>."""
+    names = [f"blobs/sha256/{sha(data).split(':')[1]}" for data in layers]
+    config_name = config_name or f"blobs/sha256/{sha(config).split(':')[1]}"
+    manifest = json.dumps([{"Config": config_name, "RepoTags": ["app:1"], "Layers": names}]).encode()
+    with tarfile.open(path, "w") as tar:
+        for name, data in [*zip(names, layers), (config_name, config), ("manifest.json", manifest)]:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return f"docker-archive:{path}"
+
+
+def test_docker_save_oci_style_blobs_are_checked_against_their_names(tmp_path):
+    config = json.dumps({"config": {"User": "app"}, "rootfs": {"type": "layers", "diff_ids": diff_ids([APP])}}).encode()
+    assert [layer.digest for layer in load(_oci_style_docker_save(tmp_path / "ok.tar", [APP], config)).layers] == diff_ids([APP])
+    wrong = f"blobs/sha256/{sha(b'other').split(':')[1]}"
+    with pytest.raises(ArchiveError, match=r"bad.tar: the config does not match its digest: sha256:[0-9a-f]{64} is expected"):
+        load(_oci_style_docker_save(tmp_path / "bad.tar", [APP], config, config_name=wrong))

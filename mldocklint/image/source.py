@@ -84,10 +84,10 @@ def read_archive(stream, ref: str, where: str, kind: str, healthcheck_known: boo
         entry = entries[0]
         config_name = names.resolve(str(entry.get("Config", "")))
         config = names.json(config_name)
-        if _BLOB_NAME.match(config_name):  # docker save's OCI-style layout: blobs are named by digest
-            check_digest(names.blobs[config_name], {"digest": config_name.split("/", 1)[1].replace("/", ":")}, f"{where}: the config")
+        if _named_by_digest(config_name):
+            check_digest(names.blobs[config_name], _named_by_digest(config_name), f"{where}: the config")
         layers = [names.resolve(str(p)) for p in entry.get("Layers") or []]
-        descs = [{"digest": p.split("/", 1)[1].replace("/", ":")} if _BLOB_NAME.match(p) else None for p in layers]
+        descs = [_named_by_digest(p) for p in layers]
     elif "index.json" in blobs:
         manifest = pick_manifest(names.json("index.json"), names.verified_json, where, ref, platform)
         config = names.verified_json(manifest.get("config") or {}, "config")
@@ -103,7 +103,13 @@ def read_archive(stream, ref: str, where: str, kind: str, healthcheck_known: boo
     return build(ref, kind, config, [scans[p] for p in layers], healthcheck_known, note)
 
 
-_BLOB_NAME = re.compile(r"^blobs/sha256/[0-9a-f]{64}$")
+_BLOB_NAME = re.compile(r"^blobs/sha256/([0-9a-f]{64})$")
+
+
+def _named_by_digest(path: str) -> dict | None:
+    """A descriptor for a member of docker save's OCI-style layout, whose blobs are named by digest."""
+    m = _BLOB_NAME.match(path)
+    return {"digest": f"sha256:{m.group(1)}"} if m else None
 
 
 def _link_target(name: str, target: str, where: str) -> str:
