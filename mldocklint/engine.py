@@ -40,6 +40,7 @@ class Options:
         inline_suppressions: bool = True,
         debug: bool = False,
         jobs: int = 0,  # worker processes for many files; 0: one per CPU when the batch is large
+        buffers: dict[str, str] | None = None,  # absolute path -> an editor's unsaved text, read instead of the file
     ):
         self.select = select
         self.ignore = list(ignore or ())
@@ -54,6 +55,7 @@ class Options:
         self.inline_suppressions = inline_suppressions
         self.debug = debug
         self.jobs = jobs
+        self.buffers = dict(buffers or {})
 
     def enabled(self, scope: str = "dockerfile") -> list[Rule]:
         """Selected rules of one scope: "dockerfile" (``check``) or "image" (``image``)."""
