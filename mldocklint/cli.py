@@ -174,7 +174,7 @@ def server_command():
     try:
         from mldocklint.server import main as serve
     except ImportError as e:
-        if e.name not in ("pygls", "lsprotocol"):
+        if (e.name or "").split(".")[0] not in ("pygls", "lsprotocol"):
             raise
         commands.fail("the language server needs pygls and lsprotocol: pip install 'mldocklint[server]'")
     serve()

@@ -322,6 +322,7 @@ class Server(LanguageServer):
         elif self.is_dockerfile(uri):
             self.schedule([uri], delay)
         else:
+            context.forget()  # an ignore file's new text would otherwise keep one more walk
             self.schedule(self.affected(uri), delay)
 
     # -- code actions and hover ------------------------------------------------------------

@@ -344,3 +344,38 @@ async def test_closing_a_dockerfile_clears_its_diagnostics(client: LanguageClien
     await published(client, uri)
     client.text_document_did_close(lsp.DidCloseTextDocumentParams(lsp.TextDocumentIdentifier(uri)))
     assert await published(client, uri, lambda ds: not ds) == []
+
+
+async def test_the_server_watches_configuration_and_context_files(client: LanguageClient, project):
+    uri = open_doc(client, project / "Dockerfile", DOCKERFILE)
+    await published(client, uri)
+    (registration,) = client.registrations
+    assert registration.method == lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES
+    globs = [w["globPattern"] for w in registration.register_options["watchers"]]
+    assert {"**/pyproject.toml", "**/.mldocklint.y*ml", "**/.dockerignore", "**/*.txt"} <= set(globs)
+
+
+async def test_saving_a_configuration_document_lints_again(client: LanguageClient, project):
+    uri = open_doc(client, project / "Dockerfile", DOCKERFILE)
+    assert "ML303" in codes(await published(client, uri))
+    conf = project / ".mldocklint.yaml"
+    conf_uri = open_doc(client, conf, "", "yaml")
+    conf.write_text("ignore: [shell-form-cmd]\n")
+    client.text_document_did_save(lsp.DidSaveTextDocumentParams(lsp.TextDocumentIdentifier(conf_uri)))
+    diagnostics = await published(client, uri, lambda ds: "ML303" not in codes(ds))
+    assert codes(diagnostics) == ["ML105", "ML301", "ML302"]
+
+
+async def test_changes_typed_in_a_burst_are_linted_once(client: LanguageClient, project):
+    uri = open_doc(client, project / "Dockerfile", DOCKERFILE)
+    await published(client, uri)
+    steps = [
+        DOCKERFILE.replace("CMD python app.py", 'CMD ["python", "app.py"]'),
+        DOCKERFILE.replace("CMD python app.py", 'USER 1000\nCMD ["python", "app.py"]'),
+        DOCKERFILE.replace("RUN pip install", "RUN pip install --no-cache-dir").replace("CMD python app.py", 'USER 1000\nCMD ["python", "app.py"]'),
+    ]
+    for version, text in enumerate(steps, start=2):
+        replace(client, uri, text, version)
+    await asyncio.wait_for(client.wait_for_notification(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS), 10)
+    assert codes(client.diagnostics[uri]) == ["ML301"]  # the first publication is of the last text
+
