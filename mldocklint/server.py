@@ -120,7 +120,7 @@ class Server(LanguageServer):
         self.linters: dict[str | None, tuple[Linter, str | None]] = {}  # config path -> (linter, config error)
         self.lints: dict[str, Lint] = {}  # Dockerfile uri -> its last lint
         self.pending: dict[str, asyncio.TimerHandle] = {}
-        self.published: set[str] = set()  # uris that have diagnostics on the client
+        self.published: dict[str, list[lsp.Diagnostic]] = {}  # uri -> the diagnostics the client has
 
     # -- documents ----------------------------------------------------------------------
 
@@ -201,7 +201,7 @@ class Server(LanguageServer):
                 self.lints[uri] = Lint(path, "", None, None, folder, entries)
         touched = set(entries) | (set(before.entries) if before else set())
         for target in sorted(touched | {uri}):
-            self.publish(target)
+            self.publish(target, again=target == uri)
 
     def entries(self, uri: str, shown: str, text: Text, findings) -> dict[str, list[Entry]]:
         rules = all_rules()
@@ -252,8 +252,9 @@ class Server(LanguageServer):
     def encoding(self) -> str:
         return self.workspace.position_encoding or lsp.PositionEncodingKind.Utf16
 
-    def publish(self, uri: str) -> None:
-        """Send ``uri`` the diagnostics of every Dockerfile lint that has findings in it."""
+    def publish(self, uri: str, again: bool = False) -> None:
+        """Send ``uri`` the diagnostics of every Dockerfile lint that has findings in it, when
+        they differ from what it has (``again``: even when they do not, after a change to it)."""
         seen = set()
         diagnostics = []
         for lint in self.lints.values():
@@ -263,12 +264,12 @@ class Server(LanguageServer):
                 if key not in seen:
                     seen.add(key)
                     diagnostics.append(d)
-        if not diagnostics and uri not in self.published:
+        if not again and diagnostics == self.published.get(uri, []):
             return
         if diagnostics:
-            self.published.add(uri)
+            self.published[uri] = diagnostics
         else:
-            self.published.discard(uri)
+            self.published.pop(uri, None)
         self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics))
 
     def schedule(self, uris, delay: float = DEBOUNCE) -> None:
