@@ -327,7 +327,7 @@ def lsp_edits(mld: str, work: str, edits: int, dense: bool = False, lines: int =
     """The language server under typing: ``edits`` didChange notifications on a ``lines``-line
     Dockerfile in a small build context, each one waited for. Measures the time from sending
     a change to receiving its publishDiagnostics (the server's debounce included) and the
-    server's RSS after the first tenth of the edits and after all of them.
+    server's RSS after a tenth, half and all of the edits.
 
     The Dockerfile is stages of ``make_dockerfile`` (a few findings per stage), or with
     ``dense`` one apt/pip RUN, ENV and COPY after another (a finding on most lines).
@@ -388,7 +388,7 @@ def lsp_edits(mld: str, work: str, edits: int, dense: bool = False, lines: int =
             send({"method": "textDocument/didChange", "params": {"textDocument": {"uri": uri, "version": n + 1}, "contentChanges": [change]}})
             diagnostics()
             times.append(time.perf_counter() - start)
-            if n in (edits // 10, edits):
+            if n in (edits // 10, edits // 2, edits):
                 rss[n] = round(rss_mb(), 1)
         send({"id": 2, "method": "shutdown"})
         while receive().get("id") != 2:

@@ -34,6 +34,7 @@ from typing import NamedTuple
 
 from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
 from pygls.uris import from_fs_path, to_fs_path
 
 from mldocklint import __version__, catalog, config, context
@@ -44,7 +45,7 @@ from mldocklint.fixes import fixer, instruction_at, newline, offset
 from mldocklint.rules import all_rules
 from mldocklint.syntax.dockerignore import ignore_file_for
 
-DEBOUNCE = 0.02  # seconds of quiet after a change before the document is linted again
+DEBOUNCE = 0.01  # seconds of quiet after a change before the document is linted again
 SOURCE = "mldocklint"
 FIX_ALL = "source.fixAll.mldocklint"
 _BOM = "\ufeff"
@@ -114,9 +115,21 @@ def _overlaps(a: lsp.Range, b: lsp.Range) -> bool:
     return (a.start.line, a.start.character) <= (b.end.line, b.end.character) and (b.start.line, b.start.character) <= (a.end.line, a.end.character)
 
 
+class Protocol(LanguageServerProtocol):
+    """pygls (2.1) keeps the future of every notification its built-in handlers serve (didChange
+    among them) in ``_request_futures``, where only request futures are ever removed: each is
+    dropped here once done, so memory stays flat over a long editing session."""
+
+    def _handle_notification(self, method_name, params):
+        before = set(self._request_futures)
+        super()._handle_notification(method_name, params)
+        for key in set(self._request_futures) - before:
+            self._request_futures[key].add_done_callback(lambda _, key=key: self._request_futures.pop(key, None))
+
+
 class Server(LanguageServer):
     def __init__(self):
-        super().__init__("mldocklint", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental)
+        super().__init__("mldocklint", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental, protocol_cls=Protocol)
         self.linters: dict[str | None, tuple[Linter, str | None]] = {}  # config path -> (linter, config error)
         self.lints: dict[str, Lint] = {}  # Dockerfile uri -> its last lint
         self.pending: dict[str, asyncio.TimerHandle] = {}

@@ -379,3 +379,13 @@ async def test_changes_typed_in_a_burst_are_linted_once(client: LanguageClient, 
     await asyncio.wait_for(client.wait_for_notification(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS), 10)
     assert codes(client.diagnostics[uri]) == ["ML301"]  # the first publication is of the last text
 
+
+
+async def test_served_notifications_are_not_kept():
+    """pygls keeps a future per notification its built-in handlers serve; the server drops them."""
+    from mldocklint.server import make_server
+
+    protocol = make_server().protocol
+    for _ in range(5):
+        protocol._handle_notification(lsp.SET_TRACE, lsp.SetTraceParams(lsp.TraceValue.Off))
+    assert protocol._request_futures == {}
