@@ -103,8 +103,9 @@ class Lint(NamedTuple):
     text: str  # as linted, with its BOM
     linter: Linter | None  # None when the text could not be read
     target: object  # the rules.base.Target the fixers read, None when the text did not parse
-    context_dir: str
+    context_dir: str | None  # None for a document not saved to a file: no build context
     entries: dict[str, list[Entry]]  # uri -> entries, for every file the findings are in
+    fix_all: list  # the "fix all" action once asked for, as [action or None]
 
 
 def _contains(r: lsp.Range, p: lsp.Position) -> bool:
@@ -195,7 +196,7 @@ class Server(LanguageServer):
             linter, config_error = self.linter_for(folder)
             if config_error:
                 result.errors.append((shown, config_error))
-            context_dir = linter.options.context or folder
+            context_dir = linter.options.context or (folder if path else None)
             text = self.source_of(uri, path, result)
             if text is not None:
                 linter.options.buffers = self.buffers()
@@ -203,7 +204,7 @@ class Server(LanguageServer):
                 linter.last_target = None
                 findings = linter.lint_text(text[len(bom) :], shown, result, context_dir, path)
                 entries = self.entries(uri, shown, Text(text, self.encoding()), findings)
-                self.lints[uri] = Lint(path, text, linter, linter.last_target, context_dir, entries)
+                self.lints[uri] = Lint(path, text, linter, linter.last_target, context_dir, entries, [])
         except Exception as e:  # a bug anywhere must not stop the server
             result.errors.append((shown, f"internal error: {type(e).__name__}: {e}"))
         if result.errors:
@@ -211,7 +212,7 @@ class Server(LanguageServer):
                 self.window_log_message(lsp.LogMessageParams(type=lsp.MessageType.Error, message=f"mldocklint: {where}: {message}"))
             entries.setdefault(uri, [])[:0] = [Entry(self.could_not_lint(message), None) for _, message in result.errors]
             if uri not in self.lints:
-                self.lints[uri] = Lint(path, "", None, None, folder, entries)
+                self.lints[uri] = Lint(path, "", None, None, None, entries, [])
         touched = set(entries) | (set(before.entries) if before else set())
         for target in sorted(touched | {uri}):
             self.publish(target, again=target == uri)
@@ -307,8 +308,7 @@ class Server(LanguageServer):
         path = os.path.abspath(path)
         found = set()
         for other, lint in self.lints.items():
-            root = os.path.abspath(lint.context_dir)
-            if lint.path and (path.startswith(root + os.sep) or path == os.path.abspath(lint.path) + ".dockerignore"):
+            if lint.path and lint.context_dir and (path.startswith(os.path.abspath(lint.context_dir) + os.sep) or path == os.path.abspath(lint.path) + ".dockerignore"):
                 found.add(other)
         top = os.path.abspath(self.workspace.root_path) if self.workspace.root_path else None
         d = os.path.dirname(path)
@@ -359,7 +359,9 @@ class Server(LanguageServer):
                 if entry.finding is not None and _overlaps(entry.diagnostic.range, params.range):
                     actions += self.quick_fixes(uri, lint, text, entry)
         if not only or any(FIX_ALL.startswith(k) for k in only):
-            action = self.fix_all(uri, lint, text)
+            if not lint.fix_all:  # the same until the text changes: cursor moves ask again and again
+                lint.fix_all.append(self.fix_all(uri, lint, text))
+            action = lint.fix_all[0]
             if action is not None:
                 actions.append(action)
         return actions
@@ -421,7 +423,7 @@ class Server(LanguageServer):
 
     def ignore_edits(self, lint: Lint, patterns: list[str]) -> list:
         """Edits adding ``patterns`` to the ignore file of a Dockerfile's context (created when missing)."""
-        if not patterns or lint.path is None:
+        if not patterns or lint.path is None or lint.context_dir is None:
             return []
         path = ignore_file_for(lint.context_dir, lint.path) or os.path.join(lint.context_dir, ".dockerignore")
         uri = from_fs_path(os.path.abspath(path))

@@ -389,3 +389,10 @@ async def test_served_notifications_are_not_kept():
     for _ in range(5):
         protocol._handle_notification(lsp.SET_TRACE, lsp.SetTraceParams(lsp.TraceValue.Off))
     assert protocol._request_futures == {}
+
+
+async def test_an_unsaved_new_dockerfile_is_linted_without_a_build_context(client: LanguageClient, project):
+    uri = "untitled:Untitled-1"
+    client.text_document_did_open(lsp.DidOpenTextDocumentParams(lsp.TextDocumentItem(uri=uri, language_id="dockerfile", version=1, text=DOCKERFILE)))
+    diagnostics = await published(client, uri)
+    assert codes(diagnostics) == ["ML105", "ML301", "ML302", "ML303"]  # no ML501: there is no context to judge
