@@ -527,8 +527,8 @@ def make_server() -> Server:
         context.forget()
         if any(os.path.basename(to_fs_path(c.uri) or "") in config.NAMES for c in params.changes):
             ls.relint_all()
-        else:
-            ls.schedule(sorted({d for c in params.changes for d in ls.affected(c.uri)} | set(ls.lints)))
+        else:  # files came, went or changed in some build context: read them again
+            ls.schedule(sorted(ls.lints))
 
     @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix, FIX_ALL], resolve_provider=False))
     def code_action(ls: Server, params: lsp.CodeActionParams):

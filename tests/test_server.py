@@ -287,7 +287,7 @@ async def test_hover_on_a_finding_shows_the_rule_summary_why_and_use_instead(cli
     hover = await client.text_document_hover_async(lsp.HoverParams(lsp.TextDocumentIdentifier(uri), lsp.Position(5, 4)))
     value = hover.contents.value
     assert hover.contents.kind == lsp.MarkupKind.Markdown
-    assert value.startswith("**ML303 shell-form-cmd**: CMD or ENTRYPOINT in shell form.")
+    assert value.startswith(f"**ML303 shell-form-cmd**: {all_rules()['ML303'].summary.rstrip('.')}.\n\n**Why is this bad?**\n\n")
     assert "**Why is this bad?**" in value and "**Use instead**" in value and 'CMD ["' in value
     assert value.endswith(f"[ML303 documentation]({all_rules()['ML303'].url})")
     assert await client.text_document_hover_async(lsp.HoverParams(lsp.TextDocumentIdentifier(uri), lsp.Position(1, 3))) is None
@@ -396,3 +396,12 @@ async def test_an_unsaved_new_dockerfile_is_linted_without_a_build_context(clien
     client.text_document_did_open(lsp.DidOpenTextDocumentParams(lsp.TextDocumentItem(uri=uri, language_id="dockerfile", version=1, text=DOCKERFILE)))
     diagnostics = await published(client, uri)
     assert codes(diagnostics) == ["ML105", "ML301", "ML302", "ML303"]  # no ML501: there is no context to judge
+
+
+async def test_a_file_deleted_from_the_context_is_noticed(client: LanguageClient, project):
+    uri = open_doc(client, project / "Dockerfile", DOCKERFILE)
+    assert "ML504" not in codes(await published(client, uri))
+    (project / "app.py").unlink()
+    client.workspace_did_change_watched_files(lsp.DidChangeWatchedFilesParams([lsp.FileEvent(from_fs_path(str(project / "app.py")), lsp.FileChangeType.Deleted)]))
+    diagnostics = await published(client, uri, lambda ds: "ML504" in codes(ds))
+    assert [f for f in found(diagnostics) if f[0] == "ML504"] == [("ML504", 4, 5, 4, 11)]
