@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import textwrap
 
@@ -405,3 +406,19 @@ async def test_a_file_deleted_from_the_context_is_noticed(client: LanguageClient
     client.workspace_did_change_watched_files(lsp.DidChangeWatchedFilesParams([lsp.FileEvent(from_fs_path(str(project / "app.py")), lsp.FileChangeType.Deleted)]))
     diagnostics = await published(client, uri, lambda ds: "ML504" in codes(ds))
     assert [f for f in found(diagnostics) if f[0] == "ML504"] == [("ML504", 4, 5, 4, 11)]
+
+
+async def test_context_rules_read_unsaved_buffers_instead_of_the_files(project):
+    """What the server passes the engine: ``Options.buffers``, by absolute path."""
+    from mldocklint.engine import Linter, Options, Result
+
+    dockerfile = str(project / "Dockerfile")
+
+    def lint(buffers: dict) -> list[tuple]:
+        linter = Linter(Options(buffers={os.path.realpath(project / name): text for name, text in buffers.items()}))
+        findings = linter.lint_text(DOCKERFILE, dockerfile, Result(), str(project), dockerfile)
+        return sorted((f.rule, os.path.basename(f.path), f.line, f.column) for f in findings if f.rule in ("ML201", "ML504"))
+
+    assert lint({}) == []
+    assert lint({".dockerignore": ".git\napp.py\n", "requirements.txt": "flask\n"}) == [("ML201", "requirements.txt", 1, 1), ("ML504", "Dockerfile", 5, 6)]
+    assert lint({}) == []  # the context walked with the unsaved ignore file is not reused with the saved one
