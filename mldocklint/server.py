@@ -357,53 +357,61 @@ class Server(LanguageServer):
         if not only or any(lsp.CodeActionKind.QuickFix.startswith(k) for k in only):
             for entry in lint.entries.get(uri, ()):
                 if entry.finding is not None and _overlaps(entry.diagnostic.range, params.range):
-                    actions += self.quick_fixes(uri, lint, text, entry)
+                    found = (self.guarded(f"fixing {entry.finding.rule}", self.fix_action, uri, lint, text, entry), self.suppress_action(uri, lint, text, entry))
+                    actions += [a for a in found if a is not None]
         if not only or any(FIX_ALL.startswith(k) for k in only):
             if not lint.fix_all:  # the same until the text changes: cursor moves ask again and again
-                lint.fix_all.append(self.fix_all(uri, lint, text))
+                lint.fix_all.append(self.guarded("fix all", self.fix_all, uri, lint, text))
             action = lint.fix_all[0]
             if action is not None:
                 actions.append(action)
         return actions
 
-    def quick_fixes(self, uri: str, lint: Lint, text: Text, entry: Entry) -> list[lsp.CodeAction]:
-        f, d = entry.finding, entry.diagnostic
+    def guarded(self, what: str, fn, *args):
+        """``fn(*args)``, or None (and a logged error) when it raises: one bad fixer spoils nothing else."""
+        try:
+            return fn(*args)
+        except Exception as e:
+            self.window_log_message(lsp.LogMessageParams(type=lsp.MessageType.Error, message=f"mldocklint: {what} failed: {type(e).__name__}: {e}"))
+            return None
+
+    def fix_action(self, uri: str, lint: Lint, text: Text, entry: Entry) -> lsp.CodeAction | None:
+        """The quick fix of a finding, from its rule's fixer (``mldocklint.fixes``), if it has one."""
+        f = entry.finding
         rule = all_rules()[f.rule]
-        target = lint.target
-        out = []
         fx = f.fix
-        if fx is None and rule.fix in ("safe", "unsafe") and target is not None:
+        if fx is None and rule.fix in ("safe", "unsafe") and lint.target is not None:
             fn = fixer(f.rule)
-            fx = fn(target, f) if fn else None
-        if fx is not None:
-            changes = self.document_edit(uri, [text.edit(*e) for e in fx.edits]) if fx.edits else []
-            changes += self.ignore_edits(lint, list(fx.ignore))
-            if changes:
-                unsafe = " (unsafe)" if rule.fix == "unsafe" else ""
-                out.append(
-                    lsp.CodeAction(
-                        title=f"Fix {f.rule} ({rule.slug}){unsafe}",
-                        kind=lsp.CodeActionKind.QuickFix,
-                        diagnostics=[d],
-                        is_preferred=rule.fix == "safe",
-                        edit=lsp.WorkspaceEdit(document_changes=changes),
-                    )
-                )
-        df = target.dockerfile if target is not None else None
+            fx = fn(lint.target, f) if fn else None
+        if fx is None:
+            return None
+        changes = self.document_edit(uri, [text.edit(*e) for e in fx.edits]) if fx.edits else []
+        changes += self.ignore_edits(lint, list(fx.ignore))
+        if not changes:
+            return None
+        return lsp.CodeAction(
+            title=f"Fix {f.rule} ({rule.slug})" + (" (unsafe)" if rule.fix == "unsafe" else ""),
+            kind=lsp.CodeActionKind.QuickFix,
+            diagnostics=[entry.diagnostic],
+            is_preferred=rule.fix == "safe",
+            edit=lsp.WorkspaceEdit(document_changes=changes),
+        )
+
+    def suppress_action(self, uri: str, lint: Lint, text: Text, entry: Entry) -> lsp.CodeAction | None:
+        """Insert ``# mldocklint: ignore=MLxxx -- `` above the finding's instruction, for a reason to be written."""
+        f = entry.finding
+        df = lint.target.dockerfile if lint.target is not None else None
         instr = instruction_at(df, f.line) if df is not None and f.path == df.path else None
-        if instr is not None:
-            line_start = offset(df, instr.line, 1)
-            indent = df.lines[instr.line - 1][: instr.column - 1]
-            pragma = f"{indent}# mldocklint: ignore={f.rule} -- {newline(df)}"
-            out.append(
-                lsp.CodeAction(
-                    title=f"Suppress {f.rule} ({rule.slug}) on this instruction, with a reason",
-                    kind=lsp.CodeActionKind.QuickFix,
-                    diagnostics=[d],
-                    edit=lsp.WorkspaceEdit(document_changes=self.document_edit(uri, [text.edit(line_start, line_start, pragma)])),
-                )
-            )
-        return out
+        if instr is None:
+            return None
+        at = offset(df, instr.line, 1)
+        indent = df.lines[instr.line - 1][: instr.column - 1]
+        return lsp.CodeAction(
+            title=f"Suppress {f.rule} ({f.slug}) on this instruction, with a reason",
+            kind=lsp.CodeActionKind.QuickFix,
+            diagnostics=[entry.diagnostic],
+            edit=lsp.WorkspaceEdit(document_changes=self.document_edit(uri, [text.edit(at, at, f"{indent}# mldocklint: ignore={f.rule} -- {newline(df)}")])),
+        )
 
     def fix_all(self, uri: str, lint: Lint, text: Text) -> lsp.CodeAction | None:
         shown = display_path(lint.path) if lint.path else "-"
@@ -532,15 +540,11 @@ def make_server() -> Server:
 
     @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix, FIX_ALL], resolve_provider=False))
     def code_action(ls: Server, params: lsp.CodeActionParams):
-        try:
-            return ls.code_actions(params)
-        except Exception as e:
-            ls.window_log_message(lsp.LogMessageParams(type=lsp.MessageType.Error, message=f"mldocklint: code actions failed: {type(e).__name__}: {e}"))
-            return []
+        return ls.guarded("code actions", ls.code_actions, params) or []
 
     @server.feature(lsp.TEXT_DOCUMENT_HOVER)
     def hover(ls: Server, params: lsp.HoverParams):
-        return ls.hover(params)
+        return ls.guarded("hover", ls.hover, params)
 
     return server
 

@@ -18,18 +18,22 @@ from mldocklint.rules import all_rules
 pytestmark = pytest.mark.asyncio
 
 SERVER = [sys.executable, "-m", "mldocklint", "server"]
-# The same server with rule ML305 replaced by one that raises, as a bug in a rule would.
+# The same server with rule ML305 and the fixer of ML303 replaced by ones that raise, as bugs would.
 CRASHING = [
     sys.executable,
     "-c",
     textwrap.dedent(
         """
         from mldocklint import rules
+        from mldocklint.fixes import ml303
         def boom(target, options):
             raise RuntimeError("rule exploded")
             yield
+        def bad_fix(target, finding):
+            raise ValueError("fixer exploded")
         table = rules.all_rules()
         table["ML305"] = table["ML305"]._replace(check=boom)
+        ml303.fix = bad_fix
         from mldocklint.server import main
         main()
         """
@@ -208,6 +212,17 @@ async def test_a_crashing_rule_is_logged_and_shown_and_the_others_still_report(c
 
 
 # -- code actions ---------------------------------------------------------------------------
+
+
+async def test_a_crashing_fixer_is_logged_and_the_other_actions_remain(crashing: LanguageClient, project):
+    client = crashing
+    uri = open_doc(client, project / "Dockerfile", DOCKERFILE)
+    ml303 = the(await published(client, uri), "ML303")
+    found_actions = await actions(client, uri, ml303)
+    assert [a.title for a in found_actions] == ["Suppress ML303 (shell-form-cmd) on this instruction, with a reason"]
+    errors = [m.message for m in client.log_messages if m.type == lsp.MessageType.Error]
+    assert "mldocklint: fixing ML303 failed: ValueError: fixer exploded" in errors
+    assert "mldocklint: fix all failed: ValueError: fixer exploded" in errors
 
 
 async def test_a_quick_fix_edit_applied_clears_the_finding(client: LanguageClient, project):
