@@ -195,6 +195,13 @@ async def test_an_unparseable_dockerfile_gets_ML000_and_the_server_keeps_serving
     assert codes(diagnostics) == ["ML105", "ML301", "ML302", "ML303"]
 
 
+async def test_a_document_over_the_size_limit_is_refused_with_one_diagnostic(client: LanguageClient, project):
+    uri = open_doc(client, project / "Dockerfile", "FROM python:3.11-slim\n" + "ENV A=1\n" * (520 * 1024))
+    diagnostics = await published(client, uri)
+    assert [(d.code, d.range.start.line, d.message) for d in diagnostics] == [("ML000", 0, "mldocklint could not lint this file: larger than 4 MiB: too big for a Dockerfile, not linted")]
+    replace(client, uri, DOCKERFILE, 2)
+    assert codes(await published(client, uri, lambda ds: "ML000" not in codes(ds))) == ["ML105", "ML301", "ML302", "ML303"]
+
 async def test_a_crashing_rule_is_logged_and_shown_and_the_others_still_report(crashing: LanguageClient, project):
     client = crashing
     uri = open_doc(client, project / "Dockerfile", DOCKERFILE)
