@@ -402,6 +402,92 @@ def tool(name: str) -> str | None:
     return local if os.path.exists(local) else shutil.which(name)
 
 
+def lsp_edits(mld: str, work: str, edits: int, dense: bool = False, lines: int = 300) -> dict:
+    """The language server under typing: ``edits`` didChange notifications on a ``lines``-line
+    Dockerfile in a small build context, each one waited for. Measures the time from sending
+    a change to receiving its publishDiagnostics (the server's debounce included) and the
+    server's RSS after a tenth, half and all of the edits.
+
+    The Dockerfile is stages of ``make_dockerfile`` (a few findings per stage), or with
+    ``dense`` one apt/pip RUN, ENV and COPY after another (a finding on most lines).
+    """
+    ctx = os.path.join(work, "lsp-dense" if dense else "lsp")
+    os.makedirs(ctx)
+    for name, text in (("requirements.txt", "flask==3.0.3\nnumpy\n"), ("app.py", "print('hi')\n"), (".dockerignore", ".git\n")):
+        with open(os.path.join(ctx, name), "w") as fh:
+            fh.write(text)
+    body: list[str] = []
+    rng = random.Random(11)
+    k = 0
+    while len(body) < lines - 1:
+        k += 1
+        if dense:
+            body += body and [f"RUN apt-get update && apt-get install -y pkg{k} && pip install lib{k}", f"ENV VAR{k}=value{k}", f"COPY app.py /app/app{k}.py"] or ["FROM python:3.11-slim", "WORKDIR /app"]
+        else:
+            body += [line for line in make_dockerfile(rng).splitlines() if not (body and line.startswith("# syntax="))]
+    body = body[: lines - 1] + ["ENV EDIT=0"]
+    path = os.path.join(ctx, "Dockerfile")
+    uri = "file://" + path
+    proc = subprocess.Popen([mld, "server"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=ctx)
+
+    def send(message: dict) -> None:
+        data = json.dumps({"jsonrpc": "2.0", **message}).encode()
+        proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(data) + data)
+        proc.stdin.flush()
+
+    def receive() -> dict:
+        length = 0
+        while (line := proc.stdout.readline().strip()) :
+            name, _, value = line.partition(b":")
+            if name.lower() == b"content-length":
+                length = int(value)
+        return json.loads(proc.stdout.read(length))
+
+    def diagnostics() -> list:
+        while True:
+            msg = receive()
+            if msg.get("method") == "textDocument/publishDiagnostics" and msg["params"]["uri"] == uri:
+                return msg["params"]["diagnostics"]
+
+    def rss_mb() -> float:
+        with open(f"/proc/{proc.pid}/status") as fh:
+            return next(int(line.split()[1]) for line in fh if line.startswith("VmRSS:")) / 1024
+
+    try:
+        send({"id": 1, "method": "initialize", "params": {"processId": os.getpid(), "rootUri": "file://" + ctx, "capabilities": {}}})
+        while receive().get("id") != 1:
+            pass
+        send({"method": "initialized", "params": {}})
+        send({"method": "textDocument/didOpen", "params": {"textDocument": {"uri": uri, "languageId": "dockerfile", "version": 1, "text": "\n".join(body) + "\n"}}})
+        found = len(diagnostics())
+        times, rss = [], {}
+        for n in range(1, edits + 1):
+            change = {"range": {"start": {"line": lines - 1, "character": 4}, "end": {"line": lines - 1, "character": 4 + len(str(n - 1)) + 5}}, "text": f"EDIT={n}"}
+            start = time.perf_counter()
+            send({"method": "textDocument/didChange", "params": {"textDocument": {"uri": uri, "version": n + 1}, "contentChanges": [change]}})
+            diagnostics()
+            times.append(time.perf_counter() - start)
+            if n in (edits // 10, edits // 2, edits):
+                rss[n] = round(rss_mb(), 1)
+        send({"id": 2, "method": "shutdown"})
+        while receive().get("id") != 2:
+            pass
+        send({"method": "exit"})
+        proc.wait(10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    return {
+        "dockerfile": "dense" if dense else "stages",
+        "lines": lines,
+        "edits": edits,
+        "findings": found,
+        "change_to_diagnostics_ms": {"median": round(statistics.median(times) * 1000, 1), "p90": round(sorted(times)[int(len(times) * 0.9)] * 1000, 1)},
+        "rss_mb": {f"after {n} edits": v for n, v in sorted(rss.items())},
+    }
+
+
 def importtime(args: list[str], top: int = 8) -> dict:
     proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "mldocklint", *args], capture_output=True, text=True)
     rows = []
@@ -515,6 +601,9 @@ def main(argv: list[str] | None = None) -> int:
         large["context"] = {"files": ctx_files, "mldocklint": _row(*measure([mld, "check", "--failure-threshold", "none", big_context(ctx, ctx_files)]))}
         shutil.rmtree(ctx)
         results["large"] = large
+        # 6. the language server: didChange -> publishDiagnostics while typing
+        if sys.platform.startswith("linux"):
+            results["lsp"] = [lsp_edits(mld, work, 100 if args.quick else 1000, dense) for dense in (False, True)]
     finally:
         stop_registry()
         shutil.rmtree(work, ignore_errors=True)
@@ -563,6 +652,9 @@ def table(r: dict) -> str:
     if big:
         c = big["context"]
         rows.append(f"| build context of {c['files']} files | {_cell(c['mldocklint'])} | | |")
+    for e in r.get("lsp", []):
+        rss = " -> ".join(f"{v} MB" for v in e["rss_mb"].values())
+        rows.append(f"| language server, {e['lines']}-line Dockerfile ({e['dockerfile']}, {e['findings']} findings), {e['edits']} edits: didChange -> diagnostics | median {e['change_to_diagnostics_ms']['median']} ms (p90 {e['change_to_diagnostics_ms']['p90']} ms); RSS {rss} | | |")
     s = r.get("startup", {})
     if s:
         rows.append(f"| imports: --version / check | {s['version']['total_ms']} ms / {s['check']['total_ms']} ms | | |")

@@ -1,4 +1,4 @@
-"""Command line: ``mldocklint check`` (the default), ``rules``, ``explain``, ``image``.
+"""Command line: ``mldocklint check`` (the default), ``rules``, ``explain``, ``image``, ``server``.
 
 The commands' work is in ``commands``; heavy modules (docker, rich, yaml) are imported
 inside the commands that need them.
@@ -181,3 +181,15 @@ def explain_command(rule):
     console = Console()
     console.print(Markdown(text))
     console.print(f"[dim]{found.url}[/dim]")
+
+
+@main.command("server")
+def server_command():
+    """Run the language server for editors (LSP over stdio); needs `pip install 'mldocklint[server]'`."""
+    try:
+        from mldocklint.server import main as serve
+    except ImportError as e:
+        if (e.name or "").split(".")[0] not in ("pygls", "lsprotocol"):
+            raise
+        commands.fail("the language server needs pygls and lsprotocol: pip install 'mldocklint[server]'")
+    serve()
