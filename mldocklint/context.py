@@ -317,11 +317,31 @@ def _installs(words: list[str]) -> list[tuple[str, str]]:
     return found
 
 
+def buffer_text(path: str, options) -> str | None:
+    """The editor's unsaved buffer for ``path`` (``options.buffers``, by absolute path; see
+    ``engine.Options``), or None."""
+    buffers = getattr(options, "buffers", None)
+    return buffers.get(path) if buffers else None
+
+
+def read_bytes(path: str, limit: int) -> bytes:
+    """At most ``limit`` bytes of a file (all with -1); raises OSError."""
+    with open(path, "rb") as fh:
+        return fh.read(limit)
+
+
+def read_text(path: str, limit: int, options) -> str:
+    """A file's text: its unsaved buffer, or at most ``limit`` bytes from disk; raises OSError."""
+    buffer = buffer_text(path, options)
+    return buffer if buffer is not None else read_bytes(path, limit).decode("utf-8", "replace")
+
+
 class _Reader:
     """Reads requirements files inside the root, following -r/-c, reporting what it cannot read."""
 
-    def __init__(self, ctx: BuildContext):
+    def __init__(self, ctx: BuildContext, options):
         self.ctx = ctx
+        self.options = options
         self.problems: list[ContextProblem] = []
         self.cache: dict[str, str | None] = {}
 
@@ -330,12 +350,12 @@ class _Reader:
         with an ``unreadable`` problem, when it is not text."""
         if rel not in self.cache:
             try:
-                with open(os.path.join(self.ctx.root, rel), "rb") as fh:
-                    data = fh.read(MAX_READ)
+                path = os.path.join(self.ctx.root, rel)
+                buffer = buffer_text(path, self.options)
+                self.cache[rel] = buffer if buffer is not None else self.decoded(rel, read_bytes(path, MAX_READ))
             except OSError as e:
                 self.problems.append(ContextProblem("unreadable", rel, 1, 1, 2, f"cannot read {rel}: {e.strerror or e}"))
-                data = None
-            self.cache[rel] = None if data is None else self.decoded(rel, data)
+                self.cache[rel] = None
         return self.cache[rel]
 
     def decoded(self, rel: str, data: bytes) -> str | None:
@@ -412,8 +432,8 @@ class _Reader:
         return entries, set()
 
 
-def _load_requirements(df: Dockerfile, stages: list[Stage], ctx: BuildContext) -> tuple[list[RequirementsSource], list[ContextProblem]]:
-    reader = _Reader(ctx)
+def _load_requirements(df: Dockerfile, stages: list[Stage], ctx: BuildContext, options) -> tuple[list[RequirementsSource], list[ContextProblem]]:
+    reader = _Reader(ctx, options)
     sources = []
     for stage in stages:
         instructions = df.effective_instructions(stage)
@@ -482,7 +502,7 @@ def _may_be_made(arg: str, instr: Instruction, earlier: list[list[str]], before:
     return False
 
 
-def _load_apps(df: Dockerfile, stages: list[Stage], ctx: BuildContext) -> dict:
+def _load_apps(df: Dockerfile, stages: list[Stage], ctx: BuildContext, options) -> dict:
     """Facts about the Python application the image runs, by context path.
 
     The final stage's CMD/ENTRYPOINT words name the files the server runs or imports
@@ -505,8 +525,7 @@ def _load_apps(df: Dockerfile, stages: list[Stage], ctx: BuildContext) -> dict:
         if rel is None or rel in apps or rel not in ctx.files or ctx.is_excluded(rel) or ctx.files[rel] > MAX_APP_READ:
             continue
         try:
-            with open(os.path.join(ctx.root, rel), "rb") as fh:
-                source = fh.read(MAX_APP_READ).decode("utf-8", "replace")
+            source = read_text(os.path.join(ctx.root, rel), MAX_APP_READ, options)
         except OSError:
             continue
         apps[rel] = python_app.analyze(source, rel)._replace(as_main=as_main)
@@ -514,6 +533,16 @@ def _load_apps(df: Dockerfile, stages: list[Stage], ctx: BuildContext) -> dict:
 
 
 _WALKS: dict[tuple, tuple] = {}
+
+
+def forget() -> None:
+    """Drop what is kept of contexts already read, and of the repositories their builds were
+    found in (a long-running process whose files change)."""
+    from mldocklint import context_infer
+
+    _WALKS.clear()
+    _HEADS.clear()
+    context_infer.forget()
 
 
 # -- loading -------------------------------------------------------------------------------
@@ -536,13 +565,12 @@ def load(df: Dockerfile, context_dir: str, dockerfile_path: str | None, options,
         real = os.path.realpath(ignore_path)
         shown_ignore = os.path.relpath(real, root).replace(os.sep, "/") if real.startswith(root + os.sep) else display_path(ignore_path)
         try:
-            with open(ignore_path, "rb") as fh:
-                text = fh.read().decode("utf-8", "replace")
+            text = read_text(ignore_path, -1, options)
         except OSError as e:
             raise ContextError(f"cannot read {display_path(ignore_path)}: {e.strerror or e}") from None
         matcher, bad = parse_ignore(text)
         problems += [ContextProblem("dockerignore", shown_ignore, line, 1, 2, f"{shown_ignore}:{line}: {msg}") for line, msg in bad]
-    key = (root, ignore_path, limit)
+    key = (root, ignore_path, text if ignore_path is not None else None, limit)
     if key not in _WALKS:  # several Dockerfiles often share one context
         _WALKS[key] = _walk(root, matcher, limit)
     files, dirs, excluded, pruned, symlinks, special, truncated, walk_problems = _WALKS[key]
@@ -566,11 +594,11 @@ def load(df: Dockerfile, context_dir: str, dockerfile_path: str | None, options,
     secrets, lfs = _HEADS[key]
     ctx = ctx._replace(secrets=secrets, lfs_patterns=lfs, gitignore=_gitignore(root))
     stages = Target(df, getattr(options, "target", None)).built_stages() if df.stages else []
-    sources, req_problems = _load_requirements(df, stages, ctx)
+    sources, req_problems = _load_requirements(df, stages, ctx, options)
     copied = [s for stage in stages for i in stage.instructions for s in copy_sources(i)]
     return ctx._replace(
         requirements=tuple(sources),
-        apps=_load_apps(df, stages, ctx),
+        apps=_load_apps(df, stages, ctx, options),
         problems=(*ctx.problems, *req_problems),
         lfs_pointers=_lfs_pointers(ctx, copied),
         mentioned=_mentioned(ctx) if any(_norm_src(s) in ("", "*") for s in copied) else frozenset(),

@@ -113,6 +113,13 @@ _ROOTS: dict[str, str] = {}
 _INDEXES: dict[str, dict[str, list[Build]]] = {}
 
 
+def forget() -> None:
+    """Drop the repositories and build files read so far (they may have changed)."""
+    _ROOTS.clear()
+    _INDEXES.clear()
+    _MARKED.clear()
+
+
 # Files a project keeps at its root: without `.git`, the highest directory holding one of
 # them (up to the current directory) is taken for the repository.
 _ROOT_MARKERS = (".gitignore", "README.md", "README.rst", "README", "LICENSE", "pyproject.toml", "setup.py")

@@ -35,12 +35,12 @@ _PRIVATE_KEY = re.compile(rb"-----BEGIN (?:RSA |DSA |EC |OPENSSH |ENCRYPTED |PGP
 
 TABLE: tuple[SecretFile, ...] = (
     SecretFile(
-        # a line that sets a credential-like name (as ML309 names them) to a value of 8+ characters
+        # a line that sets a credential-like name (as ML309 names them) to a value of 6+ characters
         # that is not a placeholder: most .env files in repositories hold only settings
         "dotenv", "environment file with credentials", (".env", ".env.*", "*.env"),
         re.compile(
             rb"^[ \t]*(?:export[ \t]+)?\w*(?:PASSWORD|PASSWD|TOKEN|SECRET|API_?KEY|ACCESS_KEY|PRIVATE_KEY|CREDENTIALS?)\w*[ \t]*=[ \t]*['\"]?"
-            rb"(?![#<$]|your|change|xxx|example|dummy|placeholder|replace|none|null|todo|insert)[^\s#'\"]{8,}",
+            rb"(?![#<$]|your|change|xxx|example|dummy|placeholder|replace|none|null|todo|insert|(?:true|false|yes|no)\b)[^\s#'\"]{6,}",
             re.M | re.I,
         ),
         "Docker Compose: environment files (`.env`, `KEY=value` lines), docs.docker.com/compose/how-tos/environment-variables/variable-interpolation/",
@@ -88,8 +88,9 @@ TABLE: tuple[SecretFile, ...] = (
 _TEMPLATES = re.compile(r"\.(example|sample|template|tmpl|dist|defaults?|tpl)$|^\.env\.(example|sample|template|dist|defaults?|test|ci)$|\.pub$")
 
 
-# Any last component the table names: one match screens out almost every path quickly.
-_ANY_NAME = re.compile("|".join(fnmatch.translate(p.rsplit("/", 1)[-1]) for entry in TABLE for p in entry.names))
+# Every pattern at once: most paths (an image holds hundreds of thousands) match none.
+_ANY_NAME = re.compile("|".join(fnmatch.translate(p) for e in TABLE for p in e.names if "/" not in p))
+_ANY_TAIL = re.compile("|".join(fnmatch.translate(p) for e in TABLE for p in e.names if "/" in p))
 
 
 @lru_cache(maxsize=1 << 14)
@@ -97,9 +98,9 @@ def by_name(path: str) -> SecretFile | None:
     """The credential-file class a path's name points to, or None."""
     parts = path.replace("\\", "/").lower().rstrip("/").split("/")
     name = parts[-1]
-    if not name or not _ANY_NAME.match(name) or _TEMPLATES.search(name):
-        return None
     tail2 = "/".join(parts[-2:])
+    if not name or _TEMPLATES.search(name) or not (_ANY_NAME.match(name) or _ANY_TAIL.match(tail2)):
+        return None
     for exact in (True, False):  # exact names and paths before wildcards: `.docker/config.json` before `*.json`
         for entry in TABLE:
             for pattern in entry.names:
