@@ -58,6 +58,7 @@ None.
 
 from mldocklint.knowledge.secret_names import is_secret_name
 from mldocklint.rules._secrets import is_literal, pairs, refs, secret_mount, secret_mount_envs
+from mldocklint.syntax import shell
 from mldocklint.target import problem_at
 
 ID = "ML310"
@@ -95,7 +96,7 @@ def check(target, options):
         run = (using or runs)[0]
         how = "uses it" if using else "runs with it in its environment"
         words = next(iter(target.commands(run)), [])
-        command = " ".join(words[:2]) + " ..." if words else "<command>"
+        command = shell.program(words[0]) + " ..." if words else "<command>"  # never a word that could hold a value
         yield problem_at(
             df,
             instr,
