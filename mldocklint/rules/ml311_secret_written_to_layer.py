@@ -96,12 +96,10 @@ def _segments(instr) -> list[str]:
 
 def _writes(segment: str):
     """(program word, written file, command) of each write of a secret in one segment."""
-    secret = _secret(segment)
-    if secret is None:
+    if _secret(segment) is None:
         return
-    parts = _PIPE.split(segment)
     printed = False  # an earlier part of the pipeline prints the secret
-    for part in parts:
+    for part in _PIPE.split(segment):
         words = [a for a in (shell.argv(w) for w in shell.split_commands(part)) if a]
         if not words:
             continue
@@ -125,8 +123,8 @@ def _writes(segment: str):
         printed = printed or (prog in _PRINTERS and own)
 
 
-def _undone(later: list[str], path: str, command: str) -> bool:
-    """Whether a later segment of the same RUN deletes ``path`` or logs out of ``command``."""
+def _undone(later: list[str], path: str) -> bool:
+    """Whether a later segment of the same RUN deletes ``path`` (or a file of its name) or logs out."""
     base = posixpath.basename(path)
     for seg in later:
         for words in (shell.argv(w) for w in shell.split_commands(seg)):
@@ -171,7 +169,7 @@ def check(target, options):
                     m = re.compile(rf"(?<![\w/.-]){re.escape(word)}(?![\w/.-])").search(src, pos)
                     if m is not None:
                         pos = m.end()
-                    if _undone(segments[k + 1 :], path, command):
+                    if _undone(segments[k + 1 :], path):
                         continue
                     if stage.index not in shipped and not _copied_out(target, stage.index, path):
                         continue
