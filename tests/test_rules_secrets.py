@@ -343,6 +343,7 @@ def test_fix_turns_the_arg_into_a_secret_mount():
         "FROM python:3.11-slim\nARG HF_TOKEN\nENV HF_TOKEN=$HF_TOKEN\nRUN get --token $HF_TOKEN\n",  # the ENV needs the ARG
         "FROM python:3.11-slim\nARG HF_TOKEN OTHER\nRUN get --token $HF_TOKEN\n",  # two names in one ARG
         "FROM python:3.11-slim\nARG HF_TOKEN\nRUN python get.py\n",  # no RUN names it: the script reads the environment
+        "FROM python:3.11-slim AS base\nARG HF_TOKEN\nFROM base AS test\nRUN t --token $HF_TOKEN\nFROM base\nRUN get --token $HF_TOKEN\n",  # another stage needs it
     ],
 )
 def test_fix_refused_when_not_mechanical(src):
