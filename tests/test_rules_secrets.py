@@ -230,6 +230,7 @@ def test_arg_with_a_literal_default_is_ml309_only():
     "run, col",
     [
         ("RUN echo \"$TOKEN\" > /app/.token", 5),
+        ("RUN echo \"a > b; token=$TOKEN\" > '/app/my token'", 5),
         ("RUN mkdir -p /root && printf 'machine h login u password %s\\n' \"${DB_PASSWORD}\" >> /root/.netrc", 23),
         ("RUN echo $NPM_TOKEN | tee /root/.npmrc", 23),
         ("RUN sed -i \"s/PLACEHOLDER/$API_KEY/\" /app/config.ini", 5),
@@ -261,10 +262,12 @@ def test_heredoc_body_written_to_netrc():
         "RUN curl -H \"Authorization: Bearer $HF_TOKEN\" https://example.com/m.bin > /models/m.bin",  # writes the download
         "RUN echo \"$TOKEN\" > /dev/null",
         "RUN echo token is set: ${HF_TOKEN:+yes} >&2",
+        "RUN echo ${HF_TOKEN:+yes} > /tmp/has-token",
         "RUN echo $HF_TOKEN > /tmp/t && python get.py && rm -f /tmp/t",
         "RUN huggingface-cli login --token $HF_TOKEN && huggingface-cli download org/m && huggingface-cli logout",
         "RUN git clone https://github.com/org/public.git /src",
         "RUN echo $TOKENIZERS_PARALLELISM > /etc/tok",
+        "RUN echo \"HF_TOKEN => ${HF_TOKEN:+set}; done && ok\" | cat",  # operators inside quotes are text
     ],
 )
 def test_not_written_or_removed_in_the_same_run(run):

@@ -38,7 +38,8 @@ def refs(text: str) -> list[str]:
 
 
 def secret_refs(text: str) -> list[str]:
-    return [n for n in refs(text) if is_secret_name(n)]
+    """Secret-like variables whose value ``text`` holds (not ``${X:+set}``, which holds ``set``)."""
+    return [m.group(1) or m.group(2) for m in _REF.finditer(text) if not re.match(r"\$\{\w+:?\+", m.group()) and is_secret_name(m.group(1) or m.group(2))]
 
 
 def secret_mount_envs(instr: Instruction) -> set[str]:

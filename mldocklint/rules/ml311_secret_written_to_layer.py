@@ -73,6 +73,7 @@ FIX = "none"
 _SEGMENT = re.compile(r"&&|\|\||;|\n")
 _PIPE = re.compile(r"(?<!\|)\|(?!\|)")
 _REDIRECT = re.compile(r"(?<![<>&\d])(?:\d?>>?|&>>?)\|?\s*(?![&>])([^\s;&|<>()]+)")
+_QUOTED = re.compile(r"'[^']*'|\"(?:[^\"\\]|\\.)*\"")
 _PRINTERS = frozenset(("echo", "printf", "cat", "envsubst"))
 _SECRET_FILE = "/run/secrets/"
 
@@ -85,13 +86,27 @@ def _secret(text: str) -> str | None:
     return "a secret from /run/secrets" if _SECRET_FILE in text else None
 
 
+def _masked(text: str) -> str:
+    """``text`` with what is inside quotes blanked out (same length): operators there are words."""
+    return _QUOTED.sub(lambda m: m.group()[0] + "_" * (len(m.group()) - 2) + m.group()[-1], text)
+
+
+def _split(pattern: re.Pattern, text: str) -> list[str]:
+    """``text`` cut where ``pattern`` matches outside quotes."""
+    out, start = [], 0
+    for m in pattern.finditer(_masked(text)):
+        out.append(text[start : m.start()])
+        start = m.end()
+    return [*out, text[start:]]
+
+
 def _segments(instr) -> list[str]:
     """The RUN's text cut at ``&&``, ``||``, ``;`` and line ends; a command fed heredocs keeps their bodies."""
     texts = shell.scripts(instr)
     bodies = [doc.content for doc in instr.heredocs if doc.expand]
     if instr.heredocs and texts != [doc.content for doc in instr.heredocs]:
         return ["\n".join([texts[0], *bodies]).replace("\n", " ")] if bodies else texts
-    return [seg for text in texts for seg in _SEGMENT.split(text)]
+    return [seg for text in texts for seg in _split(_SEGMENT, text)]
 
 
 def _writes(segment: str):
@@ -99,7 +114,7 @@ def _writes(segment: str):
     if _secret(segment) is None:
         return
     printed = False  # an earlier part of the pipeline prints the secret
-    for part in _PIPE.split(segment):
+    for part in _split(_PIPE, segment):
         words = [a for a in (shell.argv(w) for w in shell.split_commands(part)) if a]
         if not words:
             continue
@@ -111,9 +126,11 @@ def _writes(segment: str):
             continue
         own = _secret(part) is not None
         if prog in _PRINTERS and own:
-            for m in _REDIRECT.finditer(part):
-                if not m.group(1).startswith("/dev/"):
-                    yield words[0], m.group(1), prog
+            masked = _masked(part)
+            for m in _REDIRECT.finditer(masked):
+                target = part[m.start(1) : m.end(1)]
+                if not target.startswith("/dev/"):
+                    yield words[0], target, prog
         elif prog == "tee" and printed:
             for w in words[1:]:
                 if not w.startswith("-"):
