@@ -121,7 +121,7 @@ def test_env_copying_a_build_argument():
         ARG HF_TOKEN
         ARG RELEASE
         ENV HF_TOKEN=$HF_TOKEN HUB_TOKEN=${RELEASE} COPY_OF_IT="Bearer ${HF_TOKEN}" VERSION=$RELEASE
-        ENV OPENAI_API_KEY=$NOT_AN_ARG
+        ENV OPENAI_API_KEY=$NOT_AN_ARG HAS_TOKEN=${HF_TOKEN:+1}
     """, (4, 5), (4, 24), (4, 45))  # fmt: skip
 
 

@@ -10,7 +10,8 @@ from mldocklint.model import Instruction
 from mldocklint.target import dequote
 
 _REF = re.compile(r"\$(?:\{([A-Za-z_]\w*)[^}]*\}|([A-Za-z_]\w*))")
-_BARE_REF = re.compile(r"\$(\w+|\{\w+(:?[-+]?)\})")  # a reference without a default value
+_ALTERNATE = re.compile(r"\$\{\w+:?\+")
+_WORD_REF = re.compile(r"\$(?:\{\w+(?::?([-+=?])([^}]*))?\}|\w+)")  # a reference, with the word it may stand for
 
 
 def pairs(instr: Instruction) -> list[tuple[str, str | None]]:
@@ -25,11 +26,12 @@ def pairs(instr: Instruction) -> list[tuple[str, str | None]]:
 
 
 def is_literal(value: str | None) -> bool:
-    """A value with literal text in it: not empty, not only variable references, not a path or a switch."""
+    """A value with literal text in it: not empty, not only variable references (the word of a
+    ``${X:-word}`` or ``${X:+word}`` counts), not a path or a switch."""
     if value is None:
         return False
-    text = dequote(value.strip())
-    return _BARE_REF.sub("", text).strip() != "" and not is_pointer_value(text)
+    text = _WORD_REF.sub(lambda m: m.group(2) if m.group(1) in ("-", "+", "=") else "", dequote(value.strip())).strip()
+    return text != "" and not is_pointer_value(text)
 
 
 def refs(text: str) -> list[str]:
@@ -37,9 +39,13 @@ def refs(text: str) -> list[str]:
     return [m.group(1) or m.group(2) for m in _REF.finditer(text)]
 
 
+def value_refs(text: str) -> list[str]:
+    """Variables whose value ``text`` holds: not ``${X:+word}`` (which holds ``word``)."""
+    return [m.group(1) or m.group(2) for m in _REF.finditer(text) if not _ALTERNATE.match(m.group())]
+
+
 def secret_refs(text: str) -> list[str]:
-    """Secret-like variables whose value ``text`` holds (not ``${X:+set}``, which holds ``set``)."""
-    return [m.group(1) or m.group(2) for m in _REF.finditer(text) if not re.match(r"\$\{\w+:?\+", m.group()) and is_secret_name(m.group(1) or m.group(2))]
+    return [n for n in value_refs(text) if is_secret_name(n)]
 
 
 def secret_mount_envs(instr: Instruction) -> set[str]:

@@ -70,7 +70,7 @@ import re
 
 from mldocklint.knowledge.secret_names import is_secret_name
 from mldocklint.model import Problem
-from mldocklint.rules._secrets import is_literal, pairs, refs, secret_mount
+from mldocklint.rules._secrets import is_literal, pairs, secret_mount, value_refs
 from mldocklint.target import span
 
 ID = "ML309"
@@ -89,7 +89,7 @@ def _copied_args(target) -> dict[int, set[str]]:
         if instr.keyword == "ARG":
             args.update(name for name, _ in pairs(instr))
         elif instr.keyword == "ENV":
-            found[id(instr)] = {n for _, v in pairs(instr) for n in refs(v or "") if n in args}
+            found[id(instr)] = {n for _, v in pairs(instr) for n in value_refs(v or "") if n in args}
     return found
 
 
@@ -121,7 +121,7 @@ def _message(keyword: str, name: str, value: str | None, args_in_scope: set[str]
     if is_secret_name(name) and is_literal(value):
         where = "the image config (`docker inspect`)" if keyword == "ENV" else "the image history (`docker history --no-trunc`)"
         return f"{keyword} {name} has a literal value, kept in the Dockerfile and in {where}; use {secret_mount(name)}, or pass it at run time"
-    copied = sorted(n for n in refs(value or "") if n in args_in_scope and (is_secret_name(name) or is_secret_name(n)))
+    copied = sorted(n for n in value_refs(value or "") if n in args_in_scope and (is_secret_name(name) or is_secret_name(n)))
     if keyword == "ENV" and copied:
         arg = copied[0]
         return (
