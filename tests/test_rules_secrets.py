@@ -371,3 +371,14 @@ def test_image_env_names_use_the_same_table():
     target = SimpleNamespace(facts=SimpleNamespace(env=env), at_keyword=lambda kw, message, needle, key: seen.append(key))
     list(ml607.check(target, {}))
     assert seen == ["HF_TOKEN", "SSH_KEY"]
+
+
+@pytest.mark.parametrize(
+    "value, literal",
+    [("hf_abc", True), ("${X:-hf_abc}", True), ("Bearer $X", True), ("$X", False), ("${X}", False), ("${X:+1}", False),
+     ("${X:?missing}", False), ('""', False), ("${X}/token", False), (None, False)],
+)  # fmt: skip
+def test_literal_values(value, literal):
+    from mldocklint.rules._secrets import is_literal
+
+    assert is_literal(value) is literal
