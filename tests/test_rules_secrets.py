@@ -239,6 +239,8 @@ def test_arg_with_a_literal_default_is_ml309_only():
         ("RUN git config --global url.\"https://${GITHUB_TOKEN}@github.com/\".insteadOf https://github.com/", 5),
         ("RUN git clone https://oauth2:$GITLAB_TOKEN@gitlab.com/org/repo.git /src", 5),
         ("RUN cat /run/secrets/npmrc > /root/.npmrc", 5),
+        ("RUN --mount=type=secret,id=sa cp /run/secrets/sa /app/sa.json", 31),
+        ("RUN echo \"$(cat /run/secrets/token)\" > /app/token", 5),
         ("RUN --mount=type=secret,id=hf_token,env=HF_TOKEN huggingface-cli login --token $HF_TOKEN", 50),
     ],
 )
@@ -266,6 +268,7 @@ def test_heredoc_body_written_to_netrc():
         "RUN echo $HF_TOKEN > /tmp/t && python get.py && rm -f /tmp/t",
         "RUN huggingface-cli login --token $HF_TOKEN && huggingface-cli download org/m && huggingface-cli logout",
         "RUN git clone https://github.com/org/public.git /src",
+        "RUN --mount=type=secret,id=sa cp /run/secrets/sa /tmp/sa.json && python get.py && rm /tmp/sa.json",
         "RUN echo $TOKENIZERS_PARALLELISM > /etc/tok",
         "RUN echo \"HF_TOKEN => ${HF_TOKEN:+set}; done && ok\" | cat",  # operators inside quotes are text
     ],

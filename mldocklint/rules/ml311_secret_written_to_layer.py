@@ -4,7 +4,8 @@ Flags a `RUN` that writes a secret into a file of the image, naming the command:
 
 - a secret variable (`$HF_TOKEN`, `${GITHUB_TOKEN}`; names as in ML309) or a file under
   `/run/secrets/` printed into a file: `echo "$TOKEN" > file`, `printf ... >> ~/.netrc`,
-  `cat <<EOF > .netrc` with the secret in the body, `... | tee file`, `sed -i "s/x/$TOKEN/" file`;
+  `cat <<EOF > .netrc` with the secret in the body, `... | tee file`, `sed -i "s/x/$TOKEN/" file`,
+  `cp /run/secrets/gcp_key /app/key.json`;
 - a command that stores the secret it is given: `huggingface-cli login --token $HF_TOKEN`
   (`~/.cache/huggingface/token`), `wandb login` (`~/.netrc`), `docker login`,
   `git config ... $TOKEN` and `git clone https://$TOKEN@...` (the URL is kept in
@@ -137,6 +138,8 @@ def _writes(segment: str):
                     yield words[0], w, "tee"
         elif prog == "sed" and own and any(w == "-i" or w.startswith(("-i", "--in-place")) for w in words[1:]):
             yield words[0], words[-1], "sed -i"
+        elif prog in ("cp", "install") and len(words) > 2 and any(w.startswith(_SECRET_FILE) for w in words[1:-1]):
+            yield words[0], words[-1], prog
         printed = printed or (prog in _PRINTERS and own)
 
 
