@@ -7,7 +7,7 @@ import re
 
 from mldocklint.knowledge.secret_names import is_pointer_value, is_secret_name
 from mldocklint.model import Instruction
-from mldocklint.target import dequote
+from mldocklint.target import dequote, mounts
 
 _REF = re.compile(r"\$(?:\{([A-Za-z_]\w*)[^}]*\}|([A-Za-z_]\w*))")
 _ALTERNATE = re.compile(r"\$\{\w+:?\+")
@@ -50,12 +50,7 @@ def secret_refs(text: str) -> list[str]:
 
 def secret_mount_envs(instr: Instruction) -> set[str]:
     """Variables a RUN's ``--mount=type=secret,...,env=X`` flags set."""
-    found = set()
-    for spec in instr.flag_values("mount"):
-        fields = dict(part.partition("=")[::2] for part in spec.split(","))
-        if fields.get("type") == "secret" and fields.get("env"):
-            found.add(fields["env"])
-    return found
+    return {fields["env"] for fields in mounts(instr) if fields.get("type") == "secret" and fields.get("env")}
 
 
 def secret_mount(name: str, command: str = "<command>") -> str:

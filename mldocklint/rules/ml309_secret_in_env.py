@@ -81,6 +81,7 @@ SUMMARY = "Secret stored in the image by ENV or ARG: a literal value, or ENV cop
 FIX = "none"
 ALIASES = ("SecretsUsedInArgOrEnv",)
 
+
 def _copied_args(target) -> dict[int, set[str]]:
     """For each ENV of the image's stages (by id), the build arguments in scope it refers to."""
     found: dict[int, set[str]] = {}
@@ -101,12 +102,11 @@ def check(target, options):
             continue
         src = df.text[instr.start : instr.end]
         pos = len(instr.keyword)
-        in_image = id(instr) in copied
         for name, value in pairs(instr):
             m = re.compile(rf"(?<![\w$]){re.escape(name)}(?=[=\s]|$)").search(src, pos)
             if m is not None:
                 pos = m.end()
-            message = _message(instr.keyword, name, value, copied.get(id(instr), set()) if in_image else set())
+            message = _message(instr.keyword, name, value, copied.get(id(instr), set()))
             if message is None:
                 continue
             stage = df.stages[instr.stage].label if 0 <= instr.stage < len(df.stages) else None
@@ -128,4 +128,5 @@ def _message(keyword: str, name: str, value: str | None, args_in_scope: set[str]
             f"ENV {name} copies build argument {arg} into the image config, where `docker inspect` shows its value; "
             f"use {secret_mount(arg)} where the build needs it, and pass it at run time (`docker run -e {name}`) where the container does"
         )
+    return None
     return None
