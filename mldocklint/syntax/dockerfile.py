@@ -547,7 +547,7 @@ def _build(path, text, instructions, state, comments, build_args) -> Dockerfile:
                 if name in build_args:
                     global_args[name] = build_args[name]
                 else:
-                    global_args[name] = expand(default, global_args) if default is not None else None
+                    global_args[name] = expand(default, {**BUILTIN_ARGS, **global_args}) if default is not None else None
         if stages:
             current.append(instr)
     if not stages:
