@@ -1,6 +1,6 @@
 """Count the secret-like names of a corpus: which the secret rules take and which they let go.
 
-    python bench/realworld/secret_names.py --corpus /work/corpus [--manifest M]
+    python bench/realworld/secret_names.py --corpus /work/corpus [--manifest bench/realworld/manifest.tsv]
 
 Reads every Dockerfile the manifest tags `dockerfile`, and for each ARG and ENV name and each
 variable a RUN refers to, asks ``knowledge.secret_names.verdict``. Prints, per place (ARG,
@@ -14,12 +14,18 @@ import argparse
 import collections
 import os
 import re
+import sys
 
 from mldocklint.knowledge.secret_names import is_pointer_value, verdict
 from mldocklint.rules._secrets import pairs, refs
 from mldocklint.rules.ml310_secret_arg_in_history import run_text
 from mldocklint.syntax.dockerfile import parse
 from mldocklint.target import dequote
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from extract import read_manifest  # noqa: E402  (the script's siblings, not a package)
+from lint import dockerfiles  # noqa: E402
 
 # BuildKit's check as written (frontend/dockerfile/dockerfile2llb, getSecretsRegex), for comparison
 _BK_DENY = re.compile(r"(?i)(?:_|^)(?:apikey|auth|credential|credentials|key|password|pword|passwd|secret|token)(?:_|$)")
@@ -28,19 +34,6 @@ _BK_ALLOW = re.compile(r"(?i)(?:_|^)(?:public|file|version)(?:_|$)")
 
 def buildkit_flags(name: str) -> bool:
     return bool(_BK_DENY.search(name)) and not _BK_ALLOW.search(name)
-
-
-def dockerfiles(manifest: str, corpus: str) -> list[str]:
-    out = []
-    with open(manifest, encoding="utf-8") as fh:
-        header = fh.readline().rstrip("\n").split("\t")
-        for line in fh:
-            row = dict(zip(header, line.rstrip("\n").split("\t")))
-            if "dockerfile" in row.get("tags", "").split(","):
-                path = os.path.join(corpus, row["repo"].replace("/", "+", 1), row["path"])
-                if os.path.isfile(path):
-                    out.append(path)
-    return sorted(out)
 
 
 def names(df):
@@ -56,10 +49,10 @@ def names(df):
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--corpus", required=True)
+    ap.add_argument("--corpus", default=os.path.join(HERE, "files"), help="the copy's root (default: bench/realworld/files)")
     ap.add_argument("--manifest")
     args = ap.parse_args()
-    files = dockerfiles(args.manifest or os.path.join(args.corpus, "tools", "manifest.tsv"), args.corpus)
+    files = [os.path.join(args.corpus, rel) for rel in dockerfiles(read_manifest(args.manifest or os.path.join(HERE, "manifest.tsv")), args.corpus, False)[0]]
     table = collections.defaultdict(collections.Counter)
     let_go = collections.Counter()
     for path in files:
