@@ -22,7 +22,7 @@ toolchain in a production image is also more attack surface and more CVEs to tri
 FROM nvidia/cuda:12.1.1-devel-ubuntu22.04
 ENV PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1
 USER 1000
-CMD ["python3", "serve.py"]
+CMD ["python3", "train.py"]
 ```
 
 ## Use instead
@@ -34,7 +34,7 @@ FROM nvidia/cuda:12.1.1-runtime-ubuntu22.04
 ENV PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1
 COPY --from=builder /wheels /wheels
 USER 1000
-CMD ["python3", "serve.py"]
+CMD ["python3", "train.py"]
 ```
 
 ## When to ignore

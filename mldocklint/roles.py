@@ -1,0 +1,258 @@
+"""What the image being built is for: its role, and the evidence that decided it.
+
+| role | decided by |
+|---|---|
+| `serving` | the command starts a server (gunicorn, uvicorn, vllm serve, tritonserver, ...), a script named like a server (`serve.py`, `api.py`), a serving base image with no command of its own, or `EXPOSE` with a command not known to end |
+| `job` | training or batch: `torchrun`, `deepspeed`, `accelerate launch`, `python train.py`, SageMaker's `SAGEMAKER_PROGRAM` |
+| `development` | a shell, `sleep infinity` or a notebook / VS Code server as the command, a stage named `dev`, or no command with an editable install of the copied source |
+| `test` | pytest, tox or nox as the command; `Dockerfile.test`/`.ci`/`.qa` names, stages named `test` or `ci` |
+| `base` | no `CMD`/`ENTRYPOINT` and `ONBUILD`, or `base` in the file or stage name |
+| `unknown` | nothing decisive |
+
+The first match wins, in the order: the command (test, development, job, serving), then
+the names, then the base image. ``# mldocklint: role=job`` in the file, or ``role`` in the
+configuration, overrides the inference (see ``Target.role``).
+
+``compiles_at_runtime`` tells whether the running container builds code (DeepSpeed ops,
+Triton/vLLM JIT kernels, ``torch.utils.cpp_extension.load``), which needs compilers there.
+Everything here reads the parsed model only: no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from mldocklint.model import Dockerfile, Instruction
+from mldocklint.syntax.image_ref import image_parts
+from mldocklint.syntax.shell import program
+
+ROLES = ("serving", "job", "development", "test", "base", "unknown")
+
+_PRAGMA = re.compile(r"mldocklint\s*:\s*role\s*=\s*(\S*)\s*(--.*)?$", re.IGNORECASE)
+
+
+class Role(NamedTuple):
+    name: str  # one of ROLES
+    evidence: str  # what decided it
+    line: int | None = None  # where, when it is a line of the Dockerfile
+
+    def describe(self) -> str:
+        return self.evidence + (f" (line {self.line})" if self.line else "")
+
+
+# -- servers -------------------------------------------------------------------------
+
+_SERVER_PROGRAMS = frozenset(
+    "gunicorn uvicorn hypercorn daphne waitress-serve tritonserver torchserve tensorflow_model_server "
+    "text-generation-launcher gradio lmdeploy-serve ollama".split()
+)
+# program -> sub-commands that serve
+_SERVER_SUBCOMMANDS = {
+    "flask": ("run",),
+    "fastapi": ("run", "dev"),
+    "streamlit": ("run",),
+    "bentoml": ("serve",),
+    "vllm": ("serve",),
+    "mlflow": ("server", "models"),
+    "ray": ("serve",),
+    "ollama": ("serve",),
+    "lmdeploy": ("serve",),
+}
+_SERVER_MODULE = re.compile(r"(uvicorn|gunicorn|hypercorn|flask|streamlit|vllm\.entrypoints(\..*)?|sglang\.launch_server|http\.server|lmdeploy\.serve(\..*)?)$")
+# scripts whose name says they serve (`python serve.py`, `python3 api/server.py`)
+_SERVER_SCRIPT = re.compile(r"(serve|server|serving|api|api_server|webui|web_demo|gradio_app)\.py")
+# base images whose own command starts a server (an image FROM them with no CMD serves)
+SERVING_BASES = (
+    "vllm/vllm-openai",  # https://docs.vllm.ai/en/latest/deployment/docker.html (ENTRYPOINT vllm serve)
+    "ghcr.io/huggingface/text-generation-inference",  # https://huggingface.co/docs/text-generation-inference (text-generation-launcher)
+    "nvcr.io/nvidia/tritonserver",  # https://docs.nvidia.com/deeplearning/triton-inference-server/ (tritonserver)
+    "pytorch/torchserve",  # https://github.com/pytorch/serve/tree/master/docker (torchserve --start)
+    "tensorflow/serving",  # https://www.tensorflow.org/tfx/serving/docker (tensorflow_model_server)
+    "openmmlab/lmdeploy",  # https://lmdeploy.readthedocs.io/en/latest/get_started/installation.html
+    "ollama/ollama",  # https://hub.docker.com/r/ollama/ollama (ENTRYPOINT ollama serve)
+)
+
+
+def _python_module(words: list[str]) -> tuple[str, list[str]] | None:
+    """(module, its arguments) of ``python -m module ...``."""
+    if program(words[0]).startswith("python") and "-m" in words[1:]:
+        k = words.index("-m", 1)
+        if k + 1 < len(words):
+            return words[k + 1], words[k + 2 :]
+    return None
+
+
+def _python_script(words: list[str]) -> str | None:
+    """The script ``python script.py ...`` runs (its base name, lower case)."""
+    if not program(words[0]).startswith("python"):
+        return None
+    for w in words[1:]:
+        if w.startswith("-"):
+            if w in ("-m", "-c"):
+                return None
+            continue
+        return program(w).lower() if w.endswith(".py") else None
+    return None
+
+
+def starts_server(words: list[str]) -> bool:
+    """True when a command starts a web or inference server (gunicorn, tritonserver, vllm serve, ...)."""
+    prog = program(words[0])
+    rest = words[1:]
+    module = _python_module(words)
+    if module is not None and _SERVER_MODULE.match(module[0]):
+        return module[0] not in ("flask", "streamlit") or module[1][:1] == ["run"]
+    if prog in _SERVER_PROGRAMS:
+        return True
+    return prog in _SERVER_SUBCOMMANDS and bool(rest) and rest[0] in _SERVER_SUBCOMMANDS[prog]
+
+
+# -- the other roles' commands -----------------------------------------------------------
+
+_TEST_PROGRAMS = frozenset(("pytest", "py.test", "tox", "nox", "unittest"))
+_SHELL_PROGRAMS = frozenset(("bash", "sh", "zsh", "ash", "fish", "/bin/bash", "/bin/sh"))
+_WORKBENCH = re.compile(r"jupyter(-lab|-notebook)?|code-server|openvscode-server|jupyterhub-singleuser|start-notebook\.(sh|py)")
+_JOB_PROGRAMS = frozenset(("torchrun", "deepspeed", "horovodrun", "mpirun", "colossalai", "composer", "llamafactory-cli", "axolotl", "tune"))
+_JOB_MODULES = re.compile(r"torch\.distributed\.(run|launch)|accelerate\.commands\.launch|deepspeed(\.launcher\.runner)?|axolotl\.cli\.train|pytest")
+_JOB_SCRIPT = re.compile(r"(train|training|finetune|fine_tune|pretrain|run_clm|run_glue|run_mlm|evaluate|eval|benchmark|batch|predict|inference|infer|preprocess|export|convert)[\w-]*\.py")
+
+
+def _command_role(words: list[str], instr: Instruction) -> Role | None:
+    """The role one command of CMD/ENTRYPOINT decides, or None."""
+    prog = program(words[0])
+    module = _python_module(words)
+    kw = instr.keyword
+    if prog in _TEST_PROGRAMS or (module is not None and module[0] in ("pytest", "tox", "nox", "unittest")):
+        return Role("test", f"{kw} runs `{prog if module is None else module[0]}`", instr.line)
+    if starts_server(words):
+        return Role("serving", f"{kw} starts a server (`{prog if module is None else module[0]}`)", instr.line)
+    if _WORKBENCH.fullmatch(prog) or (module is not None and module[0] in ("jupyter", "jupyterlab", "notebook")):
+        return Role("development", f"{kw} starts a workbench (`{prog}`)", instr.line)
+    if prog in _JOB_PROGRAMS or (prog == "accelerate" and words[1:2] == ["launch"]) or (module is not None and _JOB_MODULES.fullmatch(module[0])):
+        return Role("job", f"{kw} launches a job (`{prog if module is None else module[0]}`)", instr.line)
+    script = _python_script(words)
+    if script is not None and _JOB_SCRIPT.fullmatch(script):
+        return Role("job", f"{kw} runs `{script}`, a job by its name", instr.line)
+    if script is not None and _SERVER_SCRIPT.fullmatch(script):
+        return Role("serving", f"{kw} runs `{script}`, a server by its name", instr.line)
+    if prog in _SHELL_PROGRAMS and len(words) == 1 or " ".join(words) in ("sleep infinity", "tail -f /dev/null"):
+        return Role("development", f"{kw} is `{' '.join(words)}`, an interactive or idle container", instr.line)
+    return None
+
+
+# -- names -------------------------------------------------------------------------------
+
+_TEST_NAME = re.compile(r"(^|[._-])(test|tests|ci|qa)($|[._-])", re.IGNORECASE)
+_DEV_NAME = re.compile(r"(^|[._-])(dev|devel|develop|development|devcontainer|notebook|jupyter)($|[._-])", re.IGNORECASE)
+_BASE_NAME = re.compile(r"(^|[._-])base($|[._-])", re.IGNORECASE)
+
+
+def _file_name(path: str) -> str:
+    """The part of a Dockerfile's name that says what it is: ``docker/Dockerfile.test`` -> ``Dockerfile.test``;
+    ``.devcontainer/Dockerfile`` -> ``.devcontainer``."""
+    parts = path.replace("\\", "/").split("/")
+    name = parts[-1]
+    if name.lower() == "dockerfile" and len(parts) > 1:
+        return parts[-2]
+    return name
+
+
+def infer(target) -> Role:
+    """The role of the image ``target`` (a ``Target``) builds, from its model alone."""
+    df, stage = target.dockerfile, target.final
+    effective = target.effective(stage)
+    ep, cmd = target.last("ENTRYPOINT", stage), target.last("CMD", stage)
+    if ep is not None and cmd is not None and ep.line > cmd.line and ep.stage == cmd.stage:
+        cmd = None  # an ENTRYPOINT after the CMD resets it
+    starts = [i for i in (ep, cmd) if i is not None]
+    commands = target.commands
+    for instr in starts:
+        for words in commands(instr):
+            found = _command_role(words, instr)
+            if found is not None:
+                return found
+    for i in effective:
+        if i.keyword == "ENV" and "SAGEMAKER_PROGRAM" in i.value[::2]:
+            return Role("job", "ENV sets `SAGEMAKER_PROGRAM`, a SageMaker training entry point", i.line)
+    names = [(stage.name or "", f"stage `{stage.name}`", stage.from_instruction.line)] if stage.name else []
+    names.append((_file_name(df.path), f"file name `{_file_name(df.path)}`", None))
+    for name, what, line in names:
+        if _TEST_NAME.search(name):
+            return Role("test", f"{what} names a test image", line)
+        if _DEV_NAME.search(name):
+            return Role("development", f"{what} names a development image", line)
+    if not starts:
+        onbuild = next((i for i in effective if i.keyword == "ONBUILD"), None)
+        if onbuild is not None:
+            return Role("base", "ONBUILD and no CMD or ENTRYPOINT: an image to build FROM", onbuild.line)
+        for name, what, line in names:
+            if _BASE_NAME.search(name):
+                return Role("base", f"{what} names a base image and there is no CMD or ENTRYPOINT", line)
+        root = df.lineage(stage)[0]
+        repo, _ = image_parts(root.base)
+        if repo.startswith(SERVING_BASES):
+            return Role("serving", f"the base image `{repo}` starts a server and no CMD replaces it", root.from_instruction.line)
+        for i in effective:
+            if i.keyword == "RUN" and any(_EDITABLE.search(" ".join(words) + " ") for words in commands(i)):
+                return Role("development", "an editable install of the copied source and no CMD", i.line)
+    expose = next((i for i in effective if i.keyword == "EXPOSE"), None)
+    if expose is not None:
+        if not starts:
+            return Role("serving", "EXPOSE, and no command of its own", expose.line)
+        return Role("serving", f"EXPOSE, and a {starts[-1].keyword} not known to end", expose.line)
+    return Role("unknown", "nothing decisive")
+
+
+_EDITABLE = re.compile(r"\bpip3?\s+install\b.*\s(-e|--editable)\s+\.(\[[^\]]*\])?(\s|$)")
+
+
+# -- overrides -----------------------------------------------------------------------------
+
+
+def pragma_value(comment: str) -> str | None:
+    """The role a ``mldocklint: role=NAME`` comment names (as written, lower case), or None for other comments."""
+    m = _PRAGMA.match(comment.strip())
+    return m.group(1).lower() if m else None
+
+
+def pragma(df: Dockerfile) -> Role | None:
+    """The role the file's last valid ``# mldocklint: role=NAME`` comment sets, or None."""
+    found = None
+    for line, text in df.comments:
+        name = pragma_value(text)
+        if name in ROLES:
+            found = Role(name, f"set by `# mldocklint: role={name}`", line)
+    return found
+
+
+# -- code built at run time ----------------------------------------------------------------
+
+# What makes a container compile code when it runs, and so need compilers (and nvcc) there:
+_RUNTIME_BUILD = (
+    # DeepSpeed builds its C++/CUDA ops on first use unless DS_BUILD_OPS=1 prebuilt them:
+    # https://www.deepspeed.ai/tutorials/advanced-install/ ("JIT compile ... at runtime")
+    ("deepspeed", re.compile(r"\bdeepspeed\b")),
+    # vLLM / FlashInfer / Triton compile kernels on first use (Triton needs a C compiler for its launcher):
+    # https://triton-lang.org/main/getting-started/installation.html, https://docs.flashinfer.ai/installation.html
+    ("vllm", re.compile(r"\bvllm\b")),
+    ("flashinfer", re.compile(r"\bflashinfer")),
+    ("triton", re.compile(r"\btriton\b(?!server|-model)")),
+    # torch.utils.cpp_extension.load() compiles C++/CUDA sources when called:
+    # https://pytorch.org/docs/stable/cpp_extension.html
+    ("torch.utils.cpp_extension", re.compile(r"torch\.utils\.cpp_extension|cpp_extension\.load")),
+)
+_BUILD_AT_START = re.compile(r"\b(python3?\s+setup\.py\s+(build|develop|install)|pip3?\s+install\s+(-e\s+)?\.|make\b|cmake\b|ninja\b)")
+
+
+def compiles_at_runtime(target) -> tuple[str, int] | None:
+    """(what, line) when the image ``target`` builds compiles code when it runs, else None."""
+    effective = target.effective()
+    for what, pattern in _RUNTIME_BUILD:
+        for i in effective:
+            if i.keyword in ("RUN", "ENV") and pattern.search((i.rest + "".join(d.content for d in i.heredocs)).lower()):
+                return what, i.line
+    for i in effective:
+        if i.keyword in ("CMD", "ENTRYPOINT") and any(_BUILD_AT_START.search(" ".join(w)) for w in target.commands(i)):
+            return "a start command that builds sources", i.line
+    return None
