@@ -187,27 +187,22 @@ def test_ml401_gpu_packages_at_their_words():
         FROM python:3.11-slim
         RUN pip install --no-cache-dir numpy==1.26.4 onnxruntime-gpu==1.18.0 \\
             "tensorflow[and-cuda]==2.16.1" cupy-cuda12x==13.1.0
-    """, (2, 46), (3, 6), (3, 36))
+    """, (2, 46), (3, 36))
 
 
-def test_ml401_cuda_index_and_env():
-    catches("ML401", """
+def test_ml401_cuda_index_and_env_are_not_findings():
+    # torch from a CUDA index brings its own CUDA libraries; NVIDIA_VISIBLE_DEVICES is NVIDIA's switch
+    does_not_catch("ML401", """
         FROM python:3.11-slim
         ENV NVIDIA_VISIBLE_DEVICES=all
         RUN pip install --index-url https://download.pytorch.org/whl/cu121 torch==2.3.1
-    """, (2, 5), (3, 29))
-    # the variable's own line and column, inside a multi-line ENV
-    catches("ML401", """
-        FROM python:3.11-slim
-        ENV LANG=C.UTF-8 \\
-            NVIDIA_VISIBLE_DEVICES=all
-    """, (3, 5))
+    """)
 
 
 def test_ml401_builder_stage_copied_into_final_counts():
     catches("ML401", """
         FROM python:3.11 AS builder
-        RUN pip install --prefix=/install vllm==0.4.2
+        RUN pip install --prefix=/install onnxruntime-gpu==1.18.0
         FROM python:3.11-slim
         COPY --from=builder /install /usr/local
     """, (2, 35))
@@ -239,7 +234,7 @@ def test_ml401_build_arg_override_to_cpu_base():
     src = """
         ARG BASE=nvidia/cuda:12.1.1-runtime-ubuntu22.04
         FROM ${BASE}
-        RUN pip install bitsandbytes==0.43.1
+        RUN pip install onnxruntime-gpu==1.18.0
     """
     does_not_catch("ML401", src)
     catches("ML401", src, (3, 17), build_args={"BASE": "ubuntu:22.04"})
