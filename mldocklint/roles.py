@@ -2,7 +2,7 @@
 
 | role | decided by |
 |---|---|
-| `serving` | the command starts a server (gunicorn, uvicorn, vllm serve, tritonserver, ...), a script named like a server (`serve.py`, `api.py`), a serving base image with no command of its own, or `EXPOSE` with a command not known to end |
+| `serving` | the command starts a server (gunicorn, uvicorn, vllm serve, tritonserver, ...), a script named like a server (`serve.py`, `api.py`), a serving base image with no command of its own, a `HEALTHCHECK`, or `EXPOSE` with a command not known to end |
 | `job` | training or batch: `torchrun`, `deepspeed`, `accelerate launch`, `python train.py`, SageMaker's `SAGEMAKER_PROGRAM` |
 | `development` | a shell, `sleep infinity` or a notebook / VS Code server as the command, a stage named `dev`, or no command with an editable install of the copied source |
 | `test` | pytest, tox or nox as the command; `Dockerfile.test`/`.ci`/`.qa` names, stages named `test` or `ci` |
@@ -148,14 +148,21 @@ _DEV_NAME = re.compile(r"(^|[._-])(dev|devel|develop|development|devcontainer|no
 _BASE_NAME = re.compile(r"(^|[._-])base($|[._-])", re.IGNORECASE)
 
 
-def _file_name(path: str) -> str:
-    """The part of a Dockerfile's name that says what it is: ``docker/Dockerfile.test`` -> ``Dockerfile.test``;
-    ``.devcontainer/Dockerfile`` -> ``.devcontainer``."""
-    parts = path.replace("\\", "/").split("/")
-    name = parts[-1]
-    if name.lower() == "dockerfile" and len(parts) > 1:
-        return parts[-2]
-    return name
+def _names(df: Dockerfile, stage) -> list[tuple[str, str, int | None]]:
+    """(name, what it is, line) of what names the image: the stage, the file (``Dockerfile.test``),
+    or the folder of a plain ``Dockerfile`` (``.devcontainer/Dockerfile``), the folder's
+    name matched whole."""
+    names = [(stage.name, f"stage `{stage.name}`", stage.from_instruction.line)] if stage.name else []
+    parts = df.path.replace("\\", "/").split("/")
+    if parts[-1].lower() != "dockerfile":
+        names.append((parts[-1], f"file name `{parts[-1]}`", None))
+    elif len(parts) > 1:
+        folder = parts[-2].lstrip(".")
+        names.append((folder if _FOLDER.fullmatch(folder) else "", f"folder `{parts[-2]}`", None))
+    return names
+
+
+_FOLDER = re.compile(r"test|tests|ci|qa|dev|devel|development|devcontainer|notebook|jupyter|base", re.IGNORECASE)
 
 
 def infer(target) -> Role:
@@ -175,8 +182,7 @@ def infer(target) -> Role:
     for i in effective:
         if i.keyword == "ENV" and "SAGEMAKER_PROGRAM" in i.value[::2]:
             return Role("job", "ENV sets `SAGEMAKER_PROGRAM`, a SageMaker training entry point", i.line)
-    names = [(stage.name or "", f"stage `{stage.name}`", stage.from_instruction.line)] if stage.name else []
-    names.append((_file_name(df.path), f"file name `{_file_name(df.path)}`", None))
+    names = _names(df, stage)
     for name, what, line in names:
         if _TEST_NAME.search(name):
             return Role("test", f"{what} names a test image", line)
@@ -196,6 +202,9 @@ def infer(target) -> Role:
         for i in effective:
             if i.keyword == "RUN" and any(_EDITABLE.search(" ".join(words) + " ") for words in commands(i)):
                 return Role("development", "an editable install of the copied source and no CMD", i.line)
+    health = target.last("HEALTHCHECK", stage)
+    if health is not None and health.value[:1] != ("NONE",) and starts:
+        return Role("serving", "a HEALTHCHECK probes it", health.line)
     expose = next((i for i in effective if i.keyword == "EXPOSE"), None)
     if expose is not None:
         if not starts:

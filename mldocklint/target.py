@@ -106,7 +106,8 @@ class Target:
                     yield PipInstall(stage, instr, ci, words, opts, found)
 
     def built_stages(self) -> list[Stage]:
-        """Stages that end up in the target image or feed it (COPY --from, FROM parent)."""
+        """Stages that end up in the target image or feed it (FROM parent, COPY --from,
+        RUN --mount=from=...): the stages that ship. The others are never built."""
         df = self.dockerfile
         final = self.final
         needed = {final.index}
@@ -115,9 +116,9 @@ class Target:
             s = todo.pop()
             refs = [s.parent] if s.parent is not None else []
             for i in s.instructions:
-                ref = source_stage(df, i)
-                if ref is not None:
-                    refs.append(ref.index)
+                for ref in [source_stage(df, i)] + mount_stages(df, i):
+                    if ref is not None:
+                        refs.append(ref.index)
             for r in refs:
                 if r not in needed:
                     needed.add(r)
@@ -231,6 +232,20 @@ def source_stage(df: Dockerfile, instr: Instruction) -> Stage | None:
     if ref is None and src.isdigit() and int(src) < len(df.stages):
         ref = df.stages[int(src)]
     return ref
+
+
+def mount_stages(df: Dockerfile, instr: Instruction) -> list[Stage]:
+    """The stages a RUN's ``--mount=...,from=NAME`` flags read."""
+    found = []
+    for spec in instr.flag_values("mount"):
+        fields = dict(part.partition("=")[::2] for part in spec.split(","))
+        src = fields.get("from")
+        ref = df.stage_named(src) if src else None
+        if ref is None and src and src.isdigit() and int(src) < len(df.stages):
+            ref = df.stages[int(src)]
+        if ref is not None:
+            found.append(ref)
+    return found
 
 
 _ARG_REF = re.compile(r"\$\{(\w+)(:?-)?[^}]*\}|\$(\w+)")

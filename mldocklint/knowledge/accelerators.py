@@ -214,4 +214,4 @@ CUDA_INDEX = re.compile(r"pypi\.nvidia\.com|jax_cuda_releases|/whl/(nightly/|tes
 # https://docs.astral.sh/uv/reference/environment/ (UV_INDEX_URL, UV_EXTRA_INDEX_URL, UV_INDEX, UV_DEFAULT_INDEX, UV_FIND_LINKS)
 INDEX_VARIABLES = ("PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_FIND_LINKS", "UV_INDEX_URL", "UV_EXTRA_INDEX_URL", "UV_INDEX", "UV_DEFAULT_INDEX", "UV_FIND_LINKS")
 # pip's configuration keys for the same: https://pip.pypa.io/en/stable/topics/configuration/
-INDEX_CONFIG_KEYS = re.compile(r"^\s*(global\.|install\.)?(index-url|extra-index-url|find-links)\s*=?\s*(\S+)", re.MULTILINE)
+INDEX_CONFIG_KEYS = re.compile(r"(?:^|[\s\"'])(global\.|install\.)?(index-url|extra-index-url|find-links)\s*=\s*([^\s\"']+)", re.MULTILINE)

@@ -4,6 +4,13 @@ Checks that the stage being built (the last one, or `--target`) switches to a no
 user: it fires when no `USER` is set in the stage or the stages it is built `FROM`, or
 when the last `USER` is `root`, `0` or `0:0`.
 
+It judges `serving`, `job` and `unknown` images, always as an error: a server or a job
+runs unattended with inputs from elsewhere (requests, checkpoints, datasets). It does not
+judge `development` and `test` images, which run interactively or in CI with the sources
+mounted and need root to install what the session needs, nor `base` images, whose `USER`
+would only make the `RUN`s of the images built `FROM` them fail: the image that is
+finally run sets the user.
+
 ## Why is this bad?
 A process running as root inside a container is root on the host's kernel: a remote code
 execution in a model server (unsafe pickle loading, a vulnerable image library) becomes a
@@ -32,7 +39,8 @@ Chainguard images, Bitnami images) count as non-root when no later `USER root` u
 
 ## When to ignore
 Images whose base image already sets a non-root user and is not in the list above (`USER`
-in the parent image is not visible in this file), or build-only images that are never run.
+in the parent image is not visible in this file). For a development, test or base image
+whose role is not recognised, say it: `# mldocklint: role=development`.
 
 ## Fix
 Unsafe: adds a `modeluser` account and `USER modeluser` before `CMD`; files the process
@@ -50,6 +58,7 @@ CATEGORY = "runtime"
 SEVERITY = "error"
 SUMMARY = "The image runs as root"
 FIX = "unsafe"
+ROLES = ("serving", "job", "unknown")
 
 _ROOT = ("root", "0", "0:0", "root:root", "root:0", "0:root")
 # Base images whose own config sets a non-root USER.
