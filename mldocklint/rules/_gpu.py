@@ -23,7 +23,8 @@ class Stack(NamedTuple):
 
 
 def variables(target: Target, stage: Stage, instr: Instruction) -> dict[str, str]:
-    """ARG defaults and ENV values set before ``instr`` in ``stage`` and its parents."""
+    """ARG defaults and ENV values set before ``instr`` in ``stage`` and its parents; an ARG
+    without a default is ``$NAME`` (its value is only known at build time)."""
     out = {k: v for k, v in target.dockerfile.global_args.items() if v is not None}
     for i in target.effective(stage):
         if i is instr:
@@ -33,6 +34,8 @@ def variables(target: Target, stage: Stage, instr: Instruction) -> dict[str, str
                 name, eq, default = a.partition("=")
                 if eq:
                     out[name] = default.strip("'\"")
+                else:
+                    out.setdefault(name, "$" + name)
         elif i.keyword == "ENV":
             for k in range(0, len(i.value) - 1, 2):
                 out[i.value[k]] = i.value[k + 1].strip("'\"")
