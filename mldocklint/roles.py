@@ -4,9 +4,9 @@
 |---|---|
 | `serving` | the command starts a server (gunicorn, uvicorn, vllm serve, tritonserver, ...), a script named like a server (`serve.py`, `api.py`), a serving base image with no command of its own, a `HEALTHCHECK`, or `EXPOSE` with a command not known to end |
 | `job` | training or batch: `torchrun`, `deepspeed`, `accelerate launch`, `python train.py`, SageMaker's `SAGEMAKER_PROGRAM` |
-| `development` | a shell, `sleep infinity` or a notebook / VS Code server as the command, a stage named `dev`, or no command with an editable install of the copied source |
-| `test` | pytest, tox or nox as the command; `Dockerfile.test`/`.ci`/`.qa` names, stages named `test` or `ci` |
-| `base` | no `CMD`/`ENTRYPOINT` and `ONBUILD`, or `base` in the file or stage name |
+| `development` | a shell, `sleep infinity` or a notebook / VS Code server as the command, a stage named `dev`, `EXPOSE` of the ssh port only; with no command: a workbench base image (Jupyter, ml-workspace, code-server), a CUDA `-devel` base, or an editable install of the copied source |
+| `test` | pytest, tox or nox as the command; `Dockerfile.test`/`.ci`/`.qa` names, stages named `test` or `ci`, a Dockerfile under a `tests/` folder |
+| `base` | no `CMD`/`ENTRYPOINT` and `ONBUILD`, `base` in the file or stage name, or `FROM scratch` |
 | `unknown` | nothing decisive |
 
 The first match wins, in the order: the command (test, development, job, serving), then
@@ -159,9 +159,21 @@ def _names(df: Dockerfile, stage) -> list[tuple[str, str, int | None]]:
     elif len(parts) > 1:
         folder = parts[-2].lstrip(".")
         names.append((folder if _FOLDER.fullmatch(folder) else "", f"folder `{parts[-2]}`", None))
+    tests = next((p for p in parts[:-1] if p.lower() in ("test", "tests")), None)
+    if tests is not None:
+        names.append((tests, f"folder `{tests}/`", None))
     return names
 
 
+_SSH = re.compile(r"22(/tcp)?|\$\{?\w*SSH\w*\}?", re.IGNORECASE)
+# base images that are workbenches (Jupyter, VS Code in the browser): an image FROM them with no CMD is one too
+WORKBENCH_BASES = (
+    "jupyter/",  # https://jupyter-docker-stacks.readthedocs.io/ (start-notebook.py)
+    "quay.io/jupyter/",
+    "mltooling/ml-workspace",  # https://github.com/ml-tooling/ml-workspace (Jupyter, VS Code, desktop)
+    "codercom/code-server",  # https://hub.docker.com/r/codercom/code-server
+    "gitpod/openvscode-server",  # https://hub.docker.com/r/gitpod/openvscode-server
+)
 _FOLDER = re.compile(r"test|tests|ci|qa|dev|devel|development|devcontainer|notebook|jupyter|base", re.IGNORECASE)
 
 
@@ -188,6 +200,9 @@ def infer(target) -> Role:
             return Role("test", f"{what} names a test image", line)
         if _DEV_NAME.search(name):
             return Role("development", f"{what} names a development image", line)
+    expose = next((i for i in effective if i.keyword == "EXPOSE"), None)
+    if expose is not None and all(_SSH.fullmatch(p) for i in effective if i.keyword == "EXPOSE" for p in i.value):
+        return Role("development", "EXPOSE of the ssh port only: a machine to log into", expose.line)
     if not starts:
         onbuild = next((i for i in effective if i.keyword == "ONBUILD"), None)
         if onbuild is not None:
@@ -196,16 +211,21 @@ def infer(target) -> Role:
             if _BASE_NAME.search(name):
                 return Role("base", f"{what} names a base image and there is no CMD or ENTRYPOINT", line)
         root = df.lineage(stage)[0]
-        repo, _ = image_parts(root.base)
+        repo, tag = image_parts(root.base)
         if repo.startswith(SERVING_BASES):
             return Role("serving", f"the base image `{repo}` starts a server and no CMD replaces it", root.from_instruction.line)
+        if repo.startswith(WORKBENCH_BASES):
+            return Role("development", f"the base image `{repo}` is a workbench and no CMD replaces it", root.from_instruction.line)
+        if repo == "scratch":
+            return Role("base", "FROM scratch with no command: files for other images to copy", root.from_instruction.line)
+        if "devel" in re.split(r"[-_.]", tag):
+            return Role("development", f"no CMD, on the development image `{root.base}`", root.from_instruction.line)
         for i in effective:
             if i.keyword == "RUN" and any(_EDITABLE.search(" ".join(words) + " ") for words in commands(i)):
                 return Role("development", "an editable install of the copied source and no CMD", i.line)
     health = target.last("HEALTHCHECK", stage)
     if health is not None and health.value[:1] != ("NONE",) and starts:
         return Role("serving", "a HEALTHCHECK probes it", health.line)
-    expose = next((i for i in effective if i.keyword == "EXPOSE"), None)
     if expose is not None:
         if not starts:
             return Role("serving", "EXPOSE, and no command of its own", expose.line)

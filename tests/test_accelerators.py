@@ -225,3 +225,45 @@ def test_ml203_templates_and_args_without_value_are_not_findings(base):
 
 def test_ml203_build_arg_gives_the_value():
     catches("ML203", "ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\n", (2, 6), build_args={"BASE_IMAGE": "python"})
+
+
+# -- patterns found in the real-world review (bench/realworld/review-roles.md) -----------------
+
+
+def test_review_ml203_version_in_the_repository_path():
+    does_not_catch("ML203", "FROM vault.habana.ai/gaudi-docker/1.22.0/ubuntu22.04/habanalabs/pytorch-installer-2.7.1:latest\n")
+    catches("ML203", "FROM registry.example.com/team/tools:latest\n", (1, 6))
+
+
+def test_review_ml401_third_party_base_may_carry_cuda():
+    does_not_catch("ML401", "FROM verlai/verl:app-verl0.4-vllm0.8.5-mcore0.12.2\nRUN pip install --no-cache-dir onnxruntime-gpu==1.18.0\n")
+
+
+def test_review_ml401_install_that_tests_for_a_gpu_first():
+    does_not_catch("ML401", """
+        ARG BASE_IMAGE=ubuntu:24.04
+        FROM ${BASE_IMAGE}
+        RUN if [[ "$BASE_IMAGE" =~ ^nvidia/cuda: ]]; then pip install onnxruntime-gpu==1.18.0; fi
+    """)
+
+
+def test_review_ml401_cuda_from_conda_in_a_stage_the_image_copies_from():
+    does_not_catch("ML401", """
+        FROM debian:bookworm-slim AS conda
+        RUN conda install -y -c nvidia pytorch-cuda=12.1
+        FROM debian:bookworm-slim
+        COPY --from=conda /opt/conda /opt/conda
+        RUN /opt/conda/bin/pip install --no-cache-dir flash-attn==2.5.8
+    """)
+
+
+def test_review_ml402_index_given_on_the_run_line():
+    does_not_catch("ML402", 'FROM ubuntu:22.04\nRUN PIP_EXTRA_INDEX_URL="https://download.pytorch.org/whl/cpu" pip install --no-cache-dir torch==2.3.1\n')
+
+
+def test_review_ml402_cpu_pin_and_markers_in_a_requirements_file(tmp_path):
+    src = "FROM python:3.11-slim\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\n"
+    (tmp_path / "requirements.txt").write_text("torch == 2.4.0+cpu\ntorchvision==0.19.0\n")
+    assert findings(src, ["ML402"], context_dir=str(tmp_path)) == []
+    (tmp_path / "requirements.txt").write_text('torch==2.4.0; platform_machine == "x86_64"\n')
+    assert findings(src, ["ML402"], context_dir=str(tmp_path)) == []

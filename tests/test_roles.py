@@ -222,3 +222,37 @@ def test_ml403_names_the_role_and_offers_runtime_only_where_published():
     assert f.message.startswith("this serving image is based on")
     assert "run FROM a CUDA runtime image of the same version" in f.message and "-runtime" not in f.message.split("`")[-1]
     does_not_catch("ML403", 'FROM nvidia/cuda:12.1.1-devel-ubuntu22.04\nCMD ["bash"]\n')
+
+
+# -- patterns found in the real-world review (bench/realworld/review-roles.md) -----------------
+
+
+def test_review_ssh_port_only_is_a_machine_to_log_into():
+    src = "FROM nvidia/cuda:12.1.1-devel-ubuntu22.04\nRUN apt-get update && apt-get install -y --no-install-recommends cmake openssh-server\nEXPOSE 22\n"
+    assert role_of(src)[:2] == ("development", "EXPOSE of the ssh port only: a machine to log into")
+    assert role_of("FROM python:3.11-slim\nARG PORT_SSH=22\nEXPOSE ${PORT_SSH}\nENTRYPOINT [\"/entry.sh\"]\n").name == "development"
+    does_not_catch("ML106", src)
+    does_not_catch("ML304", src)
+
+
+def test_review_workbench_base_without_command():
+    src = "FROM mltooling/ml-workspace-minimal:0.13.2\nEXPOSE 8080\n"
+    assert role_of(src)[:2] == ("development", "the base image `mltooling/ml-workspace-minimal` is a workbench and no CMD replaces it")
+    does_not_catch("ML304", src)
+
+
+def test_review_scratch_bundle_and_tests_folder():
+    assert role_of("FROM scratch\nCOPY model.bin /\n").name == "base"
+    assert role_of("FROM python:3.11-slim\nCOPY . /app\n", "tests/fixtures/backend-image/Dockerfile").name == "test"
+    does_not_catch("ML302", "FROM python:3.11-slim\nCOPY . /app\n", path="tests/fixtures/backend-image/Dockerfile")
+
+
+def test_review_ml302_skips_an_environment_with_no_command():
+    does_not_catch("ML302", "FROM python:3.11-slim\nRUN pip install --no-cache-dir numpy==1.26.4\n")
+    catches("ML302", 'FROM python:3.11-slim\nRUN pip install --no-cache-dir numpy==1.26.4\nCMD ["python", "main.py"]\n', (1, 1))
+
+
+def test_review_devel_base_without_command_is_development():
+    src = "FROM nvidia/cuda:11.0-cudnn8-devel-ubuntu18.04\nRUN apt-get update && apt-get install -y --no-install-recommends cmake\n"
+    assert role_of(src).name == "development"
+    does_not_catch("ML403", src)

@@ -73,6 +73,32 @@ _NAMED_STACKS = (
 )
 
 
+# Images known to carry no accelerator stack: Docker Official Images (python, ubuntu, debian, ...:
+# knowledge/official_images.py) and these families. Only on them can a linter know that nothing
+# in the base provides CUDA; a third-party image may be built on anything.
+CPU_BASES = (
+    ("continuumio/", "https://hub.docker.com/u/continuumio (miniconda3, anaconda3 on Debian)"),
+    ("mambaorg/micromamba", "https://hub.docker.com/r/mambaorg/micromamba (Debian/Ubuntu with micromamba)"),
+    ("condaforge/", "https://hub.docker.com/u/condaforge (miniforge3 on Ubuntu)"),
+    ("ghcr.io/astral-sh/uv", "https://docs.astral.sh/uv/guides/integration/docker/ (uv on Debian/Alpine/python images)"),
+    ("gcr.io/distroless/", "https://github.com/GoogleContainerTools/distroless (no accelerator libraries)"),
+    ("cgr.dev/chainguard/python", "https://images.chainguard.dev/directory/image/python/overview"),
+    ("tensorflow/tensorflow", "https://www.tensorflow.org/install/docker (tags without `gpu` are CPU images)"),
+    ("jupyter/", "https://jupyter-docker-stacks.readthedocs.io/en/latest/using/selecting.html (CUDA only in `cuda` tags)"),
+    ("quay.io/jupyter/", "https://jupyter-docker-stacks.readthedocs.io/en/latest/using/selecting.html"),
+)
+
+
+def known_cpu_base(image: str) -> bool:
+    """A base image known to carry no accelerator stack (an Official Image or a CPU family)."""
+    from mldocklint.knowledge.official_images import OFFICIAL_IMAGES
+
+    if image_stack(image) is not None:
+        return False
+    repo, _ = image_parts(image)
+    return ("/" not in repo and repo in OFFICIAL_IMAGES) or any(repo == p or (p.endswith("/") and repo.startswith(p)) for p, _ in CPU_BASES)
+
+
 def _family(repo: str, tag: str) -> ImageFamily | None:
     for f in IMAGE_FAMILIES:
         if (repo == f.repo or (f.repo.endswith("/") and repo.startswith(f.repo))) and (f.tag is None or re.search(f.tag, tag)):

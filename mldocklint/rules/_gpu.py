@@ -49,6 +49,27 @@ def expand(word: str, values: dict[str, str]) -> str:
     return _VAR.sub(lambda m: values.get(m.group(1) or m.group(3), m.group(2) if m.group(2) is not None else m.group(0)), word)
 
 
+_ASSIGN = re.compile(r"(?:^|\s)([A-Z_][A-Z0-9_]*)=(\"[^\"]*\"|'[^']*'|\S*)")
+_CONDITION = re.compile(r"\b(if|case)\b[^\n]*(nvidia|cuda|gpu)", re.IGNORECASE)
+
+
+def assignments(instr: Instruction) -> dict[str, str]:
+    """``NAME=value`` words written in a RUN (``CMAKE_ARGS="-DGGML_CUDA=on" pip install ...``)."""
+    return {m.group(1): m.group(2).strip("'\"") for m in _ASSIGN.finditer(instr.rest)}
+
+
+def conditional(instr: Instruction) -> bool:
+    """A RUN that tests for a GPU or CUDA before installing (``if [[ $BASE =~ nvidia ]]; then ...``):
+    what it installs depends on how the image is built."""
+    return _CONDITION.search(instr.rest + "".join(d.content for d in instr.heredocs)) is not None
+
+
+def cpu_image(target: Target) -> bool:
+    """The image being built rests on a base known to carry no accelerator stack."""
+    base = known_root_base(target.dockerfile, target.final)
+    return base is not None and acc.known_cpu_base(base)
+
+
 def arm64(target: Target, stage: Stage | None = None) -> bool:
     """The image is built for arm64 (``FROM --platform=linux/arm64``), where PyPI's torch is a CPU build."""
     root = target.dockerfile.lineage(stage or target.final)[0]
@@ -76,7 +97,7 @@ def _pip_stacks(target: Target, stages: list[Stage]):
 
 def stacks(target: Target, stage: Stage | None = None) -> list[Stack] | None:
     """Accelerator stacks of the image ``stage`` (default: the one being built) makes: its base
-    images, what its stages set up (apt/yum/conda CUDA packages, names held in ENV/ARG
+    images, what the stages that ship set up (apt/yum/conda CUDA packages, names held in ENV/ARG
     included; ``/usr/local/cuda`` copied in; NVIDIA's runfile; ``CUDA_VERSION`` or
     ``NVIDIA_REQUIRE_CUDA`` set), and the Python packages that bring their own. None when the
     base image depends on an ARG with no value."""
@@ -91,6 +112,7 @@ def stacks(target: Target, stage: Stage | None = None) -> list[Stack] | None:
             name = acc.image_stack(base)
             if name is not None:
                 found.append(Stack(name, "base", f"the base image `{base}`", s.from_instruction))
+    for s in target.built_stages():  # CUDA set up in a stage the image copies from (a conda prefix) counts too
         for instr in s.instructions:
             if instr.keyword == "ENV" and any(n in acc.CUDA_ENV for n in instr.value[::2]):
                 found.append(Stack("cuda", "setup", "`CUDA_VERSION`/`NVIDIA_REQUIRE_CUDA` set as NVIDIA's images do", instr))

@@ -14,6 +14,9 @@ Not flagged:
   be one built locally, often by another Dockerfile of the same repository, and `latest`
   there is the image just built. The list of Official Images, with its source and date, is
   `mldocklint/knowledge/official_images.py`;
+- an image whose repository path carries the version (`vault.habana.ai/gaudi-docker/1.22.0/
+  ubuntu22.04/habanalabs/pytorch-installer-2.7.1:latest`): the registry publishes one path per
+  release, and `latest` there names that release;
 - a base that uses an `ARG` with no default and no `--build-arg` value, and template
   placeholders (`FROM {base_image}`, `FROM {{ base }}`): the image is only known at build
   or generation time. To lint such a file, give the value:
@@ -69,6 +72,7 @@ SUMMARY = "Base image without a tag, or tagged latest"
 FIX = "none"
 
 _REF = re.compile(r"\$\{(\w+)([^}]*)\}|\$(\w+)")
+_VERSIONED_PATH = re.compile(r"/v?\d+\.\d+[^/]*/")  # a path segment that is a version: .../1.22.0/...
 _TEMPLATE = re.compile(r"\{\{.*\}\}|(?<!\$)\{[\w.]+\}")  # {{ base }} (Jinja), {base_image} (str.format)
 
 
@@ -101,7 +105,7 @@ def check(target, options):
             continue
         if "$" in stage.base_raw and _unresolved(stage.base_raw, df.global_args):
             continue
-        if _local(base):
+        if _local(base) or _VERSIONED_PATH.search(base.rsplit(":", 1)[0] if _tag(base) else base):
             continue
         tag = _tag(base)
         if tag not in (None, "latest"):

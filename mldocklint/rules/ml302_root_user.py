@@ -5,7 +5,9 @@ user: it fires when no `USER` is set in the stage or the stages it is built `FRO
 when the last `USER` is `root`, `0` or `0:0`.
 
 It judges `serving`, `job` and `unknown` images, always as an error: a server or a job
-runs unattended with inputs from elsewhere (requests, checkpoints, datasets). It does not
+runs unattended with inputs from elsewhere (requests, checkpoints, datasets). An `unknown`
+image with no `CMD` or `ENTRYPOINT` of its own is not judged: it is an environment that
+others run commands in (a cluster or CI toolbox), and whoever runs it chooses the user. It does not
 judge `development` and `test` images, which run interactively or in CI with the sources
 mounted and need root to install what the session needs, nor `base` images, whose `USER`
 would only make the `RUN`s of the images built `FROM` them fail: the image that is
@@ -74,6 +76,8 @@ def _nonroot_base(image: str) -> bool:
 
 def check(target, options):
     stage = target.final
+    if target.role.name == "unknown" and target.last("CMD", stage) is None and target.last("ENTRYPOINT", stage) is None:
+        return
     user = target.last("USER", stage)
     if user is None:
         if _nonroot_base(target.dockerfile.root_base(stage)):

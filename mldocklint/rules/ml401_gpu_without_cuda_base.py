@@ -21,6 +21,12 @@ own CUDA libraries as wheels (`torch` from PyPI or a `whl/cuXXX` index, `nvidia-
 `tensorflow[and-cuda]`, `jax[cuda12]`) do not count: the packages above look for a system
 CUDA. The tables, with their sources, are in `mldocklint/knowledge/accelerators.py`.
 
+The image is judged only when its base is known to carry no accelerator: a Docker Official
+Image (`python`, `ubuntu`, `debian`, ...) or a CPU family (`continuumio/*`,
+`mambaorg/micromamba`, `tensorflow/tensorflow` without `gpu`, Jupyter's images, ...); a
+third-party base may carry CUDA without saying so. Installs inside a `RUN` that tests for a
+GPU first (`if [[ "$BASE_IMAGE" =~ nvidia ]]; then ...`) are not counted.
+
 Never flagged: `NVIDIA_VISIBLE_DEVICES` (NVIDIA's documented switch for the container
 runtime), CUDA wheels that bundle their libraries (`torch`, `vllm`, `xformers`: see ML402),
 images on another accelerator stack (ROCm, Ascend CANN / `torch-npu`, Intel XPU / Gaudi, AWS
@@ -69,7 +75,7 @@ import re
 
 from mldocklint.knowledge import accelerators as acc
 from mldocklint.model import Problem
-from mldocklint.rules._gpu import expand, stacks, variables
+from mldocklint.rules._gpu import assignments, conditional, cpu_image, expand, stacks, variables
 from mldocklint.syntax.requirements import canonical, requirement
 from mldocklint.target import known_root_base
 
@@ -103,8 +109,10 @@ def _need(word: str, env: dict[str, str]) -> tuple[str, str] | None:
 def _needs(target):
     """(pip install, word index, need) for the commands and (requirements source, entry, need) for the files."""
     for p in target.pip_installs(target.built_stages()):
+        if conditional(p.instr):
+            continue
         values = variables(target, p.stage, p.instr)
-        env = {**values, **_assignments(p.instr.rest)}
+        env = {**values, **assignments(p.instr)}
         for k, word in p.requirements:
             found = _need(expand(word, values), env)
             if found is not None:
@@ -115,24 +123,16 @@ def _needs(target):
     seen = set()
     for src in target.context.requirements:
         for e in src.entries:
-            found = _need(e.text, {}) if e.kind == "pip" and src.instruction.stage in built else None
+            found = _need(e.text, {}) if e.kind == "pip" and src.instruction.stage in built and not conditional(src.instruction) else None
             if found is not None and (e.path, e.line, e.column) not in seen:
                 seen.add((e.path, e.line, e.column))
                 yield src, e, found
 
 
-_ASSIGN = re.compile(r"(?:^|\s)([A-Z_][A-Z0-9_]*)=(\"[^\"]*\"|'[^']*'|\S*)")
-
-
-def _assignments(text: str) -> dict[str, str]:
-    """``NAME=value`` words written in a RUN (``CMAKE_ARGS="-DGGML_CUDA=on" pip install ...``)."""
-    return {m.group(1): m.group(2).strip("'\"") for m in _ASSIGN.finditer(text)}
-
-
 def check(target, options):
     found = stacks(target)
-    if found is None or any(s.name != "cuda" for s in found):
-        return  # unknown base, or another accelerator stack
+    if found is None or not cpu_image(target) or any(s.name != "cuda" for s in found):
+        return  # unknown base (an ARG, or a third-party image that may carry CUDA), or another accelerator stack
     if any(s.how != "wheels" for s in found):
         return  # CUDA from the base image or set up by the Dockerfile
     for where, at, (name, kind) in _needs(target):

@@ -13,10 +13,14 @@ on the command line or in the requirements file; `PIP_INDEX_URL`, `PIP_EXTRA_IND
 and a `pip.conf` written by a `RUN`. The install is fine when one of them points at
 `download.pytorch.org/whl/cpu` (or `whl/xpu`, `whl/rocmX.Y`), or at a `cuNNN` index
 (CUDA wanted on purpose), or when the requirement has a local version (`+cpu`, `+cu121`).
+Requirements with an environment marker (`torch; platform_machine == "x86_64"`) are not
+judged: where they apply is not known here.
 An index held in a variable with no value, or a `pip.conf` copied from the context, is not
 guessed: not flagged.
 
-Not flagged either: images built for arm64 (`FROM --platform=linux/arm64`), where PyPI's
+As for ML401, the image is judged only when its base is known to carry no accelerator (a
+Docker Official Image or a CPU family), and installs inside a `RUN` that tests for a GPU
+first are not counted. Not flagged either: images built for arm64 (`FROM --platform=linux/arm64`), where PyPI's
 torch is CPU-only; images on another accelerator stack (a ROCm, Ascend, Intel XPU/Gaudi or
 AWS Neuron base, or a backend such as `torch-npu` or `intel-extension-for-pytorch`
 installed next to torch); and a base that depends on an `ARG` with no value.
@@ -63,7 +67,7 @@ import re
 
 from mldocklint.knowledge import accelerators as acc
 from mldocklint.model import Problem
-from mldocklint.rules._gpu import arm64, expand, stacks, variables
+from mldocklint.rules._gpu import arm64, assignments, conditional, cpu_image, expand, stacks, variables
 from mldocklint.syntax.requirements import requirement
 from mldocklint.syntax.shell import program
 
@@ -113,7 +117,7 @@ def _configured(target, stage):
 def _urls(target, stage, instr, own):
     """Every index URL that applies to an install by ``instr``: ``own`` (the command's and
     the requirements file's), ENV/ARG variables and the pip configuration written before it."""
-    values = variables(target, stage, instr)
+    values = {**variables(target, stage, instr), **assignments(instr)}
     urls = list(own) + [values[v] for v in acc.INDEX_VARIABLES if v in values]
     urls += [u for i, u in _configured(target, stage) if target.position(i, stage) < target.position(instr, stage)]
     return [expand(u, values) for u in urls]
@@ -121,13 +125,13 @@ def _urls(target, stage, instr, own):
 
 def check(target, options):
     found = stacks(target)
-    if found is None or arm64(target) or any(s.name != "cuda" or s.how != "wheels" for s in found):
+    if found is None or not cpu_image(target) or arm64(target) or any(s.name != "cuda" or s.how != "wheels" for s in found):
         return  # unknown base, CPU-only platform, CUDA of its own, or another accelerator stack
     commands = {}
     for p in target.pip_installs(target.built_stages()):
         commands.setdefault(id(p.instr), []).append(p)
         torch = [(k, w, r) for k, w in p.requirements for r in [_torch(w)] if r is not None]
-        if not torch or any("+" in str(r.specifier) for _, _, r in torch):
+        if not torch or conditional(p.instr) or any("+" in str(r.specifier) for _, _, r in torch):
             continue  # +cpu, or +cuNNN (CUDA wanted on purpose)
         if _decided(_urls(target, p.stage, p.instr, [u for _, u in p.indexes()])):
             continue
@@ -140,11 +144,11 @@ def check(target, options):
     seen = set()
     for src in target.context.requirements:
         stage = built.get(src.instruction.stage)
-        if stage is None or src.kind != "requirements":
+        if stage is None or src.kind != "requirements" or conditional(src.instruction):
             continue
-        torch = [e for e in src.entries if e.name in _TORCH and "+" not in e.text]
-        if not torch or (src.path, torch[0].line) in seen:
-            continue
+        torch = [e for e in src.entries if e.name in _TORCH and ";" not in e.text]
+        if not torch or any("+" in e.text for e in torch) or (src.path, torch[0].line) in seen:
+            continue  # none, a local version (+cpu, +cu121) that says which build, or already reported
         own = [i.url for i in src.indexes] + [u for p in commands.get(id(src.instruction), []) if src.word in p.words for _, u in p.indexes()]
         if _decided(_urls(target, stage, src.instruction, own)):
             continue
