@@ -112,7 +112,9 @@ def starts_server(words: list[str]) -> bool:
 
 _TEST_PROGRAMS = frozenset(("pytest", "py.test", "tox", "nox", "unittest"))
 _SHELL_PROGRAMS = frozenset(("bash", "sh", "zsh", "ash", "fish", "/bin/bash", "/bin/sh"))
-_WORKBENCH = re.compile(r"jupyter(-lab|-notebook)?|code-server|openvscode-server|jupyterhub-singleuser|start-notebook\.(sh|py)")
+_WORKBENCH = re.compile(r"jupyter|notebook|code-server|openvscode-server")  # in the program's name: run_jupyter.sh, start-notebook.py
+# packages that make an image a workbench when nothing else says what it runs
+_WORKBENCH_PACKAGES = re.compile(r"\b(pip3?|conda|mamba|micromamba|uv)\b.*\binstall\b.*\b(jupyterlab|jupyter|notebook|code-server)\b")
 _JOB_PROGRAMS = frozenset(("torchrun", "deepspeed", "horovodrun", "mpirun", "colossalai", "composer", "llamafactory-cli", "axolotl", "tune"))
 _JOB_MODULES = re.compile(r"torch\.distributed\.(run|launch)|accelerate\.commands\.launch|deepspeed(\.launcher\.runner)?|axolotl\.cli\.train|pytest")
 _JOB_SCRIPT = re.compile(r"(train|training|finetune|fine_tune|pretrain|run_clm|run_glue|run_mlm|evaluate|eval|benchmark|batch|predict|inference|infer|preprocess|export|convert)[\w-]*\.py")
@@ -127,7 +129,7 @@ def _command_role(words: list[str], instr: Instruction) -> Role | None:
         return Role("test", f"{kw} runs `{prog if module is None else module[0]}`", instr.line)
     if starts_server(words):
         return Role("serving", f"{kw} starts a server (`{prog if module is None else module[0]}`)", instr.line)
-    if _WORKBENCH.fullmatch(prog) or (module is not None and module[0] in ("jupyter", "jupyterlab", "notebook")):
+    if _WORKBENCH.search(prog.lower()) or (module is not None and module[0] in ("jupyter", "jupyterlab", "notebook")):
         return Role("development", f"{kw} starts a workbench (`{prog}`)", instr.line)
     if prog in _JOB_PROGRAMS or (prog == "accelerate" and words[1:2] == ["launch"]) or (module is not None and _JOB_MODULES.fullmatch(module[0])):
         return Role("job", f"{kw} launches a job (`{prog if module is None else module[0]}`)", instr.line)
@@ -226,6 +228,9 @@ def infer(target) -> Role:
     health = target.last("HEALTHCHECK", stage)
     if health is not None and health.value[:1] != ("NONE",) and starts:
         return Role("serving", "a HEALTHCHECK probes it", health.line)
+    workbench = next((i for i in effective if i.keyword == "RUN" and _WORKBENCH_PACKAGES.search(i.rest)), None)
+    if workbench is not None:
+        return Role("development", "installs Jupyter or a code server, and nothing else says what it runs", workbench.line)
     if expose is not None:
         if not starts:
             return Role("serving", "EXPOSE, and no command of its own", expose.line)
@@ -282,6 +287,12 @@ def compiles_at_runtime(target) -> tuple[str, int] | None:
             if i.keyword in ("RUN", "ENV") and pattern.search((i.rest + "".join(d.content for d in i.heredocs)).lower()):
                 return what, i.line
     for i in effective:
-        if i.keyword in ("CMD", "ENTRYPOINT") and any(_BUILD_AT_START.search(" ".join(w)) for w in target.commands(i)):
+        if i.keyword not in ("CMD", "ENTRYPOINT"):
+            continue
+        text = " ".join(w for c in target.commands(i) for w in c)
+        if _BUILD_AT_START.search(text):
             return "a start command that builds sources", i.line
+        for what, pattern in _RUNTIME_BUILD:
+            if pattern.search(text.lower()):
+                return what, i.line
     return None

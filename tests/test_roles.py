@@ -256,3 +256,20 @@ def test_review_devel_base_without_command_is_development():
     src = "FROM nvidia/cuda:11.0-cudnn8-devel-ubuntu18.04\nRUN apt-get update && apt-get install -y --no-install-recommends cmake\n"
     assert role_of(src).name == "development"
     does_not_catch("ML403", src)
+
+
+def test_review_notebook_start_script_and_jupyter_install_are_workbenches():
+    assert role_of('FROM python:3.11-slim\nEXPOSE 8888\nCMD ["/run_jupyter.sh", "--allow-root"]\n')[:2] == ("development", "CMD starts a workbench (`run_jupyter.sh`)")
+    src = 'FROM ubuntu:22.04\nRUN pip install --no-cache-dir jupyterlab==4.2.0\nEXPOSE 8080\nCMD ["python", "/resources/docker-entrypoint.py"]\n'
+    assert role_of(src)[:2] == ("development", "installs Jupyter or a code server, and nothing else says what it runs")
+
+
+def test_review_vllm_started_by_the_command_compiles_at_run_time():
+    does_not_catch("ML106", 'FROM ubuntu:22.04\nRUN apt-get update && apt-get install -y --no-install-recommends python3-dev\nENTRYPOINT ["python3", "-m", "vllm.entrypoints.openai.api_server"]\n')
+
+
+def test_review_ml302_unprivileged_nginx_and_lambda_images():
+    does_not_catch("ML302", 'FROM nginxinc/nginx-unprivileged:1.27-alpine\nEXPOSE 8080\nCMD ["nginx", "-g", "daemon off;"]\n')
+    does_not_catch("ML302", 'FROM python:3.11-slim\nENTRYPOINT ["python", "-m", "awslambdaric"]\nCMD ["app.handler"]\n')
+    does_not_catch("ML302", 'FROM public.ecr.aws/lambda/python:3.12\nCMD ["app.handler"]\n')
+    catches("ML302", 'FROM nginx:1.27-alpine\nEXPOSE 80\nCMD ["nginx", "-g", "daemon off;"]\n', (1, 1))

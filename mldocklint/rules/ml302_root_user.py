@@ -37,7 +37,10 @@ CMD ["python", "app.py"]
 
 Base images known to run as a non-root user already (`mambaorg/micromamba` as
 `$MAMBA_USER`, Jupyter's docker-stacks images as `jovyan`, distroless `:nonroot` tags,
-Chainguard images, Bitnami images) count as non-root when no later `USER root` undoes it.
+Chainguard images, Bitnami images, `nginxinc/nginx-unprivileged`) count as non-root when no
+later `USER root` undoes it. AWS Lambda function images (a `public.ecr.aws/lambda/*` base, or
+`awslambdaric` as the entry point) are not judged: Lambda runs every image as its own
+non-root user.
 
 ## When to ignore
 Images whose base image already sets a non-root user and is not in the list above (`USER`
@@ -64,7 +67,13 @@ ROLES = ("serving", "job", "unknown")
 
 _ROOT = ("root", "0", "0:0", "root:root", "root:0", "0:root")
 # Base images whose own config sets a non-root USER.
-_NONROOT_BASES = ("mambaorg/micromamba", "jupyter/", "quay.io/jupyter/", "cgr.dev/chainguard/", "bitnami/", "docker.io/bitnami/")
+_NONROOT_BASES = (
+    "mambaorg/micromamba", "jupyter/", "quay.io/jupyter/", "cgr.dev/chainguard/", "bitnami/", "docker.io/bitnami/",
+    "nginxinc/nginx-unprivileged",  # https://hub.docker.com/r/nginxinc/nginx-unprivileged (runs as uid 101)
+)
+# AWS Lambda runs every container image as its own non-root user, whatever the image says:
+# https://docs.aws.amazon.com/lambda/latest/dg/images-create.html ("Lambda ... runs as a default Linux user with least-privileged permissions")
+_LAMBDA = ("public.ecr.aws/lambda/", "amazon/aws-lambda-")
 
 
 def _nonroot_base(image: str) -> bool:
@@ -74,9 +83,18 @@ def _nonroot_base(image: str) -> bool:
     return image.startswith(_NONROOT_BASES)
 
 
+def _lambda(target, stage) -> bool:
+    """An AWS Lambda function image: a Lambda base image, or the Lambda runtime client as the entry point."""
+    if target.dockerfile.root_base(stage).lower().startswith(_LAMBDA):
+        return True
+    return "awslambdaric" in target.entrypoint_words(stage)[:3]
+
+
 def check(target, options):
     stage = target.final
     if target.role.name == "unknown" and target.last("CMD", stage) is None and target.last("ENTRYPOINT", stage) is None:
+        return
+    if _lambda(target, stage):
         return
     user = target.last("USER", stage)
     if user is None:
