@@ -273,3 +273,5 @@ def test_review_ml302_unprivileged_nginx_and_lambda_images():
     does_not_catch("ML302", 'FROM python:3.11-slim\nENTRYPOINT ["python", "-m", "awslambdaric"]\nCMD ["app.handler"]\n')
     does_not_catch("ML302", 'FROM public.ecr.aws/lambda/python:3.12\nCMD ["app.handler"]\n')
     catches("ML302", 'FROM nginx:1.27-alpine\nEXPOSE 80\nCMD ["nginx", "-g", "daemon off;"]\n', (1, 1))
+    does_not_catch("ML302", 'FROM agrigorev/zoomcamp-cats-dogs-lambda:v2\nCMD ["homework.lambda_handler"]\n')
+    catches("ML302", 'FROM agrigorev/zoomcamp-cats-dogs-lambda:v2\nCMD ["python", "main.py"]\n', (1, 1))

@@ -38,8 +38,9 @@ CMD ["python", "app.py"]
 Base images known to run as a non-root user already (`mambaorg/micromamba` as
 `$MAMBA_USER`, Jupyter's docker-stacks images as `jovyan`, distroless `:nonroot` tags,
 Chainguard images, Bitnami images, `nginxinc/nginx-unprivileged`) count as non-root when no
-later `USER root` undoes it. AWS Lambda function images (a `public.ecr.aws/lambda/*` base, or
-`awslambdaric` as the entry point) are not judged: Lambda runs every image as its own
+later `USER root` undoes it. AWS Lambda function images (a `public.ecr.aws/lambda/*` base, a base named
+for Lambda whose `CMD` is a handler such as `app.lambda_handler`, or `awslambdaric` as the
+entry point) are not judged: Lambda runs every image as its own
 non-root user.
 
 ## When to ignore
@@ -54,6 +55,8 @@ must write to may need a `chown`.
 ## Options
 None.
 """
+
+import re
 
 from mldocklint.model import Problem
 
@@ -83,11 +86,17 @@ def _nonroot_base(image: str) -> bool:
     return image.startswith(_NONROOT_BASES)
 
 
+_HANDLER = re.compile(r"[\w.]+\.\w*handler", re.IGNORECASE)  # CMD ["app.lambda_handler"]: a Lambda handler name
+
+
 def _lambda(target, stage) -> bool:
-    """An AWS Lambda function image: a Lambda base image, or the Lambda runtime client as the entry point."""
-    if target.dockerfile.root_base(stage).lower().startswith(_LAMBDA):
+    """An AWS Lambda function image: a Lambda base image (or one named for Lambda whose CMD
+    is a handler name), or the Lambda runtime client as the entry point."""
+    base = target.dockerfile.root_base(stage).lower()
+    words = target.entrypoint_words(stage)
+    if base.startswith(_LAMBDA) or "awslambdaric" in words[:3]:
         return True
-    return "awslambdaric" in target.entrypoint_words(stage)[:3]
+    return "lambda" in base and len(words) == 1 and _HANDLER.fullmatch(words[0]) is not None
 
 
 def check(target, options):
