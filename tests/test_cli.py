@@ -351,7 +351,7 @@ def test_user_text_is_never_read_as_markup(tmp_path, monkeypatch):
 
 def test_control_characters_in_paths_and_source_are_escaped(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    write(tmp_path / "d" / "a\nb.Dockerfile", "FROM python:3.11-slim\n")
+    write(tmp_path / "d" / "a\nb.Dockerfile", 'FROM python:3.11-slim\nCMD ["python", "app.py"]\n')
     write(tmp_path / "d" / "c\x1b[31mred.Dockerfile", 'FROM python:3.11-slim\nCMD echo "\x1b[2J"\n')
     result = check("--select", "ML302,ML303", "d", "gone\nfile")
     assert result.exit_code == 2
