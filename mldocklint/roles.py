@@ -9,8 +9,9 @@
 | `base` | no `CMD`/`ENTRYPOINT` and `ONBUILD`, `base` in the file or stage name, or `FROM scratch` |
 | `unknown` | nothing decisive |
 
-The first match wins, in the order: the command (test, development, job, serving), then
-the names, then the base image. ``# mldocklint: role=job`` in the file, or ``role`` in the
+The first match wins, in this order: what the command runs; SageMaker's variable; the
+stage, file and folder names; an ssh-only `EXPOSE`; for an image with no command, `ONBUILD`,
+its names and its base image; a `HEALTHCHECK`; a Jupyter install; `EXPOSE`. ``# mldocklint: role=job`` in the file, or ``role`` in the
 configuration, overrides the inference (see ``Target.role``).
 
 ``compiles_at_runtime`` tells whether the running container builds code (DeepSpeed ops,
@@ -111,12 +112,12 @@ def starts_server(words: list[str]) -> bool:
 # -- the other roles' commands -----------------------------------------------------------
 
 _TEST_PROGRAMS = frozenset(("pytest", "py.test", "tox", "nox", "unittest"))
-_SHELL_PROGRAMS = frozenset(("bash", "sh", "zsh", "ash", "fish", "/bin/bash", "/bin/sh"))
+_SHELL_PROGRAMS = frozenset(("bash", "sh", "zsh", "ash", "fish"))
 _WORKBENCH = re.compile(r"jupyter|notebook|code-server|openvscode-server")  # in the program's name: run_jupyter.sh, start-notebook.py
 # packages that make an image a workbench when nothing else says what it runs
 _WORKBENCH_PACKAGES = re.compile(r"\b(pip3?|conda|mamba|micromamba|uv)\b.*\binstall\b.*\b(jupyterlab|jupyter|notebook|code-server)\b")
 _JOB_PROGRAMS = frozenset(("torchrun", "deepspeed", "horovodrun", "mpirun", "colossalai", "composer", "llamafactory-cli", "axolotl", "tune"))
-_JOB_MODULES = re.compile(r"torch\.distributed\.(run|launch)|accelerate\.commands\.launch|deepspeed(\.launcher\.runner)?|axolotl\.cli\.train|pytest")
+_JOB_MODULES = re.compile(r"torch\.distributed\.(run|launch)|accelerate\.commands\.launch|deepspeed(\.launcher\.runner)?|axolotl\.cli\.train")
 _JOB_SCRIPT = re.compile(r"(train|training|finetune|fine_tune|pretrain|run_clm|run_glue|run_mlm|evaluate|eval|benchmark|batch|predict|inference|infer|preprocess|export|convert)[\w-]*\.py")
 
 
@@ -179,6 +180,9 @@ WORKBENCH_BASES = (
 _FOLDER = re.compile(r"test|tests|ci|qa|dev|devel|development|devcontainer|notebook|jupyter|base", re.IGNORECASE)
 
 
+_EDITABLE = re.compile(r"\bpip3?\s+install\b.*\s(-e|--editable)\s+\.(\[[^\]]*\])?(\s|$)")
+
+
 def infer(target) -> Role:
     """The role of the image ``target`` (a ``Target``) builds, from its model alone."""
     df, stage = target.dockerfile, target.final
@@ -236,9 +240,6 @@ def infer(target) -> Role:
             return Role("serving", "EXPOSE, and no command of its own", expose.line)
         return Role("serving", f"EXPOSE, and a {starts[-1].keyword} not known to end", expose.line)
     return Role("unknown", "nothing decisive")
-
-
-_EDITABLE = re.compile(r"\bpip3?\s+install\b.*\s(-e|--editable)\s+\.(\[[^\]]*\])?(\s|$)")
 
 
 # -- overrides -----------------------------------------------------------------------------

@@ -71,8 +71,6 @@ framework's GPU image) whose CUDA version matches the wheels.
 None.
 """
 
-import re
-
 from mldocklint.knowledge import accelerators as acc
 from mldocklint.model import Problem
 from mldocklint.rules._gpu import assignments, conditional, cpu_image, expand, stacks, variables
