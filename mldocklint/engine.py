@@ -168,6 +168,7 @@ class Linter:
         shell = options.enabled("shell")
         self.shellcheck = shell[0] if shell else None
         self.shellcheck_codes = options.shellcheck_codes()
+        self.shellcheck_level = {**shell[0].options, **options.rule_options.get(shell[0].id, {})}["min-level"] if shell else ""
         self.needs_context = any(r.needs_context or r.uses_context for r in self.rules)
         self.last_target: Target | None = None
 
@@ -272,10 +273,14 @@ class Linter:
     def start_shellcheck(self, scripts: list, result: Result):
         """Start one ShellCheck process on ``scripts``; None (and one error line) when it cannot run."""
         from mldocklint import shellcheck
+        from mldocklint.rules.sc_shellcheck import LEVELS
 
         keep, drop = self.shellcheck_codes
+        if self.shellcheck_level not in LEVELS:
+            _error_once(result, f"shellcheck.min-level must be one of {', '.join(LEVELS)}, not {self.shellcheck_level!r}")
+            return None
         try:
-            return shellcheck.Job(scripts, keep, drop)
+            return shellcheck.Job(scripts, keep, drop, self.shellcheck_level)
         except shellcheck.ShellCheckError as e:
             _error_once(result, str(e))
             return None

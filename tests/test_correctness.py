@@ -166,5 +166,6 @@ def test_pipe_without_pipefail():
         RUN echo 'x y' | debconf-set-selections && V=$(python -V | cut -d' ' -f2) && echo `ls | head`
         RUN echo "deb x" > /etc/apt/sources.list && curl -fsSL https://x/key | gpg --dearmor
         RUN if echo "$BASE" | grep -qi tencent; then true; fi
+        RUN ls -laR /app/model | head -50 && pip list | grep -q torch
         """
     catches("ML019", src, (2, 41), (8, 8), (10, 70))

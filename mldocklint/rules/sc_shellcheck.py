@@ -8,7 +8,10 @@ checked). Each ShellCheck finding is reported under its own code (`SC2086`, `SC2
 at its exact line and column in the Dockerfile, through continuation lines, the escape
 character, heredoc bodies and CRLF line endings, with ShellCheck's level as the severity
 (`error`, `warning`; `info` and `style` as info) and a link to ShellCheck's wiki. Variables
-declared by `ARG` and `ENV` are known to ShellCheck as defined.
+declared by `ARG` and `ENV` are known to ShellCheck as defined. By default only ShellCheck's
+errors and warnings are reported: its info and style notes (quote `$VAR` to prevent word
+splitting, SC2086, above all) fire on most real `RUN` lines, where variables rarely hold
+spaces; `min-level = "info"` (or `"style"`) brings them back.
 
 `--ignore SC2086` turns off one check, `--ignore SC` all of them, `--select SC2164` keeps
 only that one; pragmas (`# mldocklint: ignore=SC2086 -- reason`), `per-file-ignores` and
@@ -49,7 +52,8 @@ scripts whose shell ShellCheck does not know.
 None: ShellCheck's wiki page for each code shows the correction.
 
 ## Options
-None.
+- `min-level` (default `"warning"`): the lowest ShellCheck level reported: `error`,
+  `warning`, `info` or `style`.
 """
 
 from __future__ import annotations
@@ -67,6 +71,8 @@ CATEGORY = "shell"
 SEVERITY = "warning"
 SUMMARY = "ShellCheck's findings in RUN scripts"
 FIX = "none"
+OPTIONS = {"min-level": "warning"}
+LEVELS = ("error", "warning", "info", "style")
 SCOPE = "shell"  # run by the engine in one ShellCheck process per batch (mldocklint/shellcheck.py)
 CODE = re.compile(r"SC\d{4}")
 
