@@ -43,6 +43,7 @@ class Options:
         inline_suppressions: bool = True,
         debug: bool = False,
         jobs: int = 0,  # worker processes for many files; 0: one per CPU when the batch is large
+        buffers: dict[str, str] | None = None,  # absolute path -> an editor's unsaved text, read instead of the file
     ):
         self.select = select
         self.ignore = list(ignore or ())
@@ -58,6 +59,7 @@ class Options:
         self.inline_suppressions = inline_suppressions
         self.debug = debug
         self.jobs = jobs
+        self.buffers = dict(buffers or {})
 
     def role_for(self, path: str) -> str | None:
         """The role the configuration gives the file at ``path`` (the last matching pattern), or None."""
@@ -82,11 +84,14 @@ class Options:
 
     def shellcheck_codes(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """(codes to keep, codes to leave out) for ShellCheck: the keep list is empty when the
-        whole family is selected."""
+        whole family is selected; codes off by default are left out unless named."""
+        from mldocklint.rules.sc_shellcheck import OFF_BY_DEFAULT
+
         chosen = self.chosen()
+        named = registry.resolve([*(self.select or ()), *self.extend_select])
         keep = () if registry.SHELLCHECK in chosen else tuple(sorted(c for c in chosen if registry.is_shellcheck_code(c)))
-        drop = tuple(sorted(c for c in registry.resolve(self.ignore) if registry.is_shellcheck_code(c)))
-        return keep, drop
+        drop = {c for c in registry.resolve(self.ignore) if registry.is_shellcheck_code(c)} | (OFF_BY_DEFAULT - named)
+        return keep, tuple(sorted(drop))
 
 
 class Result:

@@ -126,6 +126,7 @@ def test_invalid_default_arg_in_from():
     does_not_catch("ML014", "ARG REGISTRY\nARG BASE=${REGISTRY}/base:1\nFROM ${BASE}\nARG FLAVOR=${TARGETARCH}\n")
     does_not_catch("ML014", "ARG FLAVOR=${TARGETARCH}\nFROM debian:12 AS amd64\nFROM ${FLAVOR} AS archive\n")
     does_not_catch("ML014", "ARG NAME=${NAME}\nARG TAG=${TAG}\nFROM ${NAME}:${TAG}\n")
+    does_not_catch("ML014", 'ARG CUDA=12.1\nARG BASE=${CUDA:+"nvidia/cuda:${CUDA}-devel"}\nFROM ${BASE}\n')
 
 
 def test_expose_rules():

@@ -150,6 +150,18 @@ def test_by_default_only_shellcheck_s_errors_and_warnings():
     assert [line.split()[1] for line in result.stdout.splitlines()] == ["SC2164", "SC2154"]
 
 
+def test_upper_case_arg_and_env_names_are_defined_too():
+    src = "FROM debian:12\nENV UID=1000\nRUN groupadd -g ${UID} app && echo $HOSTNAME\n"
+    assert sc(src) == [("SC2086", 3, 36), ("SC3028", 3, 36)]
+
+
+def test_sc2046_runs_only_when_named():
+    src = "FROM debian:12\nRUN make -j$(nproc) && ln -s $(which python3) /usr/bin/py\n"
+    assert sc(src) == []
+    assert sc(src, extend_select=["SC2046"]) == [("SC2046", 2, 12), ("SC2046", 2, 30)]
+    assert sc(src, select=["SC2046"]) == [("SC2046", 2, 12), ("SC2046", 2, 30)]
+
+
 def test_a_wrong_min_level_is_one_error(tmp_path):
     (tmp_path / "pyproject.toml").write_text('[tool.mldocklint.shellcheck]\nmin-level = "loud"\n')
     (tmp_path / "Dockerfile").write_text(SRC)
