@@ -49,14 +49,19 @@ class Target:
 
     def problem_at_word(self, instr: Instruction, command: int, word: int, message: str, **kw) -> Problem:
         """A problem at word ``word`` of ``self.commands(instr)[command]``, or at the instruction."""
+        span = self.word_span(instr, command, word)
+        if span is None:
+            return Problem.at(instr, message, **kw)
+        return Problem(span[0], span[1], message, end_line=span[2], end_column=span[3], **kw)
+
+    def word_span(self, instr: Instruction, command: int, word: int) -> tuple[int, int, int, int] | None:
+        """(line, column, end_line, end_column) of word ``word`` of ``self.commands(instr)[command]``
+        when it is written verbatim in the source, else None; cached per instruction."""
         key = ("spans", id(instr))
         spans = self._cache.get(key)
         if spans is None:
             spans = self._cache[key] = word_spans(self.dockerfile, instr, self.commands(instr))
-        span = spans[command][word] if command < len(spans) and word < len(spans[command]) else None
-        if span is None:
-            return Problem.at(instr, message, **kw)
-        return Problem(span[0], span[1], message, end_line=span[2], end_column=span[3], **kw)
+        return spans[command][word] if command < len(spans) and word < len(spans[command]) else None
 
     def runs(self, stage: Stage | None = None):
         """(RUN instruction, command words) pairs, for one stage or all."""
@@ -67,22 +72,64 @@ class Target:
                     for words in self.commands(instr):
                         yield instr, words
 
-    def pip_installs(self, stages: list[Stage] | None = None):
-        """Every ``pip install`` command (``PipInstall``) in ``stages`` (default: all)."""
+    def installs(self, stages: list[Stage] | None = None):
+        """Every command that installs Python packages (``PipInstall``) in ``stages`` (default: all):
+        pip, uv, pipx, poetry and conda (see ``shell.installer``)."""
         for stage in stages if stages is not None else self.dockerfile.stages:
             for instr in stage.instructions:
                 if instr.keyword != "RUN":
                     continue
                 for ci, words in enumerate(self.commands(instr)):
-                    args = shell.pip_install_args(words)
-                    if args is None:
+                    found = shell.installer(words)
+                    if found is None:
                         continue
-                    opts, reqs = shell.pip_options(args)
-                    offset, k, found = len(words) - len(args), 0, []
+                    args = words[found.start :]
+                    opts, reqs = shell.pip_options(args, found.tool)
+                    if found.start > 2 and found.tool == "pip":  # `pip --no-cache-dir install`
+                        before, _ = shell.pip_options([w for w in words[1 : found.start - 1] if w.startswith("-")])
+                        opts = {**before, **opts}
+                    k, listed = 0, []
                     for r in reqs:
                         k = args.index(r, k) + 1
-                        found.append((offset + k - 1, r))
-                    yield PipInstall(stage, instr, ci, words, opts, found)
+                        listed.append((found.start + k - 1, r))
+                    yield PipInstall(stage, instr, ci, words, opts, listed, found.tool, found.action, self._settings(stage, instr))
+
+    def pip_installs(self, stages: list[Stage] | None = None):
+        """The installs of ``installs`` whose arguments are pip requirements (all but conda's)."""
+        return (p for p in self.installs(stages) if p.tool != "conda")
+
+    def run_env(self, stage: Stage, before: Instruction) -> dict[str, str]:
+        """The environment a RUN starts with: ENV values and build arguments (ARG) set above it."""
+        out: dict[str, str] = {}
+        end = self.position(before, stage)
+        for i in self.effective(stage)[:end]:
+            if i.keyword == "ENV":
+                out.update((i.value[k], dequote(i.value[k + 1])) for k in range(0, len(i.value) - 1, 2))
+            elif i.keyword == "ARG":
+                for item in i.value:
+                    name, eq, val = item.partition("=")
+                    val = dequote(val) if eq else self.dockerfile.global_args.get(name)
+                    if val is not None and name not in out:
+                        out[name] = val
+        return out
+
+    def _settings(self, stage: Stage, instr: Instruction) -> dict[str, str]:
+        """Installer settings in effect for a RUN (see ``PipInstall.settings``); cached."""
+        key = ("settings", stage.index, id(instr))
+        found = self._cache.get(key)
+        if found is not None:
+            return found
+        found = {}
+        end = self.position(instr, stage)
+        for i in self.effective(stage)[:end]:
+            if i.keyword == "RUN":
+                found.update(_pip_config(self.commands(i), i))
+        for name, value in self.run_env(stage, instr).items():
+            if name.startswith(("PIP_", "UV_")):
+                found[name] = value
+        found.update((m.group(1), dequote(m.group(2))) for m in _INLINE_VAR.finditer(instr.rest))
+        self._cache[key] = found
+        return found
 
     def built_stages(self) -> list[Stage]:
         """Stages that end up in the target image or feed it (COPY --from, FROM parent)."""
@@ -226,14 +273,32 @@ def known_root_base(df: Dockerfile, stage: Stage) -> str | None:
 
 
 class PipInstall(NamedTuple):
-    """One ``pip install`` command of a RUN (see ``Target.pip_installs``)."""
+    """One command that installs Python packages in a RUN (see ``Target.installs``)."""
 
     stage: Stage
     instr: Instruction
     command: int  # index into Target.commands(instr)
     words: list[str]
-    options: dict[str, list[str]]
+    options: dict[str, list[str]]  # as given on the command; pip's abbreviations spelled out
     requirements: list[tuple[int, str]]  # (word index, requirement word)
+    tool: str = "pip"  # see shell.Install
+    action: str = "install"
+    # PIP_*/UV_* variables from ENV, ARG and the RUN itself, and pip config (`pip config set`, a
+    # pip.conf a RUN writes) under PIP_* names: {"PIP_NO_CACHE_DIR": "1"}
+    settings: dict = {}
+
+    @property
+    def locked(self) -> bool:
+        return shell.Install(self.tool, self.action, 0).locked
+
+    def setting(self, option: str) -> str | None:
+        """The value an option has for this command: given on it (``""`` for a flag), else from the
+        settings (``--no-cache-dir`` -> ``PIP_NO_CACHE_DIR``, ``UV_NO_CACHE`` for uv), else None."""
+        if option in self.options:
+            values = self.options[option]
+            return values[-1] if values else ""
+        prefix = "UV_" if self.tool in ("uv", "uv-project") else "PIP_"
+        return self.settings.get(prefix + option.lstrip("-").upper().replace("-", "_"))
 
     def indexes(self) -> list[tuple[int, str]]:
         """(word index, URL) of the package indexes and find-links locations given on the command."""
@@ -246,6 +311,28 @@ class PipInstall(NamedTuple):
                 elif k + 1 < len(self.words):
                     found.append((k + 1, self.words[k + 1]))
         return found
+
+
+_INLINE_VAR = re.compile(r"(?:^|(?<=[\s;&|(]))((?:PIP|UV)_[A-Z0-9_]+)=(\"[^\"]*\"|'[^']*'|[^\s;&|)]*)")
+_CONF_LINE = re.compile(r"(?m)^\s*([a-z][a-z0-9-]*)\s*=\s*(\S+)")
+
+
+def _pip_config(cmds: list[list[str]], instr: Instruction) -> dict[str, str]:
+    """Settings a RUN leaves in pip's configuration: ``pip config set SECTION.KEY VALUE`` and the
+    ``key = value`` lines of a ``pip.conf``/``pip.ini`` it writes; as PIP_* names."""
+    found = {}
+    for words in cmds:
+        if words and shell._PIP.fullmatch(shell.program(words[0])) and "config" in words:
+            rest = words[words.index("config") + 1 :]
+            rest = [w for w in rest if not w.startswith("--")]
+            if rest[:1] == ["set"] and len(rest) >= 3:
+                found["PIP_" + rest[1].partition(".")[2].upper().replace("-", "_")] = rest[2]
+    text = instr.rest + "".join(d.content for d in instr.heredocs)
+    if "pip.conf" in text or "pip.ini" in text:
+        for m in _CONF_LINE.finditer(text.replace("\\n", "\n")):
+            if "--" + m.group(1) in shell._PIP_LONG:
+                found["PIP_" + m.group(1).upper().replace("-", "_")] = m.group(2).strip("\"'")
+    return found
 
 
 def _healthcheck_command(instr: Instruction) -> Instruction:
