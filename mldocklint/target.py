@@ -368,7 +368,7 @@ def span(instr: Instruction, src: str, k: int, length: int) -> tuple[int, int, i
     return line, column, line, column + length
 
 
-_EDGE = frozenset(" \t\r\n\"'[],;&|()`\\")
+_EDGE = frozenset(" \t\r\n\"'[],;&|()`\\<>")
 
 
 def word_spans(df: Dockerfile, instr: Instruction, cmds: list[list[str]]) -> list[list[tuple[int, int, int, int] | None]]:

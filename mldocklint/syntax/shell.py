@@ -279,7 +279,7 @@ _PIP_OPTS_WITH_VALUE = frozenset(
     # uv add / uv sync, pipx, poetry
     "--package --optional --dev-group --only-group --no-group --with --without --only -E --extras --pip-args --suffix".split()
 )
-_CONDA_OPTS_WITH_VALUE = frozenset(("-c", "--channel", "-n", "--name", "-p", "--prefix", "--file"))
+_CONDA_OPTS_WITH_VALUE = frozenset(("-c", "--channel", "-n", "--name", "-p", "--prefix", "-f", "--file"))  # -f: micromamba's --file
 
 
 def pip_options(args: list[str], tool: str = "pip") -> tuple[dict[str, list[str]], list[str]]:
