@@ -136,7 +136,8 @@ def test_fix_keeps_everything_else(src, tmp_path):
     fixed_lines = {f.line for f in before_findings if f.rule in fixable and f.suppressed is None}
     if target is not None:
         text = before.removeprefix("\ufeff")
-        fixed_lines |= {text.count("\n", 0, e.start) + 1 for f in before_findings if f.rule in fixable for e in _edits(f, target)}
+        for e in (e for f in before_findings if f.rule in fixable for e in _edits(f, target)):
+            fixed_lines |= set(range(text.count("\n", 0, e.start) + 1, text.count("\n", 0, e.end) + 2))
     a = [c.original for c in old_cmds]
     b = [c.original for c in new_cmds]
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():

@@ -17,6 +17,11 @@ _MANIFEST = re.compile(
     re.I,
 )
 _CODE_EXT = frozenset((".py", ".pyx", ".ipynb"))
+# single configuration files without an extension: dotfiles, run-control files
+# (matplotlibrc, .condarc, .bashrc) and system files such as /etc/motd
+_CONFIG_NAME = re.compile(r"\..*|.*rc|motd|issue|hosts|crontab|Procfile|Dockerfile|Containerfile", re.I)
+# where configuration goes in an image, not code
+CONFIG_DESTINATIONS = ("/etc/", "/usr/share/", "/usr/local/etc/")
 
 
 def _parts(src: str) -> list[str]:
@@ -51,4 +56,4 @@ def is_code_path(src: str) -> bool:
     if any(last.endswith(ext) for ext in _CODE_EXT):
         return True
     # a directory: written with a trailing slash, or a name without an extension
-    return src.endswith("/") or "." not in last
+    return src.endswith("/") or ("." not in last and not _CONFIG_NAME.fullmatch(last))

@@ -11,6 +11,9 @@ whole (`COPY --from=build / /`, the way images are flattened), with their own pa
 their files are the image. A stage used only through `COPY --from` of some paths hands
 over just those paths, so its apt lists never reach the image.
 
+When the `RUN` only updates and a later `RUN` installs with those lists, the message says to
+merge the two: removing the lists in the update `RUN` would make the install fail.
+
 ## Why is this bad?
 The package lists `apt-get update` downloads stay in the layer: 19 MB for Debian 12
 (bookworm and bookworm-updates, main), more with extra components or repositories. Removing them in a later
@@ -39,8 +42,11 @@ Nothing needs ignoring.
 
 ## Fix
 Safe: ends the `RUN` with `&& rm -rf /var/lib/apt/lists/*` (on a new continuation line
-when the `RUN` spans lines; as a last line of a heredoc script). A `RUN` whose script
-ends in an operator or a comment is left for you to edit.
+when the `RUN` spans lines; as a last line of a heredoc script). When a later `RUN` installs
+with the lists, that would break the install: an update-only `RUN` directly followed by the
+install `RUN` (no flags, comments or heredocs) is merged into it instead, and the removal is
+added to the merged `RUN`; otherwise nothing is changed. A `RUN` whose script ends in an
+operator or a comment is left for you to edit.
 
 ## Options
 None.
@@ -72,6 +78,29 @@ def _cached(instr) -> bool:
     return any(t.rstrip("/") in _LISTS for t in mount_targets(instr, ("cache", "tmpfs")))
 
 
+def _apt(cmds: list[list[str]], sub: str) -> bool:
+    return any((k := apt_command(w)) is not None and w[k] == sub for w in cmds)
+
+
+def later_install(target, stage, instr):
+    """The first RUN after ``instr`` (in ``stage`` and the stages built FROM it) that installs
+    with the lists ``instr`` downloaded: an apt install not preceded by its own update; or None."""
+    effective = target.effective(stage)
+    for i in effective[target.position(instr, stage) + 1 :]:
+        if i.keyword != "RUN":
+            continue
+        cmds = target.commands(i)
+        for words in cmds:
+            k = apt_command(words)
+            if k is None:
+                continue
+            if words[k] == "update":
+                return None
+            if words[k] == "install":
+                return i
+    return None
+
+
 def check(target, options):
     for stage in target.image_stages():
         for instr in stage.instructions:
@@ -83,12 +112,12 @@ def check(target, options):
                 if sub is None or words[sub] != "update":
                     continue
                 if not _removes_lists(cmds) and not _cached(instr):
-                    yield target.problem_at_word(
-                        instr,
-                        ci,
-                        sub,
-                        f"`{words[0]} update` leaves the package lists in this layer; "
-                        "end the RUN with `&& rm -rf /var/lib/apt/lists/*`",
-                        stage=stage.label,
-                    )
+                    later = later_install(target, stage, instr)
+                    if later is None:
+                        advice = "end the RUN with `&& rm -rf /var/lib/apt/lists/*`"
+                    elif not _apt(cmds, "install"):
+                        advice = f"merge it with the install RUN on line {later.line} and end that RUN with `&& rm -rf /var/lib/apt/lists/*`"
+                    else:
+                        advice = f"the RUN on line {later.line} installs with these lists: move its install here, then end this RUN with `&& rm -rf /var/lib/apt/lists/*`"
+                    yield target.problem_at_word(instr, ci, sub, f"`{words[0]} update` leaves the package lists in this layer; {advice}", stage=stage.label)
                 break

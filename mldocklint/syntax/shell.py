@@ -134,6 +134,31 @@ def program(word: str) -> str:
 
 
 _SHELLS = frozenset(("sh", "bash", "dash", "ash", "zsh"))
+_SHELL_CHARS = re.compile(r"[$`'\"\\|&;<>*?\[\]{}()~#!\n]")
+_BUILTINS = frozenset(
+    ". : [ alias break case cd continue do done elif else esac eval exec exit export fi for "
+    "function if local read readonly return select set shift source then time trap ulimit umask "
+    "unset until wait while".split()
+)
+
+
+_NEEDS_SHELL = re.compile(r"[$`|&;<>*?(){}~]")
+
+
+def needs_shell(command: str) -> bool:
+    """The command uses what only a shell does: variables, operators, redirections, globs, sub-shells."""
+    return bool(_NEEDS_SHELL.search(command))
+
+
+def plain_words(command: str) -> list[str] | None:
+    """The words of ``command`` when running it through ``/bin/sh -c`` adds nothing, else None."""
+    if _SHELL_CHARS.search(command):
+        return None
+    words = command.split()
+    if not words or _ASSIGN.match(words[0]) or words[0] in _BUILTINS:
+        return None
+    return words
+
 _HEREDOC_MARK = re.compile(r"\d*<<-?\s*(['\"]?)[^\s'\"]+\1")
 
 
