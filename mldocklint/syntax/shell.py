@@ -145,9 +145,14 @@ _BUILTINS = frozenset(
 _NEEDS_SHELL = re.compile(r"[$`|&;<>*?(){}~]")
 
 
+_QUOTED = re.compile(r"'[^']*'|" r'"((?:[^"\\]|\\.)*)"')
+
+
 def needs_shell(command: str) -> bool:
-    """The command uses what only a shell does: variables, operators, redirections, globs, sub-shells."""
-    return bool(_NEEDS_SHELL.search(command))
+    """The command uses what only a shell does: variables, operators, redirections, globs,
+    sub-shells (quoted text counts only for the expansions double quotes allow)."""
+    bare = _QUOTED.sub(lambda m: "".join(c for c in (m.group(1) or "") if c in "$`"), command)
+    return bool(_NEEDS_SHELL.search(bare))
 
 
 def plain_words(command: str) -> list[str] | None:
