@@ -2,7 +2,8 @@
 ## What it does
 Flags a `RUN` that runs `apt-get update` (or `apt update`) but does not remove
 `/var/lib/apt/lists` in the same `RUN` (`rm -rf /var/lib/apt/lists/*`, or `find` on it
-with `-delete` or `-exec`). A `RUN` with a
+with `-delete` or `-exec`, or a cleanup script such as `clean-layer.sh` run in the same
+`RUN`). A `RUN` with a
 cache or tmpfs mount on `/var/lib/apt` or `/var/lib/apt/lists` is clean: the lists
 never reach the layer.
 
@@ -52,6 +53,8 @@ operator or a comment is left for you to edit.
 None.
 """
 
+import re
+
 from mldocklint.target import mount_targets
 from mldocklint.syntax.shell import apt_command, program
 
@@ -65,9 +68,14 @@ FIX = "safe"
 _LISTS = ("/var/lib/apt/lists", "/var/lib/apt")
 
 
+_CLEANUP_SCRIPT = re.compile(r"[\w.-]*clean[\w.-]*")  # clean-layer.sh, cleanup.sh, /usr/local/bin/clean
+
+
 def _removes_lists(cmds: list[list[str]]) -> bool:
     for words in cmds:
         prog = program(words[0])
+        if prog not in ("apt-get", "apt", "conda", "mamba", "micromamba", "pip", "pip3") and _CLEANUP_SCRIPT.fullmatch(prog):
+            return True  # a project's cleanup script, run in the same RUN
         deletes = prog == "rm" or (prog == "find" and ("-delete" in words or "-exec" in words))
         if deletes and any(w.rstrip("*").rstrip("/") in _LISTS for w in words[1:]):
             return True

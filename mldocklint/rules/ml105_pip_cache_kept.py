@@ -8,7 +8,9 @@ the cache for `0` and `false` too) by `ENV`, by a build argument (`ARG`), on the
 in pip's configuration (`pip config set global.no-cache-dir`, a `pip.conf` a `RUN` writes)
 before it, when the `RUN` has a cache mount on the pip cache
 (`--mount=type=cache,target=/root/.cache/pip`, or `/root/.cache`), or when it installs only
-local wheels or directories with `--no-index` or `--no-deps` (nothing is downloaded). For uv
+local wheels or directories with `--no-index` or `--no-deps` (nothing is downloaded). An
+install of only the installer tooling (`pip install -U pip setuptools wheel`) keeps a few
+MB and is not reported. For uv
 the equivalents are `--no-cache`, `UV_NO_CACHE` and a cache mount on `.cache/uv`.
 
 One `ENV PIP_NO_CACHE_DIR=1` fixes every pip install below it, so a stage is reported once,
@@ -54,6 +56,8 @@ Safe: adds `--no-cache-dir` (`--no-cache` for uv) right after the sub-command (`
 None.
 """
 
+import re
+
 from mldocklint.syntax.shell import installer
 from mldocklint.target import mount_targets
 
@@ -68,6 +72,7 @@ FIX = "safe"
 _PIP_BOOL = frozenset("y yes t true on 1 n no f false off 0".split())
 _UV_TRUE = frozenset(("1", "true", "yes", "on", "y", "t"))
 _LOCAL_ONLY = frozenset(("--no-index", "--no-deps"))
+_TOOL = re.compile(r"(pip|setuptools|wheel)([<>=!~].*)?", re.I)
 
 
 def _cache_mounted(targets: list[str], cache_dir: str, cache_option: str | None) -> bool:
@@ -98,6 +103,8 @@ def keeps_cache(p) -> bool:
         return False
     sources = [w for _, w in p.requirements] + [v for o in ("-e", "--editable") for v in p.options.get(o, [])]
     remote = {"-r", "--requirement"} & p.options.keys()
+    if sources and not remote and all(_TOOL.fullmatch(w) for w in sources):
+        return False  # `pip install -U pip setuptools wheel`: a few MB
     return not (sources and all(_local(w) for w in sources) and not remote and _LOCAL_ONLY & p.options.keys())
 
 

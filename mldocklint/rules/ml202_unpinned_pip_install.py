@@ -119,11 +119,10 @@ def check(target, options):
         for s in df.lineage(stage)[:-1]:
             pinned_before |= {n for p in target.installs([s]) for _, w in p.requirements for n, ok in [_judge(p, w)] if ok and n}
         by_instr: dict = {}
-        tools: dict = {}
+        tools: dict = {}  # instruction -> tool of its first unpinned package
         for p in target.installs([stage]):
             upgrade = bool(_UPGRADE & p.options.keys())
             found = by_instr.setdefault(id(p.instr), (p.instr, [], []))
-            tools.setdefault(id(p.instr), p.tool)
             pinned_here = set()
             for k, word in p.requirements:
                 name, pinned = _judge(p, word)
@@ -138,6 +137,7 @@ def check(target, options):
                 if redirect:
                     found[2].append(f"`{word}{redirect}` is not quoted, so the shell reads `{redirect}` as a redirect and pip installs bare `{word}`")
                 found[1].append(word)
+                tools.setdefault(id(p.instr), p.tool)
             pinned_before |= pinned_here
         for instr, words, notes in by_instr.values():
             if not words:

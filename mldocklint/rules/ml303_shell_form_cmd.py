@@ -29,7 +29,8 @@ Nothing needs ignoring: when the command needs the shell (variable expansion suc
 (`CMD exec gunicorn --bind 0.0.0.0:$PORT app:app`) or from a wrapper script whose last line
 `exec`s the server; an instruction that starts with `exec` is not flagged. When
 `CMD [...]` is not valid JSON (single quotes, a trailing comma), Docker runs it in shell
-form; the message says where the JSON breaks.
+form; the message says where the JSON breaks. A command that ends by starting an
+interactive shell (`CMD /bin/bash`, `CMD setup.sh && bash`) is not flagged.
 
 ## Fix
 Safe, when the command has no shell features: rewrites it to exec form. Nothing is
@@ -42,7 +43,7 @@ None.
 import json
 
 from mldocklint.model import Problem
-from mldocklint.syntax.shell import needs_shell
+from mldocklint.syntax.shell import SHELLS, needs_shell, program
 from mldocklint.target import locate
 
 ID = "ML303"
@@ -72,10 +73,17 @@ def _message(target, instr) -> str:
     return f'{kw} in shell form {_SIGTERM}; use exec form: {kw} ["...", "..."]'
 
 
+def _ends_in_shell(target, instr) -> bool:
+    """The command ends by starting an interactive shell (`... && /bin/bash`): nothing to stop gracefully."""
+    cmds = target.commands(instr)
+    last = cmds[-1] if cmds else []
+    return bool(last) and program(last[0]) in SHELLS and all(w.startswith("-") and "c" not in w for w in last[1:])
+
+
 def check(target, options):
     stage = target.final
     for instr in target.effective(stage):
         if instr.keyword in ("CMD", "ENTRYPOINT") and instr.value and not instr.exec_form:
-            if instr.rest.startswith("exec "):
+            if instr.rest.startswith("exec ") or _ends_in_shell(target, instr):
                 continue
             yield Problem.at(instr, _message(target, instr), stage=target.stages[instr.stage].label)

@@ -133,7 +133,7 @@ def program(word: str) -> str:
     return word.rpartition("/")[2]
 
 
-_SHELLS = frozenset(("sh", "bash", "dash", "ash", "zsh"))
+SHELLS = frozenset(("sh", "bash", "dash", "ash", "zsh"))
 _SHELL_CHARS = re.compile(r"[$`'\"\\|&;<>*?\[\]{}()~#!\n]")
 _BUILTINS = frozenset(
     ". : [ alias break case cd continue do done elif else esac eval exec exit export fi for "
@@ -174,7 +174,7 @@ def scripts(instr: Instruction) -> list[str]:
         return [target.rest]
     head = _HEREDOC_MARK.sub("", target.rest).strip()
     words = head.split()
-    if not words or program(words[0]) in _SHELLS:
+    if not words or program(words[0]) in SHELLS:
         return [doc.content for doc in target.heredocs]
     return [head]
 
@@ -203,7 +203,7 @@ _SHORT_C = re.compile(r"-[A-Za-z]*c[A-Za-z]*")
 
 def shell_script(words: list[str]) -> str | None:
     """The script of ``sh -c SCRIPT`` (also ``bash -lc``, ``bash -euxc``), else None."""
-    if not words or program(words[0]) not in _SHELLS:
+    if not words or program(words[0]) not in SHELLS:
         return None
     for k, w in enumerate(words[1:-1], 1):
         if _SHORT_C.fullmatch(w):
