@@ -25,6 +25,11 @@ def test_commands_inside_compound_syntax(script, commands):
     assert split_commands(script) == commands
 
 
+def test_comments_and_here_documents_inside_a_script_are_not_commands():
+    script = "# Install tools\napt-get update # refresh\ncat <<EOF > /etc/x.conf\nbuild here\nEOF\npip install a\ncat <<-'END' | tee f\n\tnot a command\n\tEND\necho a#b"
+    assert split_commands(script) == [["apt-get", "update"], ["cat"], ["pip", "install", "a"], ["cat"], ["tee", "f"], ["echo", "a#b"]]
+
+
 def test_an_echo_of_a_keyword_is_not_compound_syntax():
     assert split_commands("echo if then fi") == [["echo", "if", "then", "fi"]]
 

@@ -14,7 +14,7 @@ from mldocklint.model import Instruction
 
 _TOKEN = re.compile(
     r"""(?P<op>&&|\|\||;;|[;&|()\n])"""
-    r"""|(?P<redir>\d*(?:>>|>&|<&|&>|>\||<<<|<>|[<>])(?:&?\d+|-)?)"""
+    r"""|(?P<redir>\d*(?:>>|>&|<&|&>|>\||<<<|<<-|<<|<>|[<>])(?:&?\d+|-)?)"""
     r"""|(?P<word>(?:[^\s'"\\;&|()<>]|\\[^\n]|\\$|'[^']*'?|"(?:[^"\\]|\\.)*"?)+)"""
     r"""|(?P<space>[ \t\r\f\v]+|\\\n)""",
     re.S,
@@ -51,19 +51,32 @@ def _split(script: str) -> tuple[tuple[str, ...], ...]:
     words: list[str] = []
     skip_next = False
     pattern = False  # reading the patterns of a `case` branch (`a|b)`)
-    for m in _TOKEN.finditer(script):
+    heredocs: list[tuple[str, bool]] = []  # (delimiter, tabs stripped) of `<<EOF` redirects on this line
+    pos, end = 0, len(script)
+    while pos < end:
+        m = _TOKEN.match(script, pos)
+        if m is None:
+            pos += 1
+            continue
+        pos = m.end()
         kind = m.lastgroup
         if kind == "word":
+            text = m.group()
             if skip_next:
                 skip_next = False
+                if heredocs and heredocs[-1][0] is None:
+                    heredocs[-1] = (_unquote(text), heredocs[-1][1])
                 continue
-            text = m.group()
-            if text.startswith("#") and not words:
-                # a comment runs to the end of the line
+            if text.startswith("#"):  # a comment runs to the end of the line
+                nl = script.find("\n", pos)
+                pos = end if nl < 0 else nl
                 continue
             words.append(_unquote(text))
         elif kind == "op":
             op = m.group()
+            if op == "\n" and heredocs:  # the bodies of this line's here-documents follow it
+                pos = _skip_heredocs(script, pos, heredocs)
+                heredocs = []
             if words[:1] == ["case"] or (pattern and op in ")|"):
                 pattern = op != ")"  # `case WORD in a)` or `a|b)`: patterns, not commands
                 words = []
@@ -78,12 +91,30 @@ def _split(script: str) -> tuple[tuple[str, ...], ...]:
                     pattern = False
                 words = []
         elif kind == "redir":
-            skip_next = not m.group().endswith(("-",)) and not m.group()[-1].isdigit()
+            r = m.group()
+            skip_next = not r.endswith("-") and not r[-1].isdigit()
+            if r.lstrip("0123456789") in ("<<", "<<-"):
+                heredocs.append((None, r.endswith("-")))
+                skip_next = True
     if words:
         command = _compound(_strip_comments(words))
         if command:
             commands.append(command)
     return tuple(tuple(c) for c in commands)
+
+
+def _skip_heredocs(script: str, pos: int, heredocs: list) -> int:
+    """Position after the bodies of here-documents that start at ``pos`` (each ends at its delimiter line)."""
+    for delimiter, tabs in heredocs:
+        if delimiter is None:
+            continue
+        while pos < len(script):
+            nl = script.find("\n", pos)
+            line = script[pos : len(script) if nl < 0 else nl]
+            pos = len(script) if nl < 0 else nl + 1
+            if (line.lstrip("\t") if tabs else line).rstrip("\r") == delimiter:
+                break
+    return pos
 
 
 # words that open or close compound commands; the command follows them
