@@ -333,3 +333,16 @@ def test_ml303_no_exec_form_fix_when_the_command_needs_the_shell(tmp_path):
         path.write_text(src)
         fixmod.run([str(path)], Options(select=["ML303"]), write=True, unsafe=False, out=open("/dev/null", "w"))
         assert path.read_text() == (fixed or src)
+
+
+# -- real-world review regressions ------------------------------------------------------------
+
+
+def test_ml104_brace_expansion_removes_the_lists():
+    does_not_catch("ML104", "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends a && rm -rf /var/lib/{apt,dpkg,cache,log}\n")
+    catches("ML104", "FROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends a && rm -rf /var/lib/{dpkg,log}\n", (2, 13))
+
+
+def test_ml105_cache_mount_named_by_a_variable():
+    does_not_catch("ML105", "FROM python:3.11-slim\nENV PIP_CACHE_DIR=/.cache\nRUN --mount=type=cache,target=${PIP_CACHE_DIR} pip install -r requirements.txt\n")
+    catches("ML105", "FROM python:3.11-slim\nRUN --mount=type=cache,target=${PIP_CACHE_DIR} pip install -r requirements.txt\n", (2, 52))

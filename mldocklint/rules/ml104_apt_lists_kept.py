@@ -71,13 +71,24 @@ _LISTS = ("/var/lib/apt/lists", "/var/lib/apt")
 _CLEANUP_SCRIPT = re.compile(r"[\w.-]*clean[\w.-]*")  # clean-layer.sh, cleanup.sh, /usr/local/bin/clean
 
 
+_BRACE = re.compile(r"\{([^{}]*,[^{}]*)\}")
+
+
+def _braces(word: str) -> list[str]:
+    """The words a shell brace expansion makes: ``/var/lib/{apt,dpkg}`` -> ``/var/lib/apt``, ``/var/lib/dpkg``."""
+    m = _BRACE.search(word)
+    if m is None:
+        return [word]
+    return [x for part in m.group(1).split(",") for x in _braces(word[: m.start()] + part + word[m.end() :])]
+
+
 def _removes_lists(cmds: list[list[str]]) -> bool:
     for words in cmds:
         prog = program(words[0])
         if prog not in ("apt-get", "apt", "conda", "mamba", "micromamba", "pip", "pip3") and _CLEANUP_SCRIPT.fullmatch(prog):
             return True  # a project's cleanup script, run in the same RUN
         deletes = prog == "rm" or (prog == "find" and ("-delete" in words or "-exec" in words))
-        if deletes and any(w.rstrip("*").rstrip("/") in _LISTS for w in words[1:]):
+        if deletes and any(p.rstrip("*").rstrip("/") in _LISTS for w in words[1:] for p in _braces(w)):
             return True
     return False
 

@@ -75,9 +75,12 @@ _LOCAL_ONLY = frozenset(("--no-index", "--no-deps"))
 _TOOL = re.compile(r"(pip|setuptools|wheel)([<>=!~].*)?", re.I)
 
 
-def _cache_mounted(targets: list[str], cache_dir: str, cache_option: str | None) -> bool:
+_VAR = re.compile(r"\$\{?(\w+)\}?")
+
+
+def _cache_mounted(targets: list[str], cache_dir: str, cache_option: str | None, env: dict) -> bool:
     for t in targets:
-        t = t.rstrip("/")
+        t = _VAR.sub(lambda m: env.get(m.group(1), m.group()), t).rstrip("/")
         if cache_dir in t or t in ("/root/.cache", "~/.cache") or t == cache_option:
             return True
     return False
@@ -92,14 +95,14 @@ def keeps_cache(p) -> bool:
     if p.tool in ("uv", "uv-project"):
         off = p.setting("--no-cache")
         return off != "" and "-n" not in p.options and (off or "").lower() not in _UV_TRUE and not _cache_mounted(
-            mount_targets(p.instr), ".cache/uv", p.setting("--cache-dir")
+            mount_targets(p.instr), ".cache/uv", p.setting("--cache-dir"), p.settings
         )
     if p.tool != "pip":
         return False
     off = p.setting("--no-cache-dir")
     if off == "" or (off or "").lower() in _PIP_BOOL:
         return False
-    if _cache_mounted(mount_targets(p.instr), ".cache/pip", p.setting("--cache-dir")):
+    if _cache_mounted(mount_targets(p.instr), ".cache/pip", p.setting("--cache-dir"), p.settings):
         return False
     sources = [w for _, w in p.requirements] + [v for o in ("-e", "--editable") for v in p.options.get(o, [])]
     remote = {"-r", "--requirement"} & p.options.keys()
