@@ -346,3 +346,18 @@ def test_ml104_brace_expansion_removes_the_lists():
 def test_ml105_cache_mount_named_by_a_variable():
     does_not_catch("ML105", "FROM python:3.11-slim\nENV PIP_CACHE_DIR=/.cache\nRUN --mount=type=cache,target=${PIP_CACHE_DIR} pip install -r requirements.txt\n")
     catches("ML105", "FROM python:3.11-slim\nRUN --mount=type=cache,target=${PIP_CACHE_DIR} pip install -r requirements.txt\n", (2, 52))
+
+
+def test_ml101_a_version_file_copied_for_setup_py_is_not_code():
+    does_not_catch("ML101", """
+        FROM python:3.11-slim
+        COPY mylib/version.py mylib/version.py
+        COPY mylib/_version.py mylib/__about__.py mylib/
+        COPY setup.py requirements.txt ./
+        RUN pip install --no-cache-dir -r requirements.txt
+    """)
+    catches("ML101", """
+        FROM python:3.11-slim
+        COPY mylib/models.py mylib/
+        RUN pip install --no-cache-dir -r requirements.txt
+    """, (2, 1))

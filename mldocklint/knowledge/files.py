@@ -13,7 +13,8 @@ _MODEL_EXT = frozenset(".pt .pth .ckpt .safetensors .onnx .h5 .keras .joblib .pk
 _NOT_CODE_DIRS = _MODEL_DIRS | frozenset(("requirements", "data", "datasets", "wheels", "dist", "vendor", "assets", "static", "docs"))
 _MANIFEST = re.compile(
     r"(requirements|constraints)[\w.-]*\.(txt|in)|pyproject\.toml|setup\.(py|cfg)|[\w.-]*\.lock|Pipfile"
-    r"|(environment|conda)[\w.-]*\.ya?ml|README[\w.]*|LICEN[CS]E[\w.]*|Makefile[\w.-]*",
+    r"|(environment|conda)[\w.-]*\.ya?ml|README[\w.]*|LICEN[CS]E[\w.]*|Makefile[\w.-]*"
+    r"|_{0,2}version(__)?\.py|__about__\.py",  # the version file setup.py reads, copied on its own
     re.I,
 )
 _CODE_EXT = frozenset((".py", ".pyx", ".ipynb"))
