@@ -361,3 +361,10 @@ def test_ml101_a_version_file_copied_for_setup_py_is_not_code():
         COPY mylib/models.py mylib/
         RUN pip install --no-cache-dir -r requirements.txt
     """, (2, 1))
+
+
+def test_ml202_suggests_a_commit_for_a_vcs_url():
+    [f] = findings("FROM python:3.11-slim\nRUN pip install --no-cache-dir git+https://github.com/org/lib.git@main\n", "ML202")
+    assert "pin it (`git+https://github.com/org/lib.git@<full commit hash>`)" in f.message
+    [f] = findings("FROM python:3.11-slim\nRUN pip install --no-cache-dir git+https://github.com/org/lib.git rich\n", "ML202")
+    assert "pin them (`rich==X.Y.Z`)" in f.message

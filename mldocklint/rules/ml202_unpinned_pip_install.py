@@ -106,6 +106,15 @@ def _redirect(target, p, k: int) -> str | None:
     return m.group() if m else None
 
 
+def _example(words: list[str], tool: str) -> str:
+    """How to pin the first package named by name; a URL is pinned to a commit."""
+    for w in words:
+        m = _NAME.match(w)
+        if m and w[m.end() : m.end() + 1] not in ("+", ":", "/"):
+            return m.group() + ("=X.Y.Z" if tool == "conda" else "==X.Y.Z")
+    return words[0].split("#")[0].rsplit("@", 1)[0] + "@<full commit hash>"
+
+
 def _listing(items: list[str]) -> str:
     shown = ", ".join(f"`{w}`" for w in items[:SHOWN])
     return shown + (f" and {len(items) - SHOWN} more" if len(items) > SHOWN else "")
@@ -142,8 +151,7 @@ def check(target, options):
         for instr, words, notes in by_instr.values():
             if not words:
                 continue
-            first = _NAME.match(words[0])
-            example = (first.group() if first else words[0]) + ("=X.Y.Z" if tools[id(instr)] == "conda" else "==X.Y.Z")
+            example = _example(words, tools[id(instr)])
             count = f"{len(words)} packages" if len(words) > 1 else "a package"
             message = f"installs {count} without an exact version: {_listing(words)}; pin {'them' if len(words) > 1 else 'it'} (`{example}`) or install from a pinned requirements or constraints file"
             if notes:
