@@ -72,64 +72,67 @@ class Target:
                     for words in self.commands(instr):
                         yield instr, words
 
-    def installs(self, stages: list[Stage] | None = None):
+    def installs(self, stages: list[Stage] | None = None) -> list:
         """Every command that installs Python packages (``PipInstall``) in ``stages`` (default: all):
-        pip, uv, pipx, poetry and conda (see ``shell.installer``)."""
+        pip, uv, pipx, poetry and conda (see ``shell.installer``); cached per stage."""
+        found = []
         for stage in stages if stages is not None else self.dockerfile.stages:
-            for instr in stage.instructions:
-                if instr.keyword != "RUN":
+            key = ("installs", stage.index)
+            cached = self._cache.get(key)
+            if cached is None:
+                cached = self._cache[key] = list(self._stage_installs(stage))
+            found += cached
+        return found
+
+    def _stage_installs(self, stage: Stage):
+        for instr in stage.instructions:
+            if instr.keyword != "RUN":
+                continue
+            for ci, words in enumerate(self.commands(instr)):
+                found = shell.installer(words)
+                if found is None:
                     continue
-                for ci, words in enumerate(self.commands(instr)):
-                    found = shell.installer(words)
-                    if found is None:
-                        continue
-                    args = words[found.start :]
-                    opts, reqs = shell.pip_options(args, found.tool)
-                    if found.start > 2 and found.tool == "pip":  # `pip --no-cache-dir install`
-                        before, _ = shell.pip_options([w for w in words[1 : found.start - 1] if w.startswith("-")])
-                        opts = {**before, **opts}
-                    k, listed = 0, []
-                    for r in reqs:
-                        k = args.index(r, k) + 1
-                        listed.append((found.start + k - 1, r))
-                    yield PipInstall(stage, instr, ci, words, opts, listed, found.tool, found.action, self._settings(stage, instr))
+                args = words[found.start :]
+                opts, reqs = shell.pip_options(args, found.tool)
+                if found.start > 2 and found.tool == "pip":  # `pip --no-cache-dir install`
+                    before, _ = shell.pip_options([w for w in words[1 : found.start - 1] if w.startswith("-")])
+                    opts = {**before, **opts}
+                k, listed = 0, []
+                for r in reqs:
+                    k = args.index(r, k) + 1
+                    listed.append((found.start + k - 1, r))
+                yield PipInstall(stage, instr, ci, words, opts, listed, found.tool, found.action, self._settings(stage, instr))
 
-    def pip_installs(self, stages: list[Stage] | None = None):
+    def pip_installs(self, stages: list[Stage] | None = None) -> list:
         """The installs of ``installs`` whose arguments are pip requirements (all but conda's)."""
-        return (p for p in self.installs(stages) if p.tool != "conda")
-
-    def run_env(self, stage: Stage, before: Instruction) -> dict[str, str]:
-        """The environment a RUN starts with: ENV values and build arguments (ARG) set above it."""
-        out: dict[str, str] = {}
-        end = self.position(before, stage)
-        for i in self.effective(stage)[:end]:
-            if i.keyword == "ENV":
-                out.update((i.value[k], dequote(i.value[k + 1])) for k in range(0, len(i.value) - 1, 2))
-            elif i.keyword == "ARG":
-                for item in i.value:
-                    name, eq, val = item.partition("=")
-                    val = dequote(val) if eq else self.dockerfile.global_args.get(name)
-                    if val is not None and name not in out:
-                        out[name] = val
-        return out
+        return [p for p in self.installs(stages) if p.tool != "conda"]
 
     def _settings(self, stage: Stage, instr: Instruction) -> dict[str, str]:
-        """Installer settings in effect for a RUN (see ``PipInstall.settings``); cached."""
-        key = ("settings", stage.index, id(instr))
-        found = self._cache.get(key)
-        if found is not None:
-            return found
-        found = {}
-        end = self.position(instr, stage)
-        for i in self.effective(stage)[:end]:
-            if i.keyword == "RUN":
-                found.update(_pip_config(self.commands(i), i))
-        for name, value in self.run_env(stage, instr).items():
-            if name.startswith(("PIP_", "UV_")):
-                found[name] = value
-        found.update((m.group(1), dequote(m.group(2))) for m in _INLINE_VAR.finditer(instr.rest))
-        self._cache[key] = found
-        return found
+        """Installer settings in effect for a RUN of ``stage`` (see ``PipInstall.settings``).
+
+        One pass over the stage, cached: ``PIP_*``/``UV_*`` values from ENV and ARG (build
+        arguments are in every RUN's environment), pip configuration earlier RUNs write, and
+        assignments in the RUN itself.
+        """
+        key = ("settings", stage.index)
+        by_run = self._cache.get(key)
+        if by_run is None:
+            by_run = self._cache[key] = {}
+            env: dict[str, str] = {}
+            config: dict[str, str] = {}
+            for i in self.effective(stage):
+                if i.keyword == "ENV":
+                    env.update((i.value[k], dequote(i.value[k + 1])) for k in range(0, len(i.value) - 1, 2) if i.value[k].startswith(_INSTALLER_VARS))
+                elif i.keyword == "ARG":
+                    for item in i.value:
+                        name, eq, val = item.partition("=")
+                        val = dequote(val) if eq else self.dockerfile.global_args.get(name)
+                        if name.startswith(_INSTALLER_VARS) and val is not None and name not in env:
+                            env[name] = val
+                elif i.keyword == "RUN":
+                    by_run[id(i)] = {**config, **env, **{m.group(1): dequote(m.group(2)) for m in _INLINE_VAR.finditer(i.rest)}}
+                    config.update(_pip_config(self.commands(i), i))
+        return by_run.get(id(instr), {})
 
     def built_stages(self) -> list[Stage]:
         """Stages that end up in the target image or feed it (COPY --from, FROM parent)."""
@@ -313,6 +316,7 @@ class PipInstall(NamedTuple):
         return found
 
 
+_INSTALLER_VARS = ("PIP_", "UV_")
 _INLINE_VAR = re.compile(r"(?:^|(?<=[\s;&|(]))((?:PIP|UV)_[A-Z0-9_]+)=(\"[^\"]*\"|'[^']*'|[^\s;&|)]*)")
 _CONF_LINE = re.compile(r"(?m)^\s*([a-z][a-z0-9-]*)\s*=\s*(\S+)")
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 from mldocklint.fixes import Edit, Fix, instruction_at, newline
-from mldocklint.rules.ml104_apt_lists_kept import later_install
+from mldocklint.rules.ml104_apt_lists_kept import later_installs
 from mldocklint.syntax.shell import apt_command, scripts
 
 RM = "rm -rf /var/lib/apt/lists/*"
@@ -31,7 +31,7 @@ def fix(target, finding):
         return None
     nl = newline(df)
     stage = df.stages[instr.stage]
-    later = later_install(target, stage, instr)
+    later = later_installs(target, stage).get(id(instr))
     if later is not None:
         return _merge(target, instr, later)
     if instr.heredocs:

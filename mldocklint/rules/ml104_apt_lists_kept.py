@@ -101,27 +101,26 @@ def _apt(cmds: list[list[str]], sub: str) -> bool:
     return any((k := apt_command(w)) is not None and w[k] == sub for w in cmds)
 
 
-def later_install(target, stage, instr):
-    """The first RUN after ``instr`` (in ``stage`` and the stages built FROM it) that installs
-    with the lists ``instr`` downloaded: an apt install not preceded by its own update; or None."""
-    effective = target.effective(stage)
-    for i in effective[target.position(instr, stage) + 1 :]:
+def later_installs(target, stage) -> dict:
+    """For each RUN of ``stage`` (and the stages built FROM it), by id: the first RUN after it that
+    installs with the lists it downloaded (an apt install not preceded by its own update), if any."""
+    found: dict = {}
+    pending = None
+    for i in reversed(target.effective(stage)):
         if i.keyword != "RUN":
             continue
-        cmds = target.commands(i)
-        for words in cmds:
+        found[id(i)] = pending
+        for words in target.commands(i):
             k = apt_command(words)
-            if k is None:
-                continue
-            if words[k] == "update":
-                return None
-            if words[k] == "install":
-                return i
-    return None
+            if k is not None and words[k] in ("update", "install"):
+                pending = i if words[k] == "install" else None
+                break
+    return found
 
 
 def check(target, options):
     for stage in target.image_stages():
+        later_of = None
         for instr in stage.instructions:
             if instr.keyword != "RUN":
                 continue
@@ -131,7 +130,9 @@ def check(target, options):
                 if sub is None or words[sub] != "update":
                     continue
                 if not _removes_lists(cmds) and not _cached(instr):
-                    later = later_install(target, stage, instr)
+                    if later_of is None:
+                        later_of = later_installs(target, stage)
+                    later = later_of.get(id(instr))
                     if later is None:
                         advice = "end the RUN with `&& rm -rf /var/lib/apt/lists/*`"
                     elif not _apt(cmds, "install"):

@@ -66,16 +66,13 @@ from mldocklint.model import Problem  # noqa: E402
 SHOWN = 3  # entries named in a message
 
 
-def _constrained(target, instr) -> bool:
-    return any(p.instr is instr and p.setting("--constraint") for p in target.installs())
-
-
 def check(target, options):
     ctx = target.context
     files: dict[str, list] = {}  # path -> [kind, entries]
     seen = set()
+    constrained = {id(p.instr) for p in target.installs() if p.setting("--constraint")} if ctx.requirements else set()
     for src in ctx.requirements:
-        if _constrained(target, src.instruction):
+        if id(src.instruction) in constrained:
             continue
         for e in src.entries:
             if e.pinned or e.local or not e.valid or (e.name and e.name in src.constraint_pins):

@@ -101,8 +101,9 @@ def _redirect(target, p, k: int) -> str | None:
     span = target.word_span(p.instr, p.command, k)
     if span is None:
         return None
-    line = target.dockerfile.text.split("\n")[span[2] - 1]
-    m = _REDIRECT.match(line, span[3] - 1)
+    instr = p.instr
+    line = target.dockerfile.text[instr.start : instr.end].split("\n")[span[2] - instr.line]
+    m = _REDIRECT.match(line, span[3] - (instr.column if span[2] == instr.line else 1))
     return m.group() if m else None
 
 
