@@ -48,11 +48,10 @@ def _render_rich(result, findings, out, ctx) -> None:
     from rich.console import Console
     from rich.text import Text
 
-    from mldocklint.rules import all_rules
+    from mldocklint.rules import lookup
 
     no_color = bool(os.environ.get("NO_COLOR"))
     console = Console(file=out, no_color=no_color, force_terminal=not no_color or None, highlight=False, soft_wrap=True, emoji=False)
-    rules = all_rules()
     sources = result.sources
     current = None
     lines: list[str] | None = None
@@ -74,7 +73,7 @@ def _render_rich(result, findings, out, ctx) -> None:
             console.print(Text.assemble((f"      {f.line:>4} | ", "dim"), src[:200]))
             width = max(1, (f.end_column - f.column) if f.end_line == f.line else len(src) - f.column + 1)
             console.print(Text(" " * (13 + f.column - 1) + "^" * min(width, 80), style=_STYLE[f.severity]))
-        rule = rules.get(f.rule)
+        rule = lookup(f.rule)
         if rule is not None:
             console.print(Text(f"      see {rule.url}", style="dim"))
     counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
