@@ -2,6 +2,8 @@
 
 ShellCheck's checks are one family, ``SC``: each of its codes (``SC2086``) is accepted
 wherever a rule id is, and ``lookup`` gives a code the family's metadata and its wiki page.
+A rule's ``aliases`` (hadolint codes such as ``DL3002``, BuildKit check names such as
+``WorkdirRelativePath``, in any case) are accepted wherever its id is.
 """
 
 from __future__ import annotations
@@ -85,6 +87,12 @@ def all_rules() -> dict[str, Rule]:
     return {r.id: r for r in sorted(rules, key=lambda r: r.id)}
 
 
+@lru_cache(maxsize=None)
+def aliases() -> dict[str, str]:
+    """Each alias, upper case, -> the id of the rule that covers it."""
+    return {a.upper(): r.id for r in all_rules().values() for a in r.aliases}
+
+
 def is_shellcheck_code(rule_id: str) -> bool:
     return len(rule_id) == 6 and rule_id.startswith(SHELLCHECK) and rule_id[2:].isdigit()
 
@@ -108,9 +116,10 @@ def lookup(rule_id: str) -> Rule | None:
 
 
 def get(selector: str) -> Rule:
-    """A rule by id or slug (case-insensitive for ids); a ShellCheck code (SC2086) too."""
+    """A rule by id, alias or slug (case-insensitive for ids and aliases); a ShellCheck code (SC2086) too."""
     rules = all_rules()
-    rule = lookup(selector.upper())
+    up = selector.upper()
+    rule = lookup(aliases().get(up, up))
     if rule is None:
         rule = next((r for r in rules.values() if r.slug == selector.lower()), None)
     if rule is None:
@@ -119,7 +128,7 @@ def get(selector: str) -> Rule:
 
 
 def resolve(selectors) -> set[str]:
-    """Rule ids named by ids (ML302), slugs (root-user) or id prefixes (ML3, ML)."""
+    """Rule ids named by ids (ML302), aliases (DL3002), slugs (root-user) or id prefixes (ML3, ML)."""
     rules = all_rules()
     out: set[str] = set()
     for raw in selectors:
@@ -131,13 +140,15 @@ def resolve(selectors) -> set[str]:
                 out.update(r for r in rules if r.startswith("ML"))
             elif up in rules or is_shellcheck_code(up):
                 out.add(up)
+            elif up in aliases():
+                out.add(aliases()[up])
             elif up.startswith("ML") and up[2:].isdigit() and any(r.startswith(up) for r in rules):
                 out.update(r for r in rules if r.startswith(up))
             else:
                 slug = [r.id for r in rules.values() if r.slug == sel.lower()]
                 if not slug:
                     raise UnknownRule(
-                        f"unknown rule {sel!r}: use an id (ML302), a slug (root-user) or a prefix (ML3); "
+                        f"unknown rule {sel!r}: use an id (ML302), a slug (root-user), a prefix (ML3) or an alias (DL3002); "
                         "`mldocklint rules` lists them"
                     )
                 out.update(slug)

@@ -58,6 +58,7 @@ CATEGORY = "build"
 SEVERITY = "warning"
 SUMMARY = "pip install keeps its download cache in the image"
 FIX = "safe"
+ALIASES = ("DL3042",)
 
 _TRUE = frozenset(("1", "true", "yes", "on"))
 # pip: (flags, environment variable, cache directory); uv has its own

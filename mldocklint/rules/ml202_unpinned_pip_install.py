@@ -58,6 +58,7 @@ CATEGORY = "dependencies"
 SEVERITY = "warning"
 SUMMARY = "pip install of a package without an exact version"
 FIX = "none"
+ALIASES = ("DL3013",)
 
 _TOOLING = frozenset(("pip", "setuptools", "wheel"))
 _ARCHIVE = (".whl", ".tar.gz", ".zip", ".tar.bz2", ".tgz")

@@ -52,6 +52,7 @@ CATEGORY = "dependencies"
 SEVERITY = "warning"
 SUMMARY = "Base image without a tag, or tagged latest"
 FIX = "none"
+ALIASES = ("DL3006", "DL3007")
 
 _REF = re.compile(r"\$\{(\w+)([^}]*)\}|\$(\w+)")
 

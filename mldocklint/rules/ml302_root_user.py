@@ -50,6 +50,7 @@ CATEGORY = "runtime"
 SEVERITY = "error"
 SUMMARY = "The image runs as root"
 FIX = "unsafe"
+ALIASES = ("DL3002",)
 
 _ROOT = ("root", "0", "0:0", "root:root", "root:0", "0:root")
 # Base images whose own config sets a non-root USER.

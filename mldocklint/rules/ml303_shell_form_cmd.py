@@ -43,6 +43,7 @@ CATEGORY = "runtime"
 SEVERITY = "warning"
 SUMMARY = "CMD or ENTRYPOINT in shell form"
 FIX = "safe"
+ALIASES = ("JSONArgsRecommended", "DL3025")
 
 
 def check(target, options):

@@ -63,6 +63,7 @@ CATEGORY = "runtime"
 SEVERITY = "info"
 SUMMARY = "Serving image without a HEALTHCHECK"
 FIX = "none"
+ALIASES = ("DL3057",)
 
 def check(target, options):
     stage = target.final

@@ -53,6 +53,7 @@ CATEGORY = "runtime"
 SEVERITY = "error"
 SUMMARY = "Secret given a literal value in ENV or ARG"
 FIX = "none"
+ALIASES = ("SecretsUsedInArgOrEnv",)
 
 _SECRET = re.compile(
     r"(HF_TOKEN|HUGGING_FACE_HUB_TOKEN|WANDB_API_KEY|OPENAI_API_KEY|AWS_SECRET_ACCESS_KEY"

@@ -52,6 +52,7 @@ CATEGORY = "context"
 SEVERITY = "error"
 SUMMARY = "A COPY source is excluded by .dockerignore or missing"
 FIX = "none"
+ALIASES = ("CopyIgnoredFile",)
 NEEDS_CONTEXT = True
 
 import re  # noqa: E402
