@@ -65,6 +65,11 @@ NOT_COVERED: tuple[tuple[str, str], ...] = (
 DIFFERENCES: tuple[tuple[str, str], ...] = (
     ("DL3000", "only the first WORKDIR of a stage, as BuildKit's WorkdirRelativePath: a relative WORKDIR after an absolute one is resolved against it, not the base image"),
     ("DL3002", "ML302 also reports an image that never sets USER, at its last FROM"),
+    ("DL3012", "reported on the HEALTHCHECK that is replaced, as BuildKit does; hadolint reports the one that replaces it"),
+    ("DL3025", "CMD and ENTRYPOINT only, as BuildKit's JSONArgsRecommended: hadolint also flags `HEALTHCHECK CMD` in shell form, which is harmless (the health check's shell is not PID 1)"),
+    ("DL3042", "only in the stages the built image comes from: a pip cache in a stage that is never copied from does not reach the image"),
+    ("DL4003", "reported on the CMD that is replaced, as BuildKit does; hadolint reports the one that replaces it"),
+    ("DL4004", "reported on the ENTRYPOINT that is replaced, as BuildKit does; hadolint reports the one that replaces it"),
 )
 
 _HADOLINT = re.compile(r"DL\d{4}")
