@@ -1,0 +1,143 @@
+"""hadolint's bug-catching checks as ML020 onward, and the ML2xx download rules: exact positions."""
+
+from __future__ import annotations
+
+from helpers import catches, does_not_catch, lint_text
+
+from mldocklint.knowledge.foreign_rules import DIFFERENCES, NOT_COVERED
+from mldocklint.rules import aliases
+
+
+def test_no_foreign_code_is_both_covered_and_listed_as_not_covered():
+    listed = [code for code, _ in NOT_COVERED]
+    assert len(listed) == len(set(listed))
+    assert not set(listed) & set(aliases())
+    assert {code for code, _ in DIFFERENCES} <= set(aliases())
+
+
+# -- ML020 (DL3044) ------------------------------------------------------------------
+
+
+def test_env_using_a_variable_it_sets_in_another_value():
+    catches("ML020", """
+        FROM python:3.11-slim
+        ENV APP_HOME=/app CACHE=$APP_HOME/cache
+        ENV A=1 \\
+            B="${A}/x"
+        ENV F=$G G=1
+    """, (2, 25), (4, 8), (5, 7))
+
+
+def test_env_self_reference_earlier_definitions_and_single_pairs_are_fine():
+    does_not_catch("ML020", """
+        FROM python:3.11-slim AS base
+        ARG HOME_DIR=/opt
+        ENV PATH=/opt/bin:$PATH
+        ENV HOME_DIR=/app DATA=$HOME_DIR/data
+        ENV A=1
+        FROM base
+        ENV A=2 B=$A
+        ENV C $C:x
+    """)
+
+
+# -- ML021 (DL3021) ------------------------------------------------------------------
+
+
+def test_copy_of_several_sources_to_a_destination_without_slash():
+    catches("ML021", """
+        FROM python:3.11-slim
+        COPY a.txt b.txt /app
+        ADD ["x.tar", "y.tar", "/opt"]
+        COPY a.txt b.txt /app/
+        COPY a.txt /app
+    """, (2, 18), (3, 25))
+
+
+# -- ML022 (DL3046) ------------------------------------------------------------------
+
+
+def test_useradd_with_a_high_uid_and_no_l():
+    catches("ML022", """
+        FROM python:3.11-slim
+        RUN groupadd -g 1000000 app && useradd -m -u 1000000 app
+        RUN useradd --uid=2000000 -m bob
+        RUN useradd -l -m -u 1000000 a && useradd -lm -u1000000 b && useradd --no-log-init -u 1000000 c
+        RUN useradd -m -u 1000 d && useradd -u ${UID} e
+    """, (2, 46), (3, 13))
+
+
+# -- ML023 (DL3004) ------------------------------------------------------------------
+
+
+def test_sudo_in_run():
+    catches("ML023", """
+        FROM python:3.11-slim
+        RUN apt-get update && \\
+            DEBIAN_FRONTEND=noninteractive sudo apt-get install -y git
+        RUN sudo -u app pip install --user flask
+        RUN echo sudo && apt-get install -y sudo && echo "%wheel ALL=(ALL) NOPASSWD: ALL" >> /etc/sudoers
+    """, (3, 36), (4, 5))
+
+
+# -- ML024 (DL3020) ------------------------------------------------------------------
+
+
+def test_add_of_local_files_that_are_not_archives():
+    catches("ML024", """
+        FROM python:3.11-slim
+        ADD requirements.txt /app/
+        add src/ /app/src/
+        ADD model.tar.gz /models/
+        ADD https://example.com/a.whl /tmp/
+        ADD git@github.com:org/repo.git /src
+        COPY requirements.txt /app/
+    """, (2, 1), (3, 1))
+
+
+# -- ML025 (DL3027) ------------------------------------------------------------------
+
+
+def test_apt_instead_of_apt_get():
+    catches("ML025", """
+        FROM python:3.11-slim
+        RUN apt update && apt-get install -y git && sudo apt install -y curl
+        RUN apt-cache policy git && echo apt
+    """, (2, 5), (2, 50))
+
+
+# -- ML026 (DL4001) ------------------------------------------------------------------
+
+
+def test_curl_and_wget_in_one_stage():
+    catches("ML026", """
+        FROM python:3.11-slim AS a
+        RUN curl -fsSL -o /a https://example.com/a
+        RUN echo ok && wget -q https://example.com/b
+        RUN curl -fsSL -o /c https://example.com/c
+        FROM python:3.11-slim AS b
+        RUN wget -q https://example.com/d
+    """, (3, 16), (4, 5))
+
+
+# -- ML027 (DL4005) ------------------------------------------------------------------
+
+
+def test_ln_over_bin_sh():
+    catches("ML027", """
+        FROM python:3.11-slim
+        RUN ln -sf /bin/bash /bin/sh
+        RUN ln -s /usr/bin/python3 /usr/bin/python && rm /bin/sh
+    """, (2, 22))
+
+
+def test_the_new_rules_are_silent_on_a_clean_file():
+    assert lint_text("""
+        FROM python:3.11-slim
+        ENV APP_HOME=/app
+        ENV CACHE=$APP_HOME/cache
+        COPY requirements.txt constraints.txt /app/
+        RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/* \\
+            && useradd -l -m -u 1000000 app && curl -fsSL -o /tmp/x https://example.com/x
+        USER app
+    """, ["ML020", "ML021", "ML022", "ML023", "ML024", "ML025", "ML026", "ML027"]) == []
