@@ -44,6 +44,8 @@ def page(rule) -> str:
         f"- **Category:** {rule.category}",
         f"- **Fix:** {_FIX[rule.fix]}",
     ]
+    if rule.opt_in:
+        facts.append(f"- **Runs:** only when selected (`--select {rule.id}`, `extend-select`)")
     if rule.aliases:
         facts.append("- **Aliases:** " + ", ".join(f"`{a}` ({linter(a)})" for a in rule.aliases))
     if rule.needs_context:

@@ -141,3 +141,40 @@ def test_the_new_rules_are_silent_on_a_clean_file():
             && useradd -l -m -u 1000000 app && curl -fsSL -o /tmp/x https://example.com/x
         USER app
     """, ["ML020", "ML021", "ML022", "ML023", "ML024", "ML025", "ML026", "ML027"]) == []
+
+
+# -- ML028 (DL3003) and ML029 (DL3059): opt-in -----------------------------------------
+
+
+def test_cd_in_run():
+    catches("ML028", """
+        FROM python:3.11-slim
+        RUN cd /app && pip install . && cd -
+        RUN echo cd
+    """, (2, 5), (2, 33))
+
+
+def test_consecutive_short_runs():
+    catches("ML029", """
+        FROM python:3.11-slim
+        RUN pip install a==1
+        # a comment does not separate them
+        RUN pip install b==1
+        RUN --mount=type=cache,target=/root/.cache pip install c==1
+        ENV X=1
+        RUN pip install d==1
+        RUN a && b && c
+        RUN e
+    """, (4, 1))
+
+
+def test_opt_in_rules_run_only_when_selected():
+    src = """
+        FROM python:3.11-slim
+        RUN cd /app
+        RUN echo a
+        USER 1000
+    """
+    assert [r for r, _, _ in lint_text(src) if r in ("ML028", "ML029")] == []
+    assert [r for r, _, _ in lint_text(src, ["ML0"]) if r in ("ML028", "ML029")] == ["ML028", "ML029"]
+    assert [r for r, _, _ in lint_text(src, extend_select=["DL3059"]) if r in ("ML028", "ML029")] == ["ML029"]

@@ -13,7 +13,6 @@ import re
 NOT_COVERED: tuple[tuple[str, str], ...] = (
     ("DL1001", "a policy against inline pragmas; mldocklint reports pragmas that suppress nothing (ML900) instead"),
     ("DL3001", "`ssh`, `vim`, `service`, `ps`... in RUN: a matter of taste that flags ordinary install lines"),
-    ("DL3003", "not covered yet"),
     ("DL3008", "apt version pins break the build as soon as the distribution drops the old version; pin the base image instead (ML203)"),
     ("DL3010", "style: ADD's extraction of local archives"),
     ("DL3011", "not covered yet"),
@@ -45,7 +44,6 @@ NOT_COVERED: tuple[tuple[str, str], ...] = (
     ("DL3055", "label policy (see DL3048)"),
     ("DL3056", "label policy (see DL3048)"),
     ("DL3058", "label policy (see DL3048)"),
-    ("DL3059", "not covered yet"),
     ("DL3060", "yarn caches: outside the Python ML scope"),
     ("DL3062", "go install pins: outside the Python ML scope"),
     ("InvalidBaseImagePlatform", "needs the base image's manifest from a registry; mldocklint reads no registry"),
@@ -60,6 +58,7 @@ DIFFERENCES: tuple[tuple[str, str], ...] = (
     ("DL3043", "a parse error (ML000): BuildKit refuses the file, so nothing else is checked"),
     ("DL3046", "a UID given by a variable (`-u ${UID}`) is not judged: its value is not known"),
     ("DL3061", "a parse error (ML000): BuildKit refuses the file, so nothing else is checked"),
+    ("DL3059", "hadolint counts the commands of a RUN with its shell parser, mldocklint with its own: a RUN with a subshell or `sh -c` may count differently"),
     ("DL3042", "only in the stages the built image comes from: a pip cache in a stage that is never copied from does not reach the image"),
     ("DL4003", "reported on the CMD that is replaced, as BuildKit does; hadolint reports the one that replaces it"),
     ("DL4004", "reported on the ENTRYPOINT that is replaced, as BuildKit does; hadolint reports the one that replaces it"),

@@ -42,6 +42,8 @@ MODULES = (
     "ml025_apt_in_run",
     "ml026_curl_and_wget",
     "ml027_ln_bin_sh",
+    "ml028_cd_in_run",
+    "ml029_consecutive_run",
     "ml101_copy_before_install",
     "ml102_model_after_code",
     "ml103_apt_install_recommends",
