@@ -178,3 +178,39 @@ def test_opt_in_rules_run_only_when_selected():
     assert [r for r, _, _ in lint_text(src) if r in ("ML028", "ML029")] == []
     assert [r for r, _, _ in lint_text(src, ["ML0"]) if r in ("ML028", "ML029")] == ["ML028", "ML029"]
     assert [r for r, _, _ in lint_text(src, extend_select=["DL3059"]) if r in ("ML028", "ML029")] == ["ML029"]
+
+
+# -- ML205, ML206: downloads at build time --------------------------------------------
+
+
+def test_add_of_a_url_without_checksum():
+    catches("ML205", """
+        FROM python:3.11-slim
+        ADD https://example.com/a.onnx /models/
+        ADD --checksum=sha256:24454f9beb6e1e47a25f5e4ab7b36a85b1f2d7e2c1a8c0c2c4e8e1b7d7f8a9b0 https://example.com/b.onnx /models/
+        ADD https://github.com/org/repo.git#v1.0 /src
+        ADD model.tar.gz /models/
+        ADD ["http://example.com/c.bin", "/models/"]
+    """, (2, 5), (6, 7))
+
+
+def test_model_download_without_a_pinned_revision():
+    catches("ML206", """
+        FROM python:3.11-slim
+        RUN huggingface-cli download org/model --local-dir /m \\
+            && hf download org/m2 --revision main && hf download org/m3 --revision 0a1b2c3d
+        RUN python -c "from transformers import AutoModel; AutoModel.from_pretrained('bert-base-uncased')"
+        RUN python -c "import transformers as t; t.AutoModel.from_pretrained('/models/bert'); t.AutoModel.from_pretrained(name)"
+        RUN python -c "from huggingface_hub import snapshot_download as s; s; snapshot_download(repo_id='org/x', revision='0123abc')"
+        RUN git clone https://huggingface.co/org/model /m && git -C /m checkout 0123abc
+        RUN git clone https://huggingface.co/org/model2 /m2 && git clone https://github.com/org/code /c
+        ADD https://huggingface.co/org/m/resolve/main/model.safetensors /m/
+        ADD https://huggingface.co/org/m/resolve/0123abc/model.safetensors /m/
+        RUN <<EOF
+        python - <<PY
+        from huggingface_hub import hf_hub_download
+        hf_hub_download("org/y", "model.bin", revision="main")
+        PY
+        EOF
+        RUN wget -q https://huggingface.co/org/z/resolve/main/w.bin
+    """, (2, 30), (3, 20), (4, 62), (8, 15), (9, 5), (14, 1), (17, 13))

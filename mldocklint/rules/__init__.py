@@ -54,6 +54,8 @@ MODULES = (
     "ml202_unpinned_pip_install",
     "ml203_unpinned_base_image",
     "ml204_missing_requirements_file",
+    "ml205_add_url_without_checksum",
+    "ml206_unpinned_model_download",
     "ml301_missing_python_env",
     "ml302_root_user",
     "ml303_shell_form_cmd",
