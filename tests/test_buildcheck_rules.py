@@ -191,6 +191,7 @@ def test_add_of_a_url_without_checksum():
         ADD https://github.com/org/repo.git#v1.0 /src
         ADD model.tar.gz /models/
         ADD ["http://example.com/c.bin", "/models/"]
+        ADD https://example.com/LICENSE.txt /licenses/
     """, (2, 5), (6, 7))
 
 
@@ -214,3 +215,27 @@ def test_model_download_without_a_pinned_revision():
         EOF
         RUN wget -q https://huggingface.co/org/z/resolve/main/w.bin
     """, (2, 30), (3, 20), (4, 62), (8, 15), (9, 5), (14, 1), (17, 13))
+
+
+def test_sudo_after_a_non_root_user_or_on_a_non_root_base_is_left_alone():
+    does_not_catch("ML023", """
+        FROM python:3.11-slim
+        USER app
+        RUN sudo apt-get update
+        FROM rayproject/ray:2.9.0-gpu
+        RUN sudo apt-get update
+    """)
+    catches("ML023", """
+        FROM rayproject/ray:2.9.0-gpu
+        USER root
+        RUN sudo apt-get update
+    """, (3, 5))
+
+
+def test_copy_of_several_sources_is_left_alone_when_the_file_needs_buildkit():
+    does_not_catch("ML021", """
+        FROM python:3.11-slim
+        COPY a.txt b.txt .
+        COPY a.txt b.txt /app
+        RUN --mount=type=cache,target=/root/.cache/pip pip install -r /app/a.txt
+    """)

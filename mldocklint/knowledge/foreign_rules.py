@@ -53,6 +53,8 @@ NOT_COVERED: tuple[tuple[str, str], ...] = (
 DIFFERENCES: tuple[tuple[str, str], ...] = (
     ("DL3000", "only the first WORKDIR of a stage, as BuildKit's WorkdirRelativePath: a relative WORKDIR after an absolute one is resolved against it, not the base image"),
     ("DL3002", "ML302 also reports an image that never sets USER, at its last FROM"),
+    ("DL3004", "only in a RUN that runs as root: after a non-root USER (or on a base image known to set one) `sudo` is how that user gets root"),
+    ("DL3021", "not for the destination `.`, nor in files that need BuildKit anyway (heredocs, RUN --mount...): BuildKit copies into such a destination as a directory"),
     ("DL3012", "reported on the HEALTHCHECK that is replaced, as BuildKit does; hadolint reports the one that replaces it"),
     ("DL3025", "CMD and ENTRYPOINT only, as BuildKit's JSONArgsRecommended: hadolint also flags `HEALTHCHECK CMD` in shell form, which is harmless (the health check's shell is not PID 1)"),
     ("DL3043", "a parse error (ML000): BuildKit refuses the file, so nothing else is checked"),

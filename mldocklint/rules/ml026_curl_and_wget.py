@@ -1,6 +1,7 @@
 """
 ## What it does
-Flags a `RUN` that uses `curl` or `wget` in a stage that uses both. hadolint's DL4001.
+Flags a `RUN` that uses `curl` or `wget` in a stage that uses both. hadolint's DL4001. A
+style check: it runs only when selected (`--select ML026`).
 
 ## Why is this bad?
 Two download tools do one job: both are installed (and kept) in the image, and their
@@ -42,6 +43,7 @@ SEVERITY = "info"
 SUMMARY = "Both curl and wget used in one stage"
 FIX = "none"
 ALIASES = ("DL4001",)
+OPT_IN = True
 TOOLS = ("curl", "wget")
 
 

@@ -1,7 +1,8 @@
 """
 ## What it does
 Flags an `ADD` of an `http://` or `https://` URL without `--checksum`. Git repositories
-(`.git` URLs) are not judged.
+(`.git` URLs) and texts (`.txt`, `.md`, `.rst`, `.html`: licence and notice files) are not
+judged.
 
 ## Why is this bad?
 The file at a URL can change (a model re-uploaded under the same name, a release asset
@@ -42,6 +43,7 @@ CATEGORY = "dependencies"
 SEVERITY = "warning"
 SUMMARY = "ADD of a URL without --checksum"
 FIX = "none"
+TEXTS = (".txt", ".md", ".rst", ".html")
 
 
 def check(target, options):
@@ -51,7 +53,8 @@ def check(target, options):
                 continue
             for src in instr.value[:-1]:
                 url = dequote(src)
-                if url.startswith(("http://", "https://")) and not url.split("#")[0].endswith(".git"):
+                path = url.split("#")[0].split("?")[0]
+                if url.startswith(("http://", "https://")) and not path.endswith(".git") and not path.lower().endswith(TEXTS):
                     yield at_last_word(target.dockerfile, instr, src,
                         f"ADD of `{url}` without --checksum takes whatever the server returns; add `--checksum=sha256:<digest>`",
                         stage=stage.label,

@@ -28,7 +28,7 @@ CMD ["python", "app.py"]
 
 Base images known to run as a non-root user already (`mambaorg/micromamba` as
 `$MAMBA_USER`, Jupyter's docker-stacks images as `jovyan`, distroless `:nonroot` tags,
-Chainguard images, Bitnami images) count as non-root when no later `USER root` undoes it.
+Chainguard images, Bitnami images, `rayproject/ray` as `ray`) count as non-root when no later `USER root` undoes it.
 
 ## When to ignore
 Images whose base image already sets a non-root user and is not in the list above (`USER`
@@ -54,10 +54,11 @@ ALIASES = ("DL3002",)
 
 _ROOT = ("root", "0", "0:0", "root:root", "root:0", "0:root")
 # Base images whose own config sets a non-root USER.
-_NONROOT_BASES = ("mambaorg/micromamba", "jupyter/", "quay.io/jupyter/", "cgr.dev/chainguard/", "bitnami/", "docker.io/bitnami/")
+_NONROOT_BASES = ("mambaorg/micromamba", "jupyter/", "quay.io/jupyter/", "cgr.dev/chainguard/", "bitnami/", "docker.io/bitnami/", "rayproject/ray")
 
 
-def _nonroot_base(image: str) -> bool:
+def nonroot_base(image: str) -> bool:
+    """Whether ``image``'s own configuration sets a non-root USER."""
     image = image.lower().removeprefix("docker.io/")
     if image.startswith("gcr.io/distroless/"):
         return image.rsplit(":", 1)[-1].startswith("nonroot") or ":nonroot" in image or "-nonroot" in image
@@ -68,7 +69,7 @@ def check(target, options):
     stage = target.final
     user = target.last("USER", stage)
     if user is None:
-        if _nonroot_base(target.dockerfile.root_base(stage)):
+        if nonroot_base(target.dockerfile.root_base(stage)):
             return
         yield Problem.at(
             stage.from_instruction,
