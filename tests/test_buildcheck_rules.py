@@ -165,6 +165,10 @@ def test_consecutive_short_runs():
         RUN pip install d==1
         RUN a && b && c
         RUN e
+        RUN python3 - <<'PY'
+        print("a")
+        PY
+        RUN f
     """, (4, 1))
 
 

@@ -2,7 +2,8 @@
 ## What it does
 Flags a `RUN` that directly follows another `RUN` with the same flags when neither runs more
 than two commands. hadolint's DL3059. A style check: it runs only when selected
-(`--select ML029`). Comments between the two do not separate them; any other instruction does.
+(`--select ML029`). Comments between the two do not separate them; any other instruction,
+or a `RUN` with a heredoc script, does.
 
 ## Why is this bad?
 Each `RUN` is a layer: short commands in a row add layers, and files one of them deletes
@@ -49,7 +50,7 @@ def check(target, options):
     for stage in target.stages:
         previous = None
         for instr in stage.instructions:
-            if instr.keyword != "RUN":
+            if instr.keyword != "RUN" or instr.heredocs:  # a heredoc script stays a step of its own
                 previous = None
                 continue
             count = len(target.commands(instr))
