@@ -243,3 +243,18 @@ def test_copy_of_several_sources_is_left_alone_when_the_file_needs_buildkit():
         COPY a.txt b.txt /app
         RUN --mount=type=cache,target=/root/.cache/pip pip install -r /app/a.txt
     """)
+
+
+# -- DL3043, DL3061: files BuildKit refuses are parse errors (ML000) -----------------------
+
+
+def test_onbuild_triggers_and_instructions_before_from_are_parse_errors():
+    from mldocklint.engine import Linter, Options, Result
+
+    for text, message in (
+        ("RUN echo hi\nFROM python:3.11-slim\n", "no build stage in current context"),
+        ("FROM python:3.11-slim\nONBUILD FROM busybox\n", "FROM isn't allowed as an ONBUILD trigger"),
+    ):
+        result = Result()
+        found = Linter(Options(select=["DL3061"])).lint_text(text, "Dockerfile", result, None)
+        assert [(f.rule, f.line, f.column, f.message) for f in found] == [("ML000", 1 if text.startswith("RUN") else 2, 1, message)]
