@@ -86,8 +86,9 @@ def test_explain_by_alias_shows_the_aliases():
 
 
 def found(src, rules=("ML001", "ML009", "ML202", "ML302", "ML900", "SC")):
-    """(rule, line, suppressed) of every finding, suppressed ones included."""
-    return [(f.rule, f.line, f.suppressed) for f in findings(src, list(rules), inline_suppressions=True)]
+    """(rule, line, suppressed) of every finding, suppressed ones included; ShellCheck at every level."""
+    shellcheck = {"SC": {"min-level": "style"}}
+    return [(f.rule, f.line, f.suppressed) for f in findings(src, list(rules), inline_suppressions=True, rule_options=shellcheck)]
 
 
 def test_hadolint_ignore_covers_the_instruction_on_the_next_line_only():
