@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 
-_COMMANDS = ("check", "image", "rules", "explain")
+_COMMANDS = ("check", "image", "rules", "explain", "server")
 
 
 def _plain_paths(args: list[str]) -> list[str] | None:
