@@ -26,7 +26,8 @@ USER 1000
 Never needed.
 
 ## Fix
-None: write `COPY`.
+Safe: `ADD` becomes `COPY` when every source is a local file that is not an archive and
+every flag is one `COPY` takes (`--chown`, `--chmod`, `--link`).
 
 ## Options
 None.
@@ -40,7 +41,7 @@ SLUG = "add-local-files"
 CATEGORY = "correctness"
 SEVERITY = "warning"
 SUMMARY = "ADD of local files that are not archives"
-FIX = "none"
+FIX = "safe"
 ALIASES = ("DL3020",)
 # the archive suffixes hadolint knows (src/Hadolint/Rule.hs archiveFileFormatExtensions)
 ARCHIVES = (".tar", ".Z", ".bz2", ".gz", ".lz", ".lzma", ".tZ", ".tb2", ".tbz", ".tbz2", ".tgz", ".tlz", ".tpz", ".txz", ".xz")

@@ -25,7 +25,9 @@ USER 1000
 Never needed.
 
 ## Fix
-None: write `apt-get`.
+Safe: `apt` becomes `apt-get` for `update`, `install`, `remove`, `purge`, `autoremove`,
+`clean` and `autoclean`; `apt upgrade` (which may install new packages where `apt-get
+upgrade` does not) is left to you.
 
 ## Options
 None.
@@ -38,7 +40,7 @@ SLUG = "apt-in-run"
 CATEGORY = "correctness"
 SEVERITY = "warning"
 SUMMARY = "apt used in RUN instead of apt-get"
-FIX = "none"
+FIX = "safe"
 ALIASES = ("DL3027",)
 
 
