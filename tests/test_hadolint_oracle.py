@@ -3,7 +3,8 @@ of a code that an mldocklint rule covers (its ``aliases``) has a finding of that
 same instruction, or the difference is documented (knowledge/foreign_rules.DIFFERENCES).
 
 hadolint reports a finding at the first line of its instruction; mldocklint at the word, which
-may sit on a continuation line, so "the same instruction" is the instruction hadolint names.
+may sit on a continuation line or in a heredoc body, so "the same instruction" is the
+instruction hadolint names, with its heredoc bodies.
 """
 
 from __future__ import annotations
@@ -61,6 +62,11 @@ def parses(path: Path) -> bool:
     return True
 
 
+def last_line(instr) -> int:
+    """The instruction's last line, heredoc bodies included (mldocklint reports inside them)."""
+    return max([instr.end_line] + [doc.line + doc.content.count("\n") for doc in instr.heredocs])
+
+
 def test_every_mapped_hadolint_finding_has_the_mapped_rule_on_its_instruction(tmp_path):
     files = sources(tmp_path)
     run = subprocess.run([hadolint(), "--no-fail", "-f", "json", *map(str, files)], capture_output=True, text=True, timeout=120)
@@ -81,7 +87,7 @@ def test_every_mapped_hadolint_finding_has_the_mapped_rule_on_its_instruction(tm
         if rule is None:
             continue
         instr = next((i for i in models[h["file"]].instructions if i.line == h["line"]), None)
-        lines = range(instr.line, instr.end_line + 1) if instr else range(h["line"], h["line"] + 1)
+        lines = range(instr.line, last_line(instr) + 1) if instr else range(h["line"], h["line"] + 1)
         if any(f.rule == rule and f.line in lines for f in ours[h["file"]]):
             matched.add(h["code"])
         elif h["code"] not in explained:
