@@ -46,6 +46,7 @@ NOT_COVERED: tuple[tuple[str, str], ...] = (
     ("DL3058", "label policy (see DL3048)"),
     ("DL3060", "yarn caches: outside the Python ML scope"),
     ("DL3062", "go install pins: outside the Python ML scope"),
+    ("DL3063", "not mapped: hadolint releases give the code two meanings (a missing USER; a stage named after a reserved word), which ML302 and ML006 cover"),
     ("InvalidBaseImagePlatform", "needs the base image's manifest from a registry; mldocklint reads no registry"),
 )
 
