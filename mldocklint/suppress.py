@@ -151,10 +151,10 @@ def _foreign(df: Dockerfile, line: int, codes, text: str, is_global: bool, hadol
     for code in codes:
         up = code.upper()
         if hadolint:  # its codes only: DL (mapped through aliases) and SC
-            rid = up if is_shellcheck_code(up) else table.get(up)
+            rids = (up,) if is_shellcheck_code(up) else table.get(up, ())
         else:  # BuildKit's check names only
-            rid = None if _HADOLINT_CODE.fullmatch(up) else table.get(up)
-        if rid is not None:
+            rids = () if _HADOLINT_CODE.fullmatch(up) else table.get(up, ())
+        for rid in rids:
             rules.setdefault(rid, code)
     if not rules:
         return []

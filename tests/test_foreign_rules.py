@@ -49,11 +49,16 @@ def test_an_unmapped_foreign_code_is_an_unknown_rule_on_the_command_line():
         resolve(["DL3008"])
 
 
-def test_each_alias_belongs_to_one_rule_and_is_no_rule_id_or_slug():
-    names = [a.upper() for r in all_rules().values() for a in r.aliases]
-    assert len(names) == len(set(names)) == len(aliases())
+def test_each_alias_belongs_to_one_rule_but_a_split_check_and_is_no_rule_id_or_slug():
+    shared = {name: rules for name, rules in aliases().items() if len(rules) > 1}
+    assert shared == {"SECRETSUSEDINARGORENV": ("ML309", "ML310")}
     taken = {r.id for r in all_rules().values()} | {r.slug.upper() for r in all_rules().values()}
-    assert not taken & set(names)
+    assert not taken & set(aliases())
+
+
+def test_a_split_check_selects_and_suppresses_every_rule_it_became():
+    assert resolve(["SecretsUsedInArgOrEnv"]) == {"ML309", "ML310"}
+    assert get("SecretsUsedInArgOrEnv").id == "ML309"
 
 
 def test_select_and_ignore_by_alias_on_the_command_line(tmp_path):

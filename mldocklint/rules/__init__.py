@@ -104,9 +104,14 @@ def all_rules() -> dict[str, Rule]:
 
 
 @lru_cache(maxsize=None)
-def aliases() -> dict[str, str]:
-    """Each alias, upper case, -> the id of the rule that covers it."""
-    return {a.upper(): r.id for r in all_rules().values() for a in r.aliases}
+def aliases() -> dict[str, tuple[str, ...]]:
+    """Each alias, upper case, -> the ids of the rules that cover it (one check may be split
+    into several rules: BuildKit's SecretsUsedInArgOrEnv)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for r in all_rules().values():
+        for a in r.aliases:
+            out[a.upper()] = out.get(a.upper(), ()) + (r.id,)
+    return out
 
 
 def is_shellcheck_code(rule_id: str) -> bool:
@@ -132,10 +137,11 @@ def lookup(rule_id: str) -> Rule | None:
 
 
 def get(selector: str) -> Rule:
-    """A rule by id, alias or slug (case-insensitive for ids and aliases); a ShellCheck code (SC2086) too."""
+    """A rule by id, alias (the first rule that covers it) or slug (case-insensitive for ids and
+    aliases); a ShellCheck code (SC2086) too."""
     rules = all_rules()
     up = selector.upper()
-    rule = lookup(aliases().get(up, up))
+    rule = lookup(aliases().get(up, (up,))[0])
     if rule is None:
         rule = next((r for r in rules.values() if r.slug == selector.lower()), None)
     if rule is None:
@@ -157,7 +163,7 @@ def resolve(selectors) -> set[str]:
             elif up in rules or is_shellcheck_code(up):
                 out.add(up)
             elif up in aliases():
-                out.add(aliases()[up])
+                out.update(aliases()[up])
             elif up.startswith("ML") and up[2:].isdigit() and any(r.startswith(up) for r in rules):
                 out.update(r for r in rules if r.startswith(up))
             else:
