@@ -183,3 +183,13 @@ def test_buildkit_check_comment_above_an_instruction_covers_that_instruction():
         ("ML001", 3, "# check=skip=StageNameCasing"),
         ("ML009", 4, None),
     ]
+
+
+def test_mldocklint_pragmas_take_aliases():
+    assert found("""
+        FROM python:3.11-slim
+        # mldocklint: ignore=DL3002 -- a sandboxed runtime
+        USER root
+        # mldocklint: ignore=WorkdirRelativePath
+        WORKDIR app
+    """) == [("ML302", 3, "a sandboxed runtime"), ("ML009", 5, "")]
