@@ -1,4 +1,4 @@
-"""How paths are shown in reports."""
+"""How paths are shown in reports, and matched against configuration patterns."""
 
 from __future__ import annotations
 
@@ -16,3 +16,13 @@ def display_path(path: str) -> str:
     if rel.startswith(".." + os.sep) or rel == "..":
         rel = os.path.abspath(path)
     return rel.replace(os.sep, "/")
+
+
+def matches(path: str, pattern: str) -> bool:
+    """Whether a file matches a configuration pattern: a pattern with a '/' (made absolute by
+    the configuration reader) against the full path, else against the file name."""
+    import fnmatch
+
+    shown = path.replace(os.sep, "/")
+    subject = os.path.abspath(path).replace(os.sep, "/") if "/" in pattern else shown.rsplit("/", 1)[-1]
+    return fnmatch.fnmatchcase(subject, pattern)

@@ -6,6 +6,9 @@ whole stage. ``# mldocklint: global ignore=ML501 -- reason`` anywhere covers the
 Suppressed findings are kept, with ``suppressed`` set to the reason, so that SARIF can
 show them. A pragma that suppresses nothing is reported as ML900.
 
+``# mldocklint: role=job`` sets the image's role (read by ``roles.pragma``); an unknown
+role is reported as ML900 too.
+
 Other linters' pragmas are honoured for the codes that map to mldocklint rules (the rules'
 ``aliases``; ShellCheck codes are themselves): hadolint's ``# hadolint ignore=DL3008,SC2086``
 (the instruction on the next line, as hadolint reads it) and ``# hadolint global
@@ -19,12 +22,12 @@ never reported as ML900.
 
 from __future__ import annotations
 
-import fnmatch
-import os
 import re
 from typing import NamedTuple
 
 from mldocklint.model import Dockerfile, Finding
+from mldocklint.paths import matches
+from mldocklint.roles import ROLES, pragma_value
 
 _PRAGMA = re.compile(r"mldocklint\s*:", re.IGNORECASE)
 _IGNORE = re.compile(r"mldocklint\s*:\s*(global\s+)?ignore\s*=\s*(.*)$", re.IGNORECASE)
@@ -51,12 +54,9 @@ def ignored_by_path(path: str, options) -> set[str]:
     """Rule ids that ``per-file-ignores`` switches off for ``path``."""
     from mldocklint.rules import resolve
 
-    shown = path.replace(os.sep, "/")
-    full = os.path.abspath(path).replace(os.sep, "/")
     out: set[str] = set()
     for pattern, rules in options.per_file_ignores.items():
-        subject = full if "/" in pattern else shown.rsplit("/", 1)[-1]
-        if fnmatch.fnmatchcase(subject, pattern):
+        if matches(path, pattern):
             out |= resolve(rules)
     return out
 
@@ -106,6 +106,11 @@ def parse(df: Dockerfile) -> tuple[list[Pragma], list[tuple[int, str]]]:
             pragmas += _foreign(df, line, _skipped(foreign.group(1)), text, False)
             continue
         if not _PRAGMA.match(text):
+            continue
+        role = pragma_value(text)
+        if role is not None:
+            if role not in ROLES:
+                bad.append((line, f"unknown role {role!r} in mldocklint comment; use one of {', '.join(ROLES)}"))
             continue
         m = _IGNORE.match(text)
         if m is None:

@@ -124,7 +124,7 @@ def test_rule_options_dotted_nested_and_group(repo, optioned_rules):
 @pytest.mark.parametrize(
     "body, message",
     [
-        ("selct = ['ML302']", "pyproject.toml: selct: unknown key; valid: select, ignore, extend-select, per-file-ignores, severity, failure-threshold, target, build-args, <rule>.<option>"),
+        ("selct = ['ML302']", "pyproject.toml: selct: unknown key; valid: select, ignore, extend-select, per-file-ignores, role, severity, failure-threshold, target, build-args, <rule>.<option>"),
         ("select = ['ML999']", "pyproject.toml: select: unknown rule 'ML999'"),
         ("ignore = 'no-such-rule'", "pyproject.toml: ignore: unknown rule 'no-such-rule'"),
         ("select = 3", "pyproject.toml: select: expected a list of rule ids or slugs, got an integer"),
