@@ -105,6 +105,7 @@ def test_hadolint_ignore_covers_the_instruction_on_the_next_line_only():
         # hadolint ignore=DL3000
 
         WORKDIR other
+        CMD ["python", "serve.py"]
     """) == [
         ("ML302", 3, "# hadolint ignore=DL3002,DL3008"),
         ("ML009", 4, None),
@@ -132,6 +133,7 @@ def test_hadolint_global_ignore_covers_the_file():
         FROM python:3.11-slim
         WORKDIR app
         USER root
+        CMD ["python", "serve.py"]
         # hadolint global ignore=DL3000
     """) == [("ML009", 2, "# hadolint global ignore=DL3000"), ("ML302", 3, None)]
 
@@ -155,6 +157,7 @@ def test_buildkit_check_directive_at_the_top_covers_the_file():
         FROM python:3.11-slim AS Base
         WORKDIR app
         USER root
+        CMD ["python", "serve.py"]
     """) == [
         ("ML001", 2, "# check=skip=StageNameCasing,WorkdirRelativePath;error=true"),
         ("ML009", 3, "# check=skip=StageNameCasing,WorkdirRelativePath;error=true"),
@@ -168,6 +171,7 @@ def test_buildkit_skip_all_covers_every_buildkit_check_and_no_other_rule():
         FROM python:3.11-slim AS Base
         WORKDIR app
         USER root
+        CMD ["python", "serve.py"]
     """) == [("ML001", 2, "# check=skip=all"), ("ML009", 3, "# check=skip=all"), ("ML302", 4, None)]
 
 
@@ -192,4 +196,5 @@ def test_mldocklint_pragmas_take_aliases():
         USER root
         # mldocklint: ignore=WorkdirRelativePath
         WORKDIR app
+        CMD ["python", "serve.py"]
     """) == [("ML302", 3, "a sandboxed runtime"), ("ML009", 5, "")]
