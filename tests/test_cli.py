@@ -212,7 +212,7 @@ def test_unknown_rule_is_a_usage_error(bad, args, name):
     result = check(*args, "Dockerfile")
     assert result.exit_code == 2
     assert result.stdout == ""
-    assert result.stderr == f"mldocklint: error: {args[0]}: unknown rule {name!r}: use an id (ML302), a slug (root-user) or a prefix (ML3); `mldocklint rules` lists them\n"
+    assert result.stderr == f"mldocklint: error: {args[0]}: unknown rule {name!r}: use an id (ML302), a slug (root-user), a prefix (ML3) or an alias (DL3002); `mldocklint rules` lists them\n"
 
 
 # --- failure threshold and exit codes --------------------------------------------------------------

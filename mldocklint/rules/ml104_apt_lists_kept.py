@@ -64,6 +64,7 @@ CATEGORY = "build"
 SEVERITY = "warning"
 SUMMARY = "apt lists are not removed in the RUN that runs apt-get update"
 FIX = "safe"
+ALIASES = ("DL3009",)
 
 _LISTS = ("/var/lib/apt/lists", "/var/lib/apt")
 

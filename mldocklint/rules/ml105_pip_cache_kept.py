@@ -67,6 +67,7 @@ CATEGORY = "build"
 SEVERITY = "warning"
 SUMMARY = "pip install keeps its download cache in the image"
 FIX = "safe"
+ALIASES = ("DL3042",)
 
 # pip disables the cache for any value its strtobool accepts, false ones included (pip's _handle_no_cache_dir)
 _PIP_BOOL = frozenset("y yes t true on 1 n no f false off 0".split())

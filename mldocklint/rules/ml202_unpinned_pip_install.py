@@ -69,6 +69,7 @@ CATEGORY = "dependencies"
 SEVERITY = "warning"
 SUMMARY = "pip install of a package without an exact version"
 FIX = "none"
+ALIASES = ("DL3013",)
 
 _TOOLING = frozenset(("pip", "setuptools", "wheel"))
 _UPGRADE = frozenset(("-U", "--upgrade", "--force-reinstall", "-I", "--ignore-installed"))

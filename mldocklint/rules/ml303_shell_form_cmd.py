@@ -52,6 +52,7 @@ CATEGORY = "runtime"
 SEVERITY = "warning"
 SUMMARY = "CMD or ENTRYPOINT in shell form"
 FIX = "safe"
+ALIASES = ("JSONArgsRecommended", "DL3025")
 
 _SIGTERM = "runs under /bin/sh, which does not forward SIGTERM"
 
