@@ -403,9 +403,21 @@ def lint(paths: list[str], options: Options, stdin: bytes | None = None, stdin_n
         result.debug_output += part.debug_output
         result.sources.update(part.sources)
         result.file_info.update(part.file_info)
-    result.findings.sort(key=Finding.sort_key)
+    result.findings = unique(sorted(result.findings, key=Finding.sort_key))
     result.errors.sort()
     return result
+
+
+def unique(findings: list[Finding]) -> list[Finding]:
+    """Sorted findings without repeats: an app source or requirements file that several
+    Dockerfiles use is reported once for each problem, not once per Dockerfile."""
+    out: list[Finding] = []
+    for f in findings:
+        if not out or (f.rule, f.path, f.line, f.column, f.end_line, f.end_column, f.message, f.suppressed) != (
+            (o := out[-1]).rule, o.path, o.line, o.column, o.end_line, o.end_column, o.message, o.suppressed
+        ):
+            out.append(f)
+    return out
 
 
 # Files per worker below which forking costs more than it saves.

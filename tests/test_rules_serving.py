@@ -542,3 +542,13 @@ def test_chapter_first_example_only_runs_the_development_server(tmp_path):
     """
     df = tree(tmp_path, {"Dockerfile": docker, "app.py": app, "requirements.txt": "flask==3.0.0\n", "model.joblib": ""})
     assert run_context(df, SERVING) == [("ML306", str(tmp_path / "app.py"), 10, 5)]
+
+
+def test_an_app_source_two_dockerfiles_run_is_reported_once(tmp_path):
+    from mldocklint.engine import lint
+
+    (tmp_path / "app.py").write_text("from flask import Flask\napp = Flask(__name__)\napp.run(host='0.0.0.0', debug=True)\n")
+    for name in ("api.Dockerfile", "worker.Dockerfile"):
+        (tmp_path / name).write_text('FROM python:3.11-slim\nCOPY app.py /app/app.py\nWORKDIR /app\nUSER 1000\nCMD ["python", "app.py"]\n')
+    found = [(f.path.rsplit("/", 1)[-1], f.line, f.column, f.rule) for f in lint([str(tmp_path)], Options(select=["ML306"])).findings]
+    assert found == [("app.py", 3, 1, "ML306")]  # not once per Dockerfile
