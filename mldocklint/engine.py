@@ -181,11 +181,14 @@ class Linter:
         self.last_target: Target | None = None
 
     def lint_files(self, paths: list[str]) -> Result:
+        """Lint files; ShellCheck checks the scripts of several files in one process (a single
+        file's ShellCheck runs while its rules do)."""
         result = Result()
-        batch = Batch(self, result)
+        batch = Batch(self, result) if len(paths) > 1 else None
         for path in paths:
             self.lint_file(path, result, batch)
-        batch.flush()
+        if batch is not None:
+            batch.flush()
         return result
 
     def lint_file(self, path: str, result: Result, batch: Batch | None = None) -> None:
