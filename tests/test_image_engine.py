@@ -187,7 +187,7 @@ def test_cli_json_and_text_reports(exported):
 
 
 def _mb(n: int) -> str:
-    from mldocklint.image import human
+    from mldocklint.units import human
 
     return human(n)
 

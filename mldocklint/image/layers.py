@@ -17,7 +17,8 @@ import tarfile
 import zlib
 from typing import NamedTuple
 
-from mldocklint.image import ImageError, human
+from mldocklint.image import ImageError
+from mldocklint.units import human
 
 BLOCK = 512
 CHUNK = 1 << 20

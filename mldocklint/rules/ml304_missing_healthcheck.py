@@ -1,4 +1,4 @@
-"""
+r"""
 ## What it does
 Flags a serving image without a `HEALTHCHECK`. The stage being built (the last one, or
 `--target`) serves when its `CMD` or `ENTRYPOINT` starts a web or inference server

@@ -1,4 +1,4 @@
-"""
+r"""
 ## What it does
 Flags an image that clearly wants an NVIDIA GPU but is built on a base image without
 CUDA. The GPU signals are, in `pip install` commands of the stages that reach the final

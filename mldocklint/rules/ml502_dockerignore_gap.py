@@ -68,7 +68,8 @@ NEEDS_CONTEXT = True
 OPTIONS = {"min-data-mb": 1}
 
 from mldocklint.model import Problem  # noqa: E402
-from mldocklint.rules._context_common import size, top  # noqa: E402
+from mldocklint.rules._context_common import top  # noqa: E402
+from mldocklint.units import MB, human  # noqa: E402
 from mldocklint.knowledge.files import is_model_path# noqa: E402
 from mldocklint.target import copy_sources# noqa: E402
 
@@ -107,7 +108,7 @@ def check(target, options):
     copied, whole = _copied(target)
     # `COPY . .` may be what brings the model the app loads, unless a COPY names the model
     keep_models = whole and not any(is_model_path(c) for c in copied)
-    min_data = float(options["min-data-mb"]) * (1 << 20)
+    min_data = float(options["min-data-mb"]) * MB
     groups: dict[str, dict[str, int]] = {}
     for path, n in sent.items():
         parts = path.split("/")
@@ -133,7 +134,7 @@ def check(target, options):
             group[root] = group.get(root, 0) + n
     for kind, found in sorted(groups.items()):
         total = sum(found.values())
-        yield Problem(1, 1, f"{kind} sent with the build context but not excluded ({size(total)}): {top(found)}; add {_HINT[kind]} to {ctx.dockerignore or '.dockerignore'}", key=kind, fix=_fix(target, kind, found))
+        yield Problem(1, 1, f"{kind} sent with the build context but not excluded ({human(total)}): {top(found)}; add {_HINT[kind]} to {ctx.dockerignore or '.dockerignore'}", key=kind, fix=_fix(target, kind, found))
 
 
 def _fix(target, kind: str, found: dict[str, int]):

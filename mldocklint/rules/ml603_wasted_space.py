@@ -1,4 +1,4 @@
-"""
+r"""
 ## What it does
 Finds bytes that a layer adds and a later layer deletes or overwrites (whiteouts, opaque
 directories and files replaced by a later layer are all counted exactly), and flags the
@@ -37,7 +37,7 @@ copy only the results out of a build stage.
 - `min-mb` (default 10): report when more than this many MB (10^6 bytes) are wasted.
 """
 
-from mldocklint.image import human
+from mldocklint.units import human
 
 ID = "ML603"
 SLUG = "wasted-space"
