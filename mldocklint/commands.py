@@ -13,12 +13,35 @@ import sys
 from mldocklint import __version__
 
 EXIT_USAGE = 2
+COMMANDS = ("check", "image", "rules", "explain")
+USAGE = """\
+Usage: mldocklint [check] [OPTIONS] [PATHS]...   lint Dockerfiles (PATHS default to `.`)
+       mldocklint image [OPTIONS] REF            inspect a built image
+       mldocklint rules | explain RULE           list the rules, print one rule's page
+Run `mldocklint --help` or `mldocklint check --help` for the options.
+"""
 
 
 def fail(message: str) -> None:
     """A usage error: one line on stderr, exit 2."""
     print(f"mldocklint: error: {message}", file=sys.stderr)
     sys.exit(EXIT_USAGE)
+
+
+def note(message: str) -> None:
+    """A remark on how the command line was read: one line on stderr; the run goes on."""
+    print(f"mldocklint: note: {message}", file=sys.stderr)
+
+
+def refuse_mistyped_command(args: list[str]) -> None:
+    """Exit 2 when the first argument is no command and no existing path, but close to a command name."""
+    if not args or args[0].startswith("-") or args[0] in COMMANDS or os.path.lexists(args[0]):
+        return
+    from mldocklint.names import nearest
+
+    near = nearest(args[0], COMMANDS)
+    if near:
+        fail(f"`{args[0]}` is neither a command nor a file; did you mean `{near}`?")
 
 
 def build_args(values) -> dict[str, str]:
@@ -51,6 +74,7 @@ def make_options(scope, select=(), ignore=(), extend_select=(), failure_threshol
 
             config.apply(options, config.find(config_file))
         if select:
+            _note_config_ignored(select, options)
             options.select = list(select)
         options.ignore += list(ignore)
         options.extend_select += list(extend_select)
@@ -60,6 +84,15 @@ def make_options(scope, select=(), ignore=(), extend_select=(), failure_threshol
     options.failure_threshold = failure_threshold or options.failure_threshold
     options.inline_suppressions = options.inline_suppressions and not no_inline_suppressions
     return options
+
+
+def _note_config_ignored(select, options) -> None:
+    """Rules named by ``--select`` that the configuration's ``ignore`` switches off: said once."""
+    from mldocklint.rules import resolve
+
+    both = sorted(resolve(select) & resolve(options.ignore))
+    if both:
+        note(f"--select {', '.join(both)}: ignored by the configuration's `ignore`, so not run; use --isolated or edit the configuration")
 
 
 def check(paths, reports=(), build_arg=(), context_dir=None, target=None, stdin_filename="-", fix=False, diff=False, unsafe_fixes=False, jobs=0, **common) -> None:
@@ -74,6 +107,16 @@ def check(paths, reports=(), build_arg=(), context_dir=None, target=None, stdin_
     options.jobs = jobs
 
     paths = list(paths)
+    if not paths:
+        from mldocklint.discover import discover
+
+        if not discover(["."])[0]:
+            print(f"No Dockerfile found in the current directory.\n\n{USAGE}", end="", file=sys.stderr)
+            sys.exit(EXIT_USAGE)
+    if fix and diff:
+        note("--diff prints the fixes and writes nothing: --fix is not applied")
+    if unsafe_fixes and not (fix or diff):
+        note("--unsafe-fixes only takes effect with --fix or --diff: nothing is fixed")
     stdin = sys.stdin.buffer.read(MAX_BYTES + 1) if "-" in paths else None
     if fix or diff:
         from mldocklint import fix as fixer

@@ -97,8 +97,13 @@ class _Reader:
         self.path = path
         self.base = os.path.dirname(os.path.abspath(path))
 
-    def fail(self, key: str, problem: str, choices=None):
-        more = f"; valid: {', '.join(choices)}" if choices else ""
+    def fail(self, key: str, problem: str, choices=None, given: str | None = None):
+        """Raise the error for ``key``: the nearest choice to what was ``given``, else every valid choice."""
+        from mldocklint.names import did_you_mean
+
+        more = did_you_mean(given, choices) if given is not None and choices else ""
+        if not more and choices:
+            more = f"; valid: {', '.join(choices)}"
         raise ValueError(f"{self.path}: {key}: {problem}{more}")
 
     def apply(self, doc: dict, options) -> None:
@@ -137,7 +142,7 @@ class _Reader:
                 for opt, val in value.items():
                     self.rule_option(name, str(opt), val, rule_options)
             else:
-                self.fail(key, "unknown key", (*KEYS, "<rule>.<option>"))
+                self.fail(key, "unknown key", (*KEYS, "<rule>.<option>"), given=key)
         for rid, opts in rule_options.items():
             options.rule_options.setdefault(rid, {}).update(opts)
 
@@ -148,7 +153,7 @@ class _Reader:
 
     def choice(self, key: str, value, choices) -> str:
         if value not in choices:
-            self.fail(key, f"invalid value {value!r}", choices)
+            self.fail(key, f"invalid value {value!r}", choices, given=str(value))
         return value
 
     def rules(self, key: str, value, ids: bool = False) -> list[str]:
@@ -181,7 +186,12 @@ class _Reader:
         key = f"{name}.{option}"
         rules = self.owners(name)
         if not rules:
-            self.fail(key, f"unknown rule {name!r}", ("a rule id or slug (`mldocklint rules` lists them)", "image"))
+            from mldocklint.names import did_you_mean
+            from mldocklint.rules import all_rules
+
+            names = sorted({n for r in all_rules().values() for n in (r.id, r.slug, r.category, r.scope)})
+            hint = did_you_mean(name, names) or "; `mldocklint rules` lists the rule ids and slugs; `image` names every image rule"
+            raise ValueError(f"{self.path}: {key}: unknown rule `{name}`{hint}")
         norm = option.replace("_", "-")
         applied = False
         for rule in rules:
@@ -191,7 +201,7 @@ class _Reader:
                     applied = True
         if not applied:
             valid = sorted({o.replace("_", "-") for r in rules for o in r.options})
-            self.fail(key, "unknown option" if valid else f"{name} has no options", valid)
+            self.fail(key, "unknown option" if valid else f"{name} has no options", valid, given=option)
 
     def typed(self, key: str, value, default):
         if default is None or isinstance(value, type(default)) and not (isinstance(value, bool) and not isinstance(default, bool)):

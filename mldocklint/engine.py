@@ -186,6 +186,13 @@ class Linter:
             line_text = lines[e.line - 1] if e.line <= len(lines) else ""
             problem = Problem(e.line, e.column, e.message, end_line=e.line, end_column=max(len(line_text) + 1, e.column + 1))
             return [self._finding(rule, problem, None, shown, {})]
+        wanted = self.options.target
+        if wanted and df.stages and df.stage_named(wanted) is None:  # as `docker build --target` does
+            from mldocklint.names import did_you_mean
+
+            named = [st.name for st in df.stages if st.name]
+            result.errors.append((shown, f"target stage `{wanted}` not found (stages: {', '.join(named) or 'none named'}){did_you_mean(wanted, named)}"))
+            return []
         context = None
         if self.needs_context and context_dir is not None:
             from mldocklint import context as ctxmod

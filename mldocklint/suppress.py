@@ -88,8 +88,8 @@ def parse(df: Dockerfile) -> tuple[list[Pragma], list[tuple[int, str]]]:
         for sel in filter(None, re.split(r"[\s,]+", spec)):
             try:
                 rules.setdefault(get(sel).id, sel)
-            except UnknownRule:
-                bad.append((line, f"unknown rule {sel!r} in suppression comment; use an id (ML302) or a slug (root-user)"))
+            except UnknownRule as e:
+                bad.append((line, f"{e} (in a suppression comment)"))
         if not rules:
             if not spec.strip():
                 bad.append((line, "suppression comment names no rule; write `# mldocklint: ignore=ML302 -- reason`"))

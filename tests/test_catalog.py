@@ -171,4 +171,4 @@ def test_explain_prints_the_page_by_id_or_slug():
 def test_explain_unknown_rule():
     proc = _cli("explain", "ML999")
     assert proc.returncode == 2 and proc.stdout == ""
-    assert proc.stderr == "mldocklint: error: unknown rule 'ML999'; `mldocklint rules` lists them\n"
+    assert proc.stderr == "mldocklint: error: unknown rule `ML999`; `mldocklint rules` lists them\n"

@@ -212,7 +212,13 @@ def test_unknown_rule_is_a_usage_error(bad, args, name):
     result = check(*args, "Dockerfile")
     assert result.exit_code == 2
     assert result.stdout == ""
-    assert result.stderr == f"mldocklint: error: {args[0]}: unknown rule {name!r}: use an id (ML302), a slug (root-user) or a prefix (ML3); `mldocklint rules` lists them\n"
+    assert result.stderr == f"mldocklint: error: {args[0]}: unknown rule `{name}`; `mldocklint rules` lists them\n"
+
+
+@pytest.mark.parametrize("args, hint", [(["--select", "rot-user"], "--select: unknown rule `rot-user`; did you mean `root-user`?"), (["--ignore", "shell-form-cnd"], "--ignore: unknown rule `shell-form-cnd`; did you mean `shell-form-cmd`?")])
+def test_unknown_rule_gets_the_nearest_name(bad, args, hint):
+    result = check(*args, "Dockerfile")
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", f"mldocklint: error: {hint}\n")
 
 
 # --- failure threshold and exit codes --------------------------------------------------------------
@@ -545,7 +551,7 @@ def test_a_plain_check_reports_what_the_click_command_line_reports(bad, args):
 
 def test_the_entry_point_knows_every_command():
     """A command missing from __main__'s list would be linted as a path named like it."""
-    from mldocklint.__main__ import _COMMANDS
+    from mldocklint.commands import COMMANDS as _COMMANDS
 
     assert sorted(_COMMANDS) == sorted(main.commands)
 

@@ -1,0 +1,106 @@
+"""What a first-time user meets on the command line (issue 20): mistyped commands, usage,
+report pairing, flags that do nothing alone, targets that do not exist. Run through the real
+entry point (``python -m mldocklint``), which has a fast path without click, and through click."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BAD = "FROM python:3.11-slim\nCOPY . /app\nCMD python app.py\n"
+
+
+def mdl(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR", "GITHUB_ACTIONS")}
+    return subprocess.run([sys.executable, "-m", "mldocklint", *args], cwd=cwd, capture_output=True, text=True, env=env, timeout=60)
+
+
+@pytest.fixture
+def project(tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "Dockerfile").write_text(BAD)
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["explian", "ML302"], "`explian` is neither a command nor a file; did you mean `explain`?"),
+        (["chck", "Dockerfile"], "`chck` is neither a command nor a file; did you mean `check`?"),
+        (["chck", "--isolated", "Dockerfile"], "`chck` is neither a command nor a file; did you mean `check`?"),
+    ],
+)
+def test_mistyped_command_is_named_and_nothing_is_linted(project, args, message):
+    proc = mdl(project, *args)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (2, "", f"mldocklint: error: {message}\n")
+
+
+def test_a_file_named_like_a_command_is_linted(project):
+    (project / "chck").mkdir()
+    (project / "chck" / "Dockerfile").write_text(BAD)
+    proc = mdl(project, "chck", "--select", "ML302")
+    assert (proc.returncode, proc.stdout) == (1, "chck/Dockerfile:1:1: ML302 root-user no USER in the final stage: the container runs as root; add a non-root user and `USER` it\n")
+
+
+def test_no_arguments_without_dockerfiles_prints_usage(tmp_path):
+    (tmp_path / ".git").mkdir()
+    for args in ([], ["check"], ["check", "--isolated"]):
+        proc = mdl(tmp_path, *args)
+        assert proc.returncode == 2 and proc.stdout == ""
+        assert proc.stderr.startswith("No Dockerfile found in the current directory.\n\nUsage: mldocklint [check] [OPTIONS] [PATHS]...")
+
+
+def test_check_help_says_paths_default_to_the_current_directory(project):
+    proc = mdl(project, "check", "--help")
+    assert "[default: .]" in " ".join(proc.stdout.split())
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["-f", "json", "-f", "sarif"], "--format json and --format sarif would all write to standard output; give all but one an --output FILE"),
+        (["-o", "a.json", "-f", "json", "-f", "sarif"], "--output a.json comes before any --format; write `--format FORMAT --output FILE` for each report"),
+        (["-f", "json", "-o", "a.json", "-o", "b.json"], "--output b.json: the --format before it already has --output a.json; write `--format FORMAT --output FILE` for each report"),
+    ],
+)
+def test_ambiguous_reports_are_refused(project, args, message):
+    proc = mdl(project, "check", *args, "Dockerfile")
+    assert (proc.returncode, proc.stdout, proc.stderr) == (2, "", f"mldocklint: error: {message}\n")
+    assert not (project / "a.json").exists()
+
+
+def test_each_output_goes_with_the_format_before_it(project):
+    proc = mdl(project, "check", "--select", "ML302", "-f", "text", "-fjson", "-o", "a.json", "Dockerfile")
+    assert proc.returncode == 1
+    assert proc.stdout.startswith("Dockerfile:1:1: ML302 root-user")
+    assert (project / "a.json").read_text().startswith('{\n  "version"')
+
+
+def test_fix_with_diff_and_unsafe_fixes_alone_are_explained(project):
+    proc = mdl(project, "check", "--select", "ML303", "--fix", "--diff", "Dockerfile")
+    assert proc.stderr.splitlines()[0] == "mldocklint: note: --diff prints the fixes and writes nothing: --fix is not applied"
+    assert proc.stdout.startswith("--- a/Dockerfile\n") and (project / "Dockerfile").read_text() == BAD
+    proc = mdl(project, "check", "--select", "ML303", "--unsafe-fixes", "Dockerfile")
+    assert proc.stderr == "mldocklint: note: --unsafe-fixes only takes effect with --fix or --diff: nothing is fixed\n"
+    assert (project / "Dockerfile").read_text() == BAD
+
+
+def test_select_of_a_rule_the_configuration_ignores_is_noted_once(project):
+    (project / "pyproject.toml").write_text('[tool.mldocklint]\nignore = ["ML302", "ML303"]\n')
+    proc = mdl(project, "check", "--select", "ML302,root-user", "--select", "shell-form-cmd", "Dockerfile")
+    assert proc.stderr == "mldocklint: note: --select ML302, ML303: ignored by the configuration's `ignore`, so not run; use --isolated or edit the configuration\n"
+    assert proc.stdout == "" and proc.returncode == 0
+
+
+def test_target_that_is_not_a_stage_is_an_error(project):
+    (project / "two.Dockerfile").write_text("FROM python:3.11-slim AS build\nFROM python:3.11-slim AS serve\nCMD python app.py\n")
+    proc = mdl(project, "check", "--isolated", "--select", "ML303", "--target", "srve", "two.Dockerfile", "Dockerfile")
+    assert proc.returncode == 2
+    assert proc.stderr == (
+        "mldocklint: error: Dockerfile: target stage `srve` not found (stages: none named)\n"
+        "mldocklint: error: two.Dockerfile: target stage `srve` not found (stages: build, serve); did you mean `serve`?\n"
+    )
