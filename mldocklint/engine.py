@@ -143,6 +143,7 @@ class Linter:
         self.options = options
         self.rules = options.enabled()
         self.needs_context = any(r.needs_context or r.uses_context for r in self.rules)
+        self.fixable_rules = {r.id: r.fix for r in self.rules if r.fix != "none"}
         self.last_target: Target | None = None
 
     def lint_files(self, paths: list[str]) -> Result:
@@ -221,7 +222,22 @@ class Linter:
             from mldocklint import suppress
 
             findings = suppress.apply(df, findings, self.options)
+        if self.fixable_rules:
+            findings = [self._with_fixability(f, target) for f in findings]
         return findings
+
+    def _with_fixability(self, f: Finding, target: Target) -> Finding:
+        """``f`` with ``fixable`` set when its rule has a fix and the fix applies to it."""
+        kind = self.fixable_rules.get(f.rule)
+        if kind is None or f.suppressed is not None:
+            return f
+        from mldocklint.fixes import fix_for
+
+        try:
+            found = fix_for(target, f) is not None
+        except Exception:  # a broken fixer makes the finding unfixable, not the run fail
+            found = False
+        return f._replace(fixable=kind) if found else f
 
     def _finding(self, rule: Rule, p: Problem, df: Dockerfile | None, path: str, seen: dict) -> Finding:
         severity = self.options.severity.get(rule.id, rule.severity)

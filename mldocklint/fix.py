@@ -16,7 +16,7 @@ import sys
 
 from mldocklint.engine import Linter, Options, Result, context_for, decode_text, read_bytes, stdin_source
 from mldocklint.paths import display_path
-from mldocklint.fixes import Edit, Fix, fixer
+from mldocklint.fixes import Edit, Fix, fix_for
 
 MAX_PASSES = 10
 _BOM = "\ufeff"
@@ -31,6 +31,7 @@ class Outcome:
         self.fixed = 0
         self.ignore: list[str] = []  # .dockerignore patterns to add
         self.info: dict = {}  # what the linter understood of the file (``Result.file_info``)
+        self.before: list = []  # findings of the text as given, before any fix
 
 
 def allowed_rules(linter: Linter, unsafe: bool) -> set[str]:
@@ -56,9 +57,11 @@ def fix_text(
     patterns_done: set[str] = set()
     ignore_fixed: set[str] = set()  # identities of findings an ignore-file fix answers
     scratch = Result()
-    for _ in range(MAX_PASSES):
+    for k in range(MAX_PASSES):
         linter.last_target = None
         findings = linter.lint_text(out.text, shown, scratch, context_dir, source, context_source)
+        if k == 0:
+            out.before = findings
         target = linter.last_target
         if target is None:  # the text does not parse: nothing to fix
             break
@@ -66,8 +69,7 @@ def fix_text(
         for f in findings:
             if f.suppressed is not None or f.rule not in allowed or f.path != shown or f.identity in ignore_fixed:
                 continue
-            fn = None if f.fix is not None else fixer(f.rule)
-            fx = f.fix if f.fix is not None else (fn(target, f) if fn else None)
+            fx = fix_for(target, f)
             if fx is not None:
                 fixes.append((f, fx))
         chosen: list[Edit] = []
@@ -154,7 +156,8 @@ def run(paths: list[str], options: Options, write: bool, unsafe: bool = False, o
         result.files += 1
         result.sources[shown] = text
         result.file_info[shown] = done.info
-        result.findings.extend(done.findings)
+        # findings point at the file as it is on disk: the fixed text when written, else the original
+        result.findings.extend(done.findings if write else done.before)
         fixed += done.fixed
         if f == "-" and write:
             out.write(text)

@@ -39,6 +39,14 @@ def fixer(rule_id: str):
         return None
 
 
+def fix_for(target, finding: Finding) -> Fix | None:
+    """The fix of one finding: the one its rule attached, else its rule's fixer's (None: none)."""
+    if finding.fix is not None:
+        return finding.fix
+    fn = fixer(finding.rule)
+    return fn(target, finding) if fn else None
+
+
 # -- locating things in the text -------------------------------------------------------
 
 
