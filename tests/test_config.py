@@ -209,18 +209,3 @@ def test_no_config_imports_nothing_heavy(repo):
     )
     proc = subprocess.run([sys.executable, "-c", code], cwd=repo, capture_output=True, text=True, check=False)
     assert proc.stdout.splitlines()[-1] == "[]", proc.stderr
-
-
-def test_readme_examples_are_valid(tmp_path, optioned_rules):
-    import re
-    from pathlib import Path
-
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-    section = readme.split("<!-- section: configuration -->", 1)[1].split("<!-- section:", 1)[0]
-    toml_src, yaml_src = (re.search(rf"```{lang}\n(.*?)```", section, re.S).group(1) for lang in ("toml", "yaml"))
-    toml_opts = options_from(write(tmp_path / "pyproject.toml", toml_src))
-    yaml_opts = options_from(write(tmp_path / ".mldocklint.yaml", yaml_src))
-    assert toml_opts.rule_options == yaml_opts.rule_options == {"ML503": {"max_mb": 800}, "ML601": {"max-size-gb": 12.0}}
-    assert toml_opts.severity == {"ML302": "warning", "ML303": "info"}
-    assert yaml_opts.per_file_ignores == {f"{tmp_path.as_posix()}/legacy/*": ["ML302"]}
-    assert set(config.KEYS) <= set(re.findall(r"^\| `([a-z-]+)` \|", section, re.M))
