@@ -124,6 +124,7 @@ def image_command(ctx, ref, dockerfile, target, **common):
     from mldocklint.image.source import load
 
     options = commands.make_options("image", **common)
+    options = options.of(dockerfile) if dockerfile else options  # the Dockerfile's project settings
     options.target = target or options.target
     try:
         facts = load(ref)

@@ -56,6 +56,15 @@ class Options:
         self.inline_suppressions = inline_suppressions
         self.debug = debug
         self.jobs = jobs
+        # directory (None: the current one) -> the options of the configuration found from it
+        # upwards; set by the command line. None: these options for every file.
+        self.for_dir = None
+
+    def of(self, source: str | None) -> Options:
+        """The options for the Dockerfile at ``source`` (None: stdin without a name)."""
+        if self.for_dir is None:
+            return self
+        return self.for_dir(os.path.dirname(os.path.abspath(source)) if source else None)
 
     def enabled(self, scope: str = "dockerfile") -> list[Rule]:
         """Selected rules of one scope: "dockerfile" (``check``) or "image" (``image``)."""
@@ -77,6 +86,8 @@ class Result:
         self.sources: dict[str, str] = {}  # shown path -> text, for reporters that quote lines
         self.file_info: dict[str, dict] = {}  # shown path -> what the linter understood of the file
         self.image: dict | None = None  # ImageFacts.as_dict() of an inspected image, for reporters
+        self.thresholds: dict[str, str] = {}  # path -> failure threshold of the options that linted it
+        self.patterns_matched: set[str] = set()  # per-file-ignores patterns that matched a reported path
 
     def open_findings(self) -> list[Finding]:
         return [f for f in self.findings if f.suppressed is None]
@@ -84,10 +95,11 @@ class Result:
     def exit_code(self, threshold: str) -> int:
         if self.errors:
             return 2
-        if threshold == "none":
-            return 0
-        limit = _RANK[threshold]
-        return 1 if any(_RANK[f.severity] <= limit for f in self.open_findings()) else 0
+        for f in self.open_findings():
+            level = self.thresholds.get(f.path, threshold)
+            if level != "none" and _RANK[f.severity] <= _RANK[level]:
+                return 1
+        return 0
 
 
 def read_bytes(path: str, result: Result) -> bytes | None:
@@ -164,7 +176,10 @@ class Linter:
         result.files += 1
         result.sources[shown] = text
         context_dir, context_source = context_for(source, self.options)
-        result.findings.extend(self.lint_text(text, shown, result, context_dir, source, context_source))
+        found = self.lint_text(text, shown, result, context_dir, source, context_source)
+        result.findings.extend(found)
+        for f in found:
+            result.thresholds[f.path] = self.options.failure_threshold
 
     def lint_text(
         self, text: str, shown: str, result: Result, context_dir: str | None = None, source: str | None = None, context_source: str = "given"
@@ -221,7 +236,7 @@ class Linter:
         if self.options.inline_suppressions or self.options.per_file_ignores:
             from mldocklint import suppress
 
-            findings = suppress.apply(df, findings, self.options)
+            findings = suppress.apply(df, findings, self.options, result.patterns_matched)
         if self.fixable_rules:
             findings = [self._with_fixability(f, target) for f in findings]
         return findings
@@ -262,26 +277,49 @@ class Linter:
         )
 
 
+class Linters:
+    """One ``Linter`` per configuration: each Dockerfile gets the options found from its directory."""
+
+    def __init__(self, options: Options):
+        self.options = options
+        self._built: dict[int, Linter] = {}
+
+    def for_source(self, source: str | None) -> Linter:
+        options = self.options.of(source)
+        linter = self._built.get(id(options))
+        if linter is None:
+            linter = self._built[id(options)] = Linter(options)
+        return linter
+
+
 def lint(paths: list[str], options: Options, stdin: bytes | None = None, stdin_name: str = "-") -> Result:
     """Lint paths (files or directories); ``-`` reads ``stdin``."""
     from mldocklint.discover import discover
 
     result = Result()
-    linter = Linter(options)
+    linters = Linters(options)
     files, errors = discover(paths)
     result.errors.extend(errors)
+    groups: dict[Linter, list[str]] = {}  # every configuration is read before anything is linted
+    for f in files:
+        if f != "-":
+            groups.setdefault(linters.for_source(f), []).append(f)
     if "-" in files:
         shown, source = stdin_source(stdin_name, options)
-        linter.lint_bytes(stdin or b"", shown, result, source)
-    files = [f for f in files if f != "-"]
-    jobs = _jobs(options.jobs, len(files))
-    for part in _parallel(linter, files, jobs) if jobs > 1 else [linter.lint_files(files)]:
+        linters.for_source(source).lint_bytes(stdin or b"", shown, result, source)
+    parts: list[Result] = []
+    for linter, group in groups.items():
+        jobs = _jobs(linter.options.jobs, len(group))
+        parts += _parallel(linter, group, jobs) if jobs > 1 else [linter.lint_files(group)]
+    for part in parts:
         result.findings += part.findings
         result.errors += part.errors
         result.files += part.files
         result.debug_output += part.debug_output
         result.sources.update(part.sources)
         result.file_info.update(part.file_info)
+        result.thresholds.update(part.thresholds)
+        result.patterns_matched |= part.patterns_matched
     result.findings.sort(key=Finding.sort_key)
     result.errors.sort()
     return result

@@ -14,7 +14,7 @@ import difflib
 import os
 import sys
 
-from mldocklint.engine import Linter, Options, Result, context_for, decode_text, read_bytes, stdin_source
+from mldocklint.engine import Linter, Linters, Options, Result, context_for, decode_text, read_bytes, stdin_source
 from mldocklint.paths import display_path
 from mldocklint.fixes import Edit, Fix, fix_for
 
@@ -134,10 +134,12 @@ def run(paths: list[str], options: Options, write: bool, unsafe: bool = False, o
     from mldocklint.syntax.dockerignore import ignore_file_for
 
     result = Result()
-    linter = Linter(options)
-    allowed = allowed_rules(linter, unsafe)
+    linters = Linters(options)
     files, errors = discover(paths)
     result.errors.extend(errors)
+    for f in files:  # every configuration is read before anything is written
+        if f != "-":
+            linters.for_source(f)
     fixed = changed = 0
     for f in files:
         if f == "-":
@@ -146,18 +148,21 @@ def run(paths: list[str], options: Options, write: bool, unsafe: bool = False, o
         else:
             shown, source = display_path(f), f
             data = read_bytes(f, result)
-        context_dir, context_source = context_for(source, options)
+        linter = linters.for_source(source)
+        context_dir, context_source = context_for(source, linter.options)
         original = decode_text(data, shown, result) if data is not None else None
         if original is None:
             continue
         bom = _BOM if original.startswith(_BOM) else ""
-        done = fix_text(linter, original[len(bom) :], shown, allowed, context_dir, source, context_source)
+        done = fix_text(linter, original[len(bom) :], shown, allowed_rules(linter, unsafe), context_dir, source, context_source)
         text = bom + done.text
         result.files += 1
         result.sources[shown] = text
         result.file_info[shown] = done.info
         # findings point at the file as it is on disk: the fixed text when written, else the original
-        result.findings.extend(done.findings if write else done.before)
+        reported = done.findings if write else done.before
+        result.findings.extend(reported)
+        result.thresholds.update((x.path, linter.options.failure_threshold) for x in reported)
         fixed += done.fixed
         if f == "-" and write:
             out.write(text)

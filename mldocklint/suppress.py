@@ -34,24 +34,30 @@ class Pragma(NamedTuple):
     used: set[str]  # rules it suppressed, filled in as findings are matched
 
 
-def ignored_by_path(path: str, options) -> set[str]:
-    """Rule ids that ``per-file-ignores`` switches off for ``path``."""
+def pattern_matches(pattern: str, path: str) -> bool:
+    """A ``per-file-ignores`` pattern against a reported path: with a '/', the whole (absolute) path; else the name."""
+    subject = os.path.abspath(path).replace(os.sep, "/") if "/" in pattern else path.replace(os.sep, "/").rsplit("/", 1)[-1]
+    return fnmatch.fnmatchcase(subject, pattern)
+
+
+def ignored_by_path(path: str, options, matched: set | None = None) -> set[str]:
+    """Rule ids that ``per-file-ignores`` switches off for ``path``; patterns that match go in ``matched``."""
     from mldocklint.rules import resolve
 
-    shown = path.replace(os.sep, "/")
-    full = os.path.abspath(path).replace(os.sep, "/")
     out: set[str] = set()
     for pattern, rules in options.per_file_ignores.items():
-        subject = full if "/" in pattern else shown.rsplit("/", 1)[-1]
-        if fnmatch.fnmatchcase(subject, pattern):
+        if pattern_matches(pattern, path):
             out |= resolve(rules)
+            if matched is not None:
+                matched.add(pattern)
     return out
 
 
-def apply(df: Dockerfile, findings: list[Finding], options) -> list[Finding]:
+def apply(df: Dockerfile, findings: list[Finding], options, matched: set | None = None) -> list[Finding]:
+    """Findings after per-file ignores (matched against each finding's own path) and pragmas."""
     if options.per_file_ignores:
-        off = ignored_by_path(df.path, options)
-        findings = [f for f in findings if f.rule not in off]
+        off = {path: ignored_by_path(path, options, matched) for path in {df.path, *(f.path for f in findings)}}
+        findings = [f for f in findings if f.rule not in off[f.path]]
     if not options.inline_suppressions:
         return findings
     pragmas, bad = parse(df)

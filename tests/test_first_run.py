@@ -104,3 +104,60 @@ def test_target_that_is_not_a_stage_is_an_error(project):
         "mldocklint: error: Dockerfile: target stage `srve` not found (stages: none named)\n"
         "mldocklint: error: two.Dockerfile: target stage `srve` not found (stages: build, serve); did you mean `serve`?\n"
     )
+
+
+# --- configuration found from each Dockerfile ---------------------------------------------------
+
+
+@pytest.fixture
+def monorepo(tmp_path):
+    """A repository whose root config selects ML302 and whose services/api project selects ML303."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "pyproject.toml").write_text('[tool.mldocklint]\nselect = ["ML302"]\n')
+    (tmp_path / "Dockerfile").write_text(BAD)
+    api = tmp_path / "services" / "api"
+    api.mkdir(parents=True)
+    (api / ".mldocklint.yaml").write_text("select: [ML303]\nfailure-threshold: none\n")
+    (api / "Dockerfile").write_text(BAD)
+    return tmp_path
+
+
+ML302_LINE = ":1:1: ML302 root-user no USER in the final stage: the container runs as root; add a non-root user and `USER` it\n"
+ML303_LINE = ':3:1: ML303 shell-form-cmd CMD in shell form runs under /bin/sh, which does not forward SIGTERM; use exec form: CMD ["...", "..."]\n'
+
+
+def test_each_dockerfile_uses_the_configuration_found_from_its_folder(monorepo):
+    proc = mdl(monorepo, ".")
+    assert proc.stdout == "Dockerfile" + ML302_LINE + "services/api/Dockerfile" + ML303_LINE
+    assert proc.returncode == 1  # the root file's ML302 fails; services/api's threshold is none
+
+
+def test_configuration_is_found_from_the_file_not_the_current_directory(monorepo, tmp_path_factory):
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    target = monorepo / "services" / "api" / "Dockerfile"
+    proc = mdl(elsewhere, "check", str(target))
+    assert proc.stdout == str(target) + ML303_LINE and proc.returncode == 0
+    proc = mdl(elsewhere, "check", "--config", str(monorepo / "pyproject.toml"), str(target))
+    assert proc.stdout == str(target) + ML302_LINE and proc.returncode == 1  # --config wins
+
+
+def test_a_broken_configuration_below_stops_the_run_before_any_report(monorepo):
+    (monorepo / "services" / "api" / ".mldocklint.yaml").write_text("select: [rot-user]\n")
+    proc = mdl(monorepo, ".")
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr == f"mldocklint: error: {monorepo}/services/api/.mldocklint.yaml: select: unknown rule `rot-user`; did you mean `root-user`?\n"
+
+
+def test_per_file_ignores_match_the_reported_path_and_unmatched_patterns_are_named(tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.mldocklint]\nselect = ["ML201"]\n[tool.mldocklint.per-file-ignores]\n"requirements-dev.txt" = ["ML201"]\n"legacy/*" = ["ML201"]\n'
+    )
+    (tmp_path / "requirements.txt").write_text("flask\n")
+    (tmp_path / "requirements-dev.txt").write_text("pytest\n")
+    (tmp_path / "Dockerfile").write_text(
+        "FROM python:3.11-slim\nCOPY requirements.txt requirements-dev.txt ./\nRUN pip install -r requirements.txt -r requirements-dev.txt\n"
+    )
+    proc = mdl(tmp_path, "Dockerfile", "--failure-threshold", "none")
+    assert [line.split(" ")[:2] for line in proc.stdout.splitlines()] == [["requirements.txt:1:1:", "ML201"]]
+    assert proc.stderr == "mldocklint: note: per-file-ignores: `legacy/*` matches no linted file\n"

@@ -19,13 +19,26 @@ def use_rich(out, ctx) -> bool:
 def render(result, out, ctx) -> None:
     findings = result.open_findings()
     if not use_rich(out, ctx):
-        out.write("".join(f"{printable(f.path)}:{f.line}:{f.column}: {f.rule} {f.slug} {printable(f.message)}\n" for f in findings))
+        out.write("".join(f"{location(f, result)}: {f.rule} {f.slug} {printable(f.message)}\n" for f in findings))
     else:
         _render_rich(result, findings, out, ctx)
     if getattr(result, "image", None) is not None:  # `mldocklint image`: the layer table
         from mldocklint.report.image_table import lines
 
         out.write("\n".join(["", *lines(result.image)]) + "\n")
+
+
+def _is_image(f, result) -> bool:
+    """A finding about a built image with no Dockerfile to point at: its path is the image reference."""
+    image = getattr(result, "image", None)
+    return image is not None and f.path == image["ref"]
+
+
+def location(f, result) -> str:
+    """``path:line:column``, or ``image REF`` for a finding about an image as a whole."""
+    if _is_image(f, result):
+        return f"image {printable(f.path)}"
+    return f"{printable(f.path)}:{f.line}:{f.column}"
 
 
 def _header(path: str, info: dict | None):
@@ -64,7 +77,7 @@ def _render_rich(result, findings, out, ctx) -> None:
             lines = text.splitlines() if text is not None else None
             console.print(_header(f.path, result.file_info.get(f.path)))
         head = Text()
-        head.append(f"  {f.line}:{f.column} ", style="dim")
+        head.append("  image " if _is_image(f, result) else f"  {f.line}:{f.column} ", style="dim")
         head.append(f"{f.severity:<7} ", style=_STYLE[f.severity])
         head.append(f"{f.rule} ", style="bold")
         head.append(f"{f.slug}  ", style="magenta")
