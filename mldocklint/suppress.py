@@ -20,6 +20,9 @@ from mldocklint.model import Dockerfile, Finding
 
 _PRAGMA = re.compile(r"mldocklint\s*:", re.IGNORECASE)
 _IGNORE = re.compile(r"mldocklint\s*:\s*(global\s+)?ignore\s*=\s*(.*)$", re.IGNORECASE)
+_NO_COLON = re.compile(r"mldocklint\s+(global\s+)?ignore\s*=\s*(.*)$", re.IGNORECASE)
+# a pragma written after an instruction on its line: Docker makes it part of the instruction
+_INLINE = re.compile(r"\S.*?\s#\s*(mldocklint\s*:?\s*(?:global\s+)?ignore\s*=.*)$", re.IGNORECASE)
 UNUSED = "ML900"
 
 
@@ -82,7 +85,16 @@ def parse(df: Dockerfile) -> tuple[list[Pragma], list[tuple[int, str]]]:
 
     pragmas: list[Pragma] = []
     bad: list[tuple[int, str]] = []
+    comment_lines = {line for line, _ in df.comments}
+    for line, text in enumerate(df.lines if "mldocklint" in df.text.lower() else (), 1):
+        m = _INLINE.search(text) if line not in comment_lines and "mldocklint" in text.lower() else None
+        if m:
+            bad.append((line, f"a pragma on an instruction's line is part of the instruction, not a comment; put `# {_written(m.group(1))}` on its own line above"))
     for line, text in df.comments:
+        missing = _NO_COLON.match(text)
+        if missing:
+            bad.append((line, f"pragma without the colon, read as a plain comment; write `# {_written(text)}`"))
+            continue
         if not _PRAGMA.match(text):
             continue
         m = _IGNORE.match(text)
@@ -103,6 +115,12 @@ def parse(df: Dockerfile) -> tuple[list[Pragma], list[tuple[int, str]]]:
         first, last, stage = _scope(df, line, bool(m.group(1)))
         pragmas.append(Pragma(line, rules, reason.strip(), bool(m.group(1)), first, last, stage, set()))
     return pragmas, bad
+
+
+def _written(text: str) -> str:
+    """A pragma in its right form: ``mldocklint: [global ]ignore=RULES -- reason``."""
+    m = re.match(r"mldocklint\s*:?\s*(global\s+)?ignore\s*=\s*(.*)$", text.strip(), re.IGNORECASE)
+    return f"mldocklint: {'global ' if m.group(1) else ''}ignore={m.group(2).strip()}"
 
 
 def _scope(df: Dockerfile, line: int, is_global: bool) -> tuple[int, int, str | None]:
@@ -146,7 +164,8 @@ def _unused_findings(df: Dockerfile, problems: list[tuple[int, str]], options) -
     seen: dict[tuple, int] = {}
     for line, message in sorted(problems):
         text = lines[line - 1] if 0 < line <= len(lines) else ""
-        column = text.find("#") + 1 or 1
+        at = text.lower().find("mldocklint")
+        column = (text.rfind("#", 0, at) if at >= 0 else text.find("#")) + 1 or 1
         base = (UNUSED, df.path, None, text.strip(), message)
         occurrence = seen.get(base, 0)
         seen[base] = occurrence + 1

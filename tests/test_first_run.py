@@ -161,3 +161,20 @@ def test_per_file_ignores_match_the_reported_path_and_unmatched_patterns_are_nam
     proc = mdl(tmp_path, "Dockerfile", "--failure-threshold", "none")
     assert [line.split(" ")[:2] for line in proc.stdout.splitlines()] == [["requirements.txt:1:1:", "ML201"]]
     assert proc.stderr == "mldocklint: note: per-file-ignores: `legacy/*` matches no linted file\n"
+
+
+def test_pragmas_in_the_wrong_form_are_reported_with_the_right_one(tmp_path):
+    (tmp_path / "Dockerfile").write_text(
+        "FROM python:3.11-slim\n"
+        "# mldocklint ignore=ML303 -- no colon\n"
+        "CMD python app.py\n"
+        "RUN pip install flask==3.0.0  # mldocklint: ignore=ML105 -- on the line\n"
+    )
+    proc = mdl(tmp_path, "check", "--isolated", "--select", "ML900,ML303,ML105", "Dockerfile")
+    assert proc.stdout.splitlines() == [
+        "Dockerfile:2:1: ML900 unused-suppression pragma without the colon, read as a plain comment; write `# mldocklint: ignore=ML303 -- no colon`",
+        'Dockerfile:3:1: ML303 shell-form-cmd CMD in shell form runs under /bin/sh, which does not forward SIGTERM; use exec form: CMD ["...", "..."]',
+        "Dockerfile:4:9: ML105 pip-cache-kept `pip install` keeps downloaded wheels in the layer; add --no-cache-dir or set ENV PIP_NO_CACHE_DIR=1",
+        "Dockerfile:4:31: ML900 unused-suppression a pragma on an instruction's line is part of the instruction, not a comment; "
+        "put `# mldocklint: ignore=ML105 -- on the line` on its own line above",
+    ]
