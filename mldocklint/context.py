@@ -65,6 +65,9 @@ class BuildContext(NamedTuple):
     truncated: bool  # the walk stopped at MAX_ENTRIES
     requirements: tuple[RequirementsSource, ...] = ()
     apps: dict = {}  # the default is shared: never mutated
+    # (context path, binds) of the ./gunicorn.conf.py gunicorn reads in the image's working
+    # directory: binds () when it sets none, None when not a literal; None when there is none
+    gunicorn_conf: tuple[str, tuple[str, ...] | None] | None = None
     problems: tuple[ContextProblem, ...] = ()
     matcher: Matcher | None = None
 
@@ -406,6 +409,24 @@ def _load_apps(df: Dockerfile, stages: list[Stage], ctx: BuildContext) -> dict:
     return apps
 
 
+def _load_gunicorn_conf(df: Dockerfile, stages: list[Stage], ctx: BuildContext):
+    """The ``gunicorn.conf.py`` in the final stage's working directory, when it comes from the context."""
+    from mldocklint.syntax import python_app
+
+    if not stages:
+        return None
+    instructions = df.effective_instructions(max(stages, key=lambda s: s.index))
+    hit = container_to_context(ctx, Layout(instructions), instructions[-1], "gunicorn.conf.py")
+    rel = hit[0] if hit is not None else None
+    if rel is None or rel not in ctx.files or ctx.is_excluded(rel) or ctx.files[rel] > MAX_APP_READ:
+        return None
+    try:
+        with open(os.path.join(ctx.root, rel), "rb") as fh:
+            return rel, python_app.gunicorn_binds(fh.read(MAX_APP_READ).decode("utf-8", "replace"))
+    except OSError:
+        return None
+
+
 _WALKS: dict[tuple, tuple] = {}
 
 
@@ -454,4 +475,4 @@ def load(df: Dockerfile, context_dir: str, dockerfile_path: str | None, options,
     )
     stages = Target(df, getattr(options, "target", None)).built_stages() if df.stages else []
     sources, req_problems = _load_requirements(df, stages, ctx)
-    return ctx._replace(requirements=tuple(sources), apps=_load_apps(df, stages, ctx), problems=(*ctx.problems, *req_problems))
+    return ctx._replace(requirements=tuple(sources), apps=_load_apps(df, stages, ctx), gunicorn_conf=_load_gunicorn_conf(df, stages, ctx), problems=(*ctx.problems, *req_problems))

@@ -178,3 +178,39 @@ def test_pragmas_in_the_wrong_form_are_reported_with_the_right_one(tmp_path):
         "Dockerfile:4:31: ML900 unused-suppression a pragma on an instruction's line is part of the instruction, not a comment; "
         "put `# mldocklint: ignore=ML105 -- on the line` on its own line above",
     ]
+
+
+# --- gunicorn's own configuration ------------------------------------------------------------
+
+GUNICORN = 'FROM python:3.11-slim\nWORKDIR /app\nCOPY . .\nUSER 1000\nEXPOSE 5000\n{env}CMD ["gunicorn", "app:app"]\n'
+
+
+@pytest.mark.parametrize(
+    "conf, env, expected",
+    [
+        (None, "", ["Dockerfile:{line}:7: ML305", "Dockerfile:{line}:7: ML307"]),  # gunicorn's default, 127.0.0.1:8000
+        ('bind = "0.0.0.0:5000"\n', "", []),
+        ('bind = ["0.0.0.0:5000"]\nworkers = 2\n', "", []),
+        ('import os\nbind = f"0.0.0.0:{os.environ[\'PORT\']}"\n', "", []),  # computed: not a default
+        ('bind = "127.0.0.1:5000"\n', "", ["Dockerfile:{line}:7: ML305"]),
+        ("workers = 2\n", 'ENV GUNICORN_CMD_ARGS="--bind=0.0.0.0:5000"\n', []),
+        ('bind = "127.0.0.1:8000"\n', 'ENV GUNICORN_CMD_ARGS="--bind 0.0.0.0:5000"\n', []),  # the variable wins over the file
+    ],
+)
+def test_gunicorn_conf_and_cmd_args_are_read_before_calling_a_bind_a_default(tmp_path, conf, env, expected):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "Dockerfile").write_text(GUNICORN.format(env=env))
+    (tmp_path / "app.py").write_text("app = None\n")
+    if conf is not None:
+        (tmp_path / "gunicorn.conf.py").write_text(conf)
+    proc = mdl(tmp_path, "check", "--isolated", "--select", "ML305,ML307", "Dockerfile")
+    line = 7 if env else 6
+    assert [" ".join(out.split(" ")[:2]) for out in proc.stdout.splitlines()] == [e.format(line=line) for e in expected], proc.stderr
+
+
+def test_gunicorn_conf_that_the_context_excludes_is_not_in_the_image(tmp_path):
+    (tmp_path / "Dockerfile").write_text(GUNICORN.format(env=""))
+    (tmp_path / "gunicorn.conf.py").write_text('bind = "0.0.0.0:5000"\n')
+    (tmp_path / ".dockerignore").write_text("gunicorn.conf.py\n")
+    proc = mdl(tmp_path, "check", "--isolated", "--select", "ML305", "Dockerfile")
+    assert proc.stdout.startswith("Dockerfile:6:7: ML305 localhost-binding `gunicorn` listens on 127.0.0.1 by default")

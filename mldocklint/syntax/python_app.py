@@ -334,3 +334,24 @@ def analyze(source: str, path: str) -> AppFacts:
     except RecursionError:
         return AppFacts(path)
     return AppFacts(path, tuple(reader.calls))
+
+
+def gunicorn_binds(source: str) -> tuple[str, ...] | None:
+    """The ``bind`` a gunicorn config file sets at top level: () when none, None when not a literal.
+
+    The file is parsed with ``ast``, never run; ``bind = "0.0.0.0:8000"`` and lists or tuples
+    of strings are read, anything computed is unknown.
+    """
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return None
+    binds: tuple[str, ...] | None = ()
+    for node in tree.body:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+        if not any(isinstance(t, ast.Name) and t.id == "bind" for t in targets):
+            continue
+        value = node.value
+        items = value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value]
+        binds = tuple(i.value for i in items) if all(isinstance(i, ast.Constant) and isinstance(i.value, str) for i in items) else None
+    return binds
