@@ -104,6 +104,7 @@ def common_options(f):
 @click.option("--fix", is_flag=True, help="Apply safe fixes in place.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that may change behaviour.")
+@click.option("--dependents", is_flag=True, help="A named file that is not a Dockerfile (.dockerignore, requirements file) stands for the Dockerfiles that use it (the pre-commit hook passes changed files).")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, help="Worker processes [default: one per CPU for large batches].")
 @click.pass_context
 def check(ctx, paths, **kwargs):

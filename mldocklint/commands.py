@@ -142,7 +142,9 @@ def _note_config_ignored(select, options, noted: set) -> None:
         note(f"--select {', '.join(both)}: ignored by the configuration's `ignore`, so not run; use --isolated or edit the configuration")
 
 
-def check(paths, reports=(), build_arg=(), context_dir=None, target=None, stdin_filename="-", fix=False, diff=False, unsafe_fixes=False, jobs=0, **common) -> None:
+def check(
+    paths, reports=(), build_arg=(), context_dir=None, target=None, stdin_filename="-", fix=False, diff=False, unsafe_fixes=False, jobs=0, dependents=False, **common
+) -> None:
     """``mldocklint check``: lint ``paths`` (``-`` for stdin), write the reports and exit."""
     from mldocklint.engine import MAX_BYTES, lint
 
@@ -157,6 +159,12 @@ def check(paths, reports=(), build_arg=(), context_dir=None, target=None, stdin_
     options = make_options("dockerfile", overrides=overrides, **common)
 
     paths = list(paths)
+    if dependents:
+        from mldocklint.discover import dependents as dockerfiles_using
+
+        paths = dockerfiles_using(paths)
+        if not paths:  # the changed files are used by no Dockerfile
+            sys.exit(0)
     if not paths:
         from mldocklint.discover import discover
 

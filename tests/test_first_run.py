@@ -214,3 +214,41 @@ def test_gunicorn_conf_that_the_context_excludes_is_not_in_the_image(tmp_path):
     (tmp_path / ".dockerignore").write_text("gunicorn.conf.py\n")
     proc = mdl(tmp_path, "check", "--isolated", "--select", "ML305", "Dockerfile")
     assert proc.stdout.startswith("Dockerfile:6:7: ML305 localhost-binding `gunicorn` listens on 127.0.0.1 by default")
+
+
+# --- pre-commit: a changed .dockerignore or requirements file relints its Dockerfiles --------------
+
+
+def test_dependents_stand_for_the_dockerfiles_that_use_them(tmp_path):
+    (tmp_path / ".git").mkdir()
+    for name in ("Dockerfile", "svc/Dockerfile", "svc/api.Dockerfile", "svc/deep/Dockerfile", "other/Dockerfile"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(BAD)
+    for name in ("svc/.dockerignore", "svc/api.Dockerfile.dockerignore", "svc/requirements.txt", "notes.txt"):
+        (tmp_path / name).write_text("x\n")
+    lint = ("check", "--isolated", "--select", "ML302", "--dependents")
+    linted = lambda proc: sorted(line.split(":", 1)[0] for line in proc.stdout.splitlines())  # noqa: E731
+    # svc/api.Dockerfile has its own ignore file, so svc/.dockerignore is not its
+    assert linted(mdl(tmp_path, *lint, "svc/.dockerignore")) == ["svc/Dockerfile"]
+    assert linted(mdl(tmp_path, *lint, "svc/api.Dockerfile.dockerignore")) == ["svc/api.Dockerfile"]
+    # a requirements file is in the build context of the Dockerfiles in its folder and above
+    assert linted(mdl(tmp_path, *lint, "svc/requirements.txt")) == ["Dockerfile", "svc/Dockerfile", "svc/api.Dockerfile"]
+    assert linted(mdl(tmp_path, *lint, "svc/requirements.txt", "svc/Dockerfile")) == ["Dockerfile", "svc/Dockerfile", "svc/api.Dockerfile"]
+    (tmp_path / "other" / "Dockerfile").unlink()
+    (tmp_path / "other" / "requirements.txt").write_text("x\n")
+    proc = mdl(tmp_path / "other", *lint, "requirements.txt")  # only the root Dockerfile, found from below
+    assert proc.stdout.startswith(f"{tmp_path}/Dockerfile:1:1: ML302") and len(proc.stdout.splitlines()) == 1  # outside: shown absolute
+
+
+def test_hook_runs_on_ignore_and_requirements_files():
+    import re
+
+    import yaml
+
+    [hook] = yaml.safe_load((Path(__file__).resolve().parent.parent / ".pre-commit-hooks.yaml").read_text())
+    assert hook["entry"] == "mldocklint check --dependents" and "types" not in hook
+    names = ["Dockerfile", "a/api.Dockerfile", "Containerfile", "Dockerfile.gpu", ".dockerignore", "a/Dockerfile.dockerignore",
+             "requirements.txt", "a/requirements-dev.in", "constraints.txt", "environment.yml"]
+    skipped = ["app.py", "Dockerfile.j2", "README.md", "requirements.md"]
+    hit = lambda n: re.search(hook["files"], n) and not re.search(hook["exclude"], n)  # noqa: E731
+    assert [n for n in names if not hit(n)] == [] and [n for n in skipped if hit(n)] == []
