@@ -252,3 +252,13 @@ def test_hook_runs_on_ignore_and_requirements_files():
     skipped = ["app.py", "Dockerfile.j2", "README.md", "requirements.md"]
     hit = lambda n: re.search(hook["files"], n) and not re.search(hook["exclude"], n)  # noqa: E731
     assert [n for n in names if not hit(n)] == [] and [n for n in skipped if hit(n)] == []
+
+
+@pytest.mark.parametrize("args", [["chck", "Dockerfile"], ["explian"], []], ids=["mistyped-check", "mistyped-explain", "nothing-here"])
+def test_fast_path_and_click_say_the_same(tmp_path, args):
+    """``mldocklint [check] PATH...`` runs without click; an option sends the same run through click."""
+    (tmp_path / ".git").mkdir()
+    plain = mdl(tmp_path, *args)
+    full = mdl(tmp_path, *(args[:1] or ["check"]), "--jobs", "0", *args[1:])
+    assert (plain.returncode, plain.stdout, plain.stderr) == (full.returncode, full.stdout, full.stderr)
+    assert plain.returncode == 2 and plain.stderr

@@ -157,3 +157,17 @@ def test_a_broken_example_would_fail(tmp_path):
         config.apply(Options(), str(path))
     with pytest.raises(click.UsageError):
         test_every_documented_command_parses(["check", "--formt", "json"])
+
+
+@pytest.mark.parametrize("text", _param("json"))
+def test_json_examples_have_the_keys_of_a_real_report(text, tmp_path):
+    import json
+
+    shown = json.loads(text)
+    (tmp_path / "Dockerfile").write_text(SANDBOX)
+    proc = subprocess.run([sys.executable, "-m", "mldocklint", "check", "--isolated", "--format", "json", "Dockerfile"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    real = json.loads(proc.stdout)
+    assert set(shown) == set(real)
+    assert set(shown["findings"][0]) == set(real["findings"][0])
+    assert set(shown["summary"]) == set(real["summary"]) and set(shown["summary"]["fixable"]) == set(real["summary"]["fixable"])
+    assert set(shown["files"][0]) == set(real["files"][0])
