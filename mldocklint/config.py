@@ -16,18 +16,6 @@ KEYS = ("select", "ignore", "extend-select", "per-file-ignores", "severity", "fa
 _SECTION = b"[tool.mldocklint"
 
 
-def repo_root(start: str | None = None) -> str | None:
-    """The nearest directory at or above ``start`` holding ``.git``, or None."""
-    d = os.path.abspath(start or os.getcwd())
-    while True:
-        if os.path.exists(os.path.join(d, ".git")):
-            return d
-        parent = os.path.dirname(d)
-        if parent == d:
-            return None
-        d = parent
-
-
 def find(explicit: str | None = None, start: str | None = None) -> str | None:
     """The configuration file to use: ``explicit``, else the nearest one found upward."""
     if explicit:

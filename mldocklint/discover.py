@@ -109,7 +109,7 @@ def dependents(paths: list[str]) -> list[str]:
     any other file (a requirements file) for the Dockerfiles in its folder and in each folder
     above it up to the repository root, whose default build context holds it.
     """
-    from mldocklint.config import repo_root
+    from mldocklint.paths import repo_root
 
     out: list[str] = []
     for path in paths:

@@ -1,4 +1,4 @@
-"""How paths are shown in reports."""
+"""How paths are shown in reports, and where the repository they are in starts."""
 
 from __future__ import annotations
 
@@ -16,3 +16,15 @@ def display_path(path: str) -> str:
     if rel.startswith(".." + os.sep) or rel == "..":
         rel = os.path.abspath(path)
     return rel.replace(os.sep, "/")
+
+
+def repo_root(start: str | None = None) -> str | None:
+    """The nearest directory at or above ``start`` holding ``.git``, or None."""
+    d = os.path.abspath(start or os.getcwd())
+    while True:
+        if os.path.exists(os.path.join(d, ".git")):
+            return d
+        parent = os.path.dirname(d)
+        if parent == d:
+            return None
+        d = parent

@@ -27,7 +27,7 @@ def render(fmt: str, result, out, ctx: ReportContext) -> None:
 
 def repo_root() -> str:
     """The repository root (the nearest directory above holding .git), else the current directory."""
-    from mldocklint.config import repo_root as find
+    from mldocklint.paths import repo_root as find
 
     return find() or os.getcwd()
 
