@@ -66,13 +66,26 @@ class Options:
             return self
         return self.for_dir(os.path.dirname(os.path.abspath(source)) if source else None)
 
-    def enabled(self, scope: str = "dockerfile") -> list[Rule]:
-        """Selected rules of one scope: "dockerfile" (``check``) or "image" (``image``)."""
-        rules = registry.all_rules()
-        chosen = registry.resolve(self.select) if self.select is not None else set(rules)
+    def chosen(self) -> set[str]:
+        """Ids the selection keeps: rule ids, and ShellCheck codes named one by one."""
+        chosen = registry.resolve(self.select) if self.select is not None else set(registry.all_rules())
         chosen |= registry.resolve(self.extend_select)
-        chosen -= registry.resolve(self.ignore)
-        return [rules[r] for r in sorted(chosen) if rules[r].scope == scope]
+        ignored = registry.resolve(self.ignore)
+        return {r for r in chosen if not registry.covers(ignored, r)}
+
+    def enabled(self, scope: str = "dockerfile") -> list[Rule]:
+        """Selected rules of one scope: "dockerfile" (``check``), "image" (``image``) or "shell" (ShellCheck)."""
+        rules = registry.all_rules()
+        ids = {registry.family(r) for r in self.chosen()}
+        return [rules[r] for r in sorted(ids) if rules[r].scope == scope]
+
+    def shellcheck_codes(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(codes to keep, codes to leave out) for ShellCheck: the keep list is empty when the
+        whole family is selected."""
+        chosen = self.chosen()
+        keep = () if registry.SHELLCHECK in chosen else tuple(sorted(c for c in chosen if registry.is_shellcheck_code(c)))
+        drop = tuple(sorted(c for c in registry.resolve(self.ignore) if registry.is_shellcheck_code(c)))
+        return keep, drop
 
 
 class Result:
@@ -154,39 +167,49 @@ class Linter:
     def __init__(self, options: Options):
         self.options = options
         self.rules = options.enabled()
+        shell = options.enabled("shell")
+        self.shellcheck = shell[0] if shell else None
+        self.shellcheck_codes = options.shellcheck_codes()
         self.needs_context = any(r.needs_context or r.uses_context for r in self.rules)
         self.fixable_rules = {r.id: r.fix for r in self.rules if r.fix != "none"}
         self.last_target: Target | None = None
 
     def lint_files(self, paths: list[str]) -> Result:
         result = Result()
+        batch = Batch(self, result)
         for path in paths:
-            self.lint_file(path, result)
+            self.lint_file(path, result, batch)
+        batch.flush()
         return result
 
-    def lint_file(self, path: str, result: Result) -> None:
+    def lint_file(self, path: str, result: Result, batch: Batch | None = None) -> None:
         data = read_bytes(path, result)
         if data is not None:
-            self.lint_bytes(data, display_path(path), result, source=path)
+            self.lint_bytes(data, display_path(path), result, source=path, batch=batch)
 
-    def lint_bytes(self, data: bytes, shown: str, result: Result, source: str | None = None) -> None:
+    def lint_bytes(self, data: bytes, shown: str, result: Result, source: str | None = None, batch: Batch | None = None) -> None:
         text = decode_text(data, shown, result)
         if text is None:
             return
         result.files += 1
         result.sources[shown] = text
         context_dir, context_source = context_for(source, self.options)
-        found = self.lint_text(text, shown, result, context_dir, source, context_source)
-        result.findings.extend(found)
-        for f in found:
-            result.thresholds[f.path] = self.options.failure_threshold
+        result.findings.extend(self.lint_text(text, shown, result, context_dir, source, context_source, batch))
 
     def lint_text(
-        self, text: str, shown: str, result: Result, context_dir: str | None = None, source: str | None = None, context_source: str = "given"
+        self,
+        text: str,
+        shown: str,
+        result: Result,
+        context_dir: str | None = None,
+        source: str | None = None,
+        context_source: str = "given",
+        batch: Batch | None = None,
     ) -> list[Finding]:
         """Findings of one Dockerfile's text: ``source`` is its path on disk (None for a buffer or
         stdin), ``context_dir`` its build context (None: context rules do not run) and
-        ``context_source`` what decided that context."""
+        ``context_source`` what decided that context. With a ``batch``, the file's findings go
+        to the batch, which adds ShellCheck's and hands them to ``result`` when it flushes."""
         result.file_info[shown] = {
             "path": shown,
             "context": display_path(context_dir) if context_dir is not None else None,
@@ -218,6 +241,8 @@ class Linter:
             except ctxmod.ContextError as e:
                 result.errors.append((shown, str(e)))
         target = self.last_target = Target(df, self.options.target, context)  # fix.py reads the model back
+        scripts = list(self.shellcheck.check(target, {})) if self.shellcheck is not None else []
+        job = self.start_shellcheck(scripts, result) if scripts and batch is None else None  # runs while the rules do
         findings: list[Finding] = []
         seen: dict[tuple, int] = {}
         for rule in self.rules:
@@ -233,12 +258,24 @@ class Linter:
                     import traceback
 
                     result.debug_output.append(traceback.format_exc())
+        if batch is not None and scripts:
+            batch.add(df, findings, scripts, seen, target)
+            return []
+        if job is not None:
+            findings += self.shellcheck_findings(df, scripts, self.finish_shellcheck(job, result), seen)
+        return self.finish(df, findings, result, target)
+
+    def finish(self, df: Dockerfile, findings: list[Finding], result: Result, target: Target) -> list[Finding]:
+        """Apply pragmas and per-file ignores and mark what is fixable, once every rule's findings
+        are in; ``result`` learns the per-file-ignores patterns used and each path's threshold."""
         if self.options.inline_suppressions or self.options.per_file_ignores:
             from mldocklint import suppress
 
             findings = suppress.apply(df, findings, self.options, result.patterns_matched)
         if self.fixable_rules:
             findings = [self._with_fixability(f, target) for f in findings]
+        for f in findings:
+            result.thresholds[f.path] = self.options.failure_threshold
         return findings
 
     def _with_fixability(self, f: Finding, target: Target) -> Finding:
@@ -254,8 +291,46 @@ class Linter:
             found = False
         return f._replace(fixable=kind) if found else f
 
+    # -- ShellCheck ------------------------------------------------------------------------
+
+    def start_shellcheck(self, scripts: list, result: Result):
+        """Start one ShellCheck process on ``scripts``; None (and one error line) when it cannot run."""
+        from mldocklint import shellcheck
+
+        keep, drop = self.shellcheck_codes
+        try:
+            return shellcheck.Job(scripts, keep, drop)
+        except shellcheck.ShellCheckError as e:
+            _error_once(result, str(e))
+            return None
+
+    def finish_shellcheck(self, job, result: Result) -> list[list]:
+        from mldocklint import shellcheck
+
+        try:
+            return job.comments()
+        except shellcheck.ShellCheckError as e:
+            _error_once(result, str(e))
+            return [[] for _ in job.scripts]
+
+    def shellcheck_findings(self, df: Dockerfile, scripts: list, comments: list[list], seen: dict) -> list[Finding]:
+        from mldocklint.shellcheck import Lines, place
+
+        lines = Lines(df.text)
+        out = []
+        for script, found in zip(scripts, comments):
+            stage = df.stages[script.instr.stage].label if 0 <= script.instr.stage < len(df.stages) else None
+            for c in filter(None, (place(script, c) for c in found)):
+                line, column = lines.at(c.start)
+                end_line, end_column = lines.at(c.end)
+                rule = registry.lookup(c.code)
+                problem = Problem(line, column, c.message, end_line=end_line, end_column=end_column, stage=stage, severity=c.severity)
+                out.append(self._finding(rule, problem, df, df.path, seen))
+        return out
+
     def _finding(self, rule: Rule, p: Problem, df: Dockerfile | None, path: str, seen: dict) -> Finding:
-        severity = self.options.severity.get(rule.id, rule.severity)
+        configured = self.options.severity
+        severity = configured.get(rule.id) or configured.get(registry.family(rule.id)) or p.severity or rule.severity
         shown = p.path or path
         anchor = _anchor(df, p.line) if p.path is None else ""
         base = (rule.id, shown, p.stage, anchor, p.key)
@@ -290,6 +365,40 @@ class Linters:
         if linter is None:
             linter = self._built[id(options)] = Linter(options)
         return linter
+
+
+def _error_once(result: Result, message: str) -> None:
+    if ("shellcheck", message) not in result.errors:
+        result.errors.append(("shellcheck", message))
+
+
+class Batch:
+    """Files whose ShellCheck findings are still to come: their scripts go to one ShellCheck
+    process together, every ``FILES`` files, so that memory stays bounded."""
+
+    FILES = 512
+
+    def __init__(self, linter: Linter, result: Result):
+        self.linter = linter
+        self.result = result
+        self.pending: list[tuple[Dockerfile, list[Finding], list, dict, Target]] = []
+
+    def add(self, df: Dockerfile, findings: list[Finding], scripts: list, seen: dict, target: Target) -> None:
+        self.pending.append((df, findings, scripts, seen, target))
+        if len(self.pending) >= self.FILES:
+            self.flush()
+
+    def flush(self) -> None:
+        pending, self.pending = self.pending, []
+        scripts = [s for _, _, mine, _, _ in pending for s in mine]
+        if not scripts:
+            return
+        linter = self.linter
+        job = linter.start_shellcheck(scripts, self.result)
+        comments = iter(linter.finish_shellcheck(job, self.result) if job is not None else [[] for _ in scripts])
+        for df, findings, mine, seen, target in pending:
+            findings += linter.shellcheck_findings(df, mine, [next(comments) for _ in mine], seen)
+            self.result.findings.extend(linter.finish(df, findings, self.result, target))
 
 
 def lint(paths: list[str], options: Options, stdin: bytes | None = None, stdin_name: str = "-") -> Result:

@@ -129,6 +129,7 @@ class Problem(NamedTuple):
     stage: str | None = None
     key: str = ""
     fix: object | None = None
+    severity: str | None = None  # the rule's own level for this problem (ShellCheck's), below any configured one
 
     @classmethod
     def at(cls, instr: Instruction, message: str, **kw) -> Problem:

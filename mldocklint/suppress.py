@@ -59,20 +59,24 @@ def ignored_by_path(path: str, options, matched: set | None = None) -> set[str]:
 def apply(df: Dockerfile, findings: list[Finding], options, matched: set | None = None) -> list[Finding]:
     """Findings after per-file ignores (matched against each finding's own path) and pragmas."""
     if options.per_file_ignores:
+        from mldocklint.rules import covers
+
         off = {path: ignored_by_path(path, options, matched) for path in {df.path, *(f.path for f in findings)}}
-        findings = [f for f in findings if f.rule not in off[f.path]]
+        findings = [f for f in findings if not covers(off[f.path], f.rule)]
     if not options.inline_suppressions:
         return findings
     pragmas, bad = parse(df)
     if not pragmas and not bad:
         return findings
+    from mldocklint.rules import family
+
     out = [_suppress(f, df, pragmas) for f in findings]
-    enabled = {r.id for r in options.enabled()}
+    enabled = {r.id for r in options.enabled()} | {r.id for r in options.enabled("shell")}
     if UNUSED in enabled:
         extra = list(bad)
         for p in pragmas:
             for rid, written in p.rules.items():
-                if rid not in p.used and rid in enabled and rid != UNUSED:
+                if rid not in p.used and family(rid) in enabled and rid != UNUSED:
                     where = "in this file" if p.is_global else "in this stage" if p.stage else "on the next instruction"
                     extra.append((p.line, f"`ignore={written}` suppresses nothing {where}; remove it"))
         out += [_suppress(f, df, pragmas) for f in _unused_findings(df, extra, options)]
@@ -145,9 +149,12 @@ def _covers(p: Pragma, f: Finding, df: Dockerfile) -> bool:
 
 
 def _suppress(f: Finding, df: Dockerfile, pragmas: list[Pragma]) -> Finding:
+    from mldocklint.rules import family
+
     for p in pragmas:
-        if f.rule in p.rules and _covers(p, f, df):
-            p.used.add(f.rule)
+        named = f.rule if f.rule in p.rules else family(f.rule) if family(f.rule) in p.rules else None
+        if named is not None and _covers(p, f, df):
+            p.used.add(named)
             if f.suppressed is None:
                 f = f._replace(suppressed=p.reason)
     return f

@@ -81,11 +81,11 @@ def result_of(f, index: int, root: str) -> dict:
 
 def document(result, ctx, root: str | None = None) -> dict:
     from mldocklint.report import repo_root
-    from mldocklint.rules import all_rules
+    from mldocklint.rules import lookup
 
     root = root or repo_root()
-    rules = all_rules()
-    fired = sorted({f.rule for f in result.findings if f.rule in rules})
+    rules = {rid: lookup(rid) for rid in {f.rule for f in result.findings}}
+    fired = sorted(rid for rid, rule in rules.items() if rule is not None)
     index = {rid: k for k, rid in enumerate(fired)}
     notes = [
         {"level": "error", "message": {"text": message}, "locations": [{"physicalLocation": {"artifactLocation": artifact(path, root)}}]}

@@ -61,12 +61,11 @@ def _render_rich(result, findings, out, ctx) -> None:
     from rich.console import Console
     from rich.text import Text
 
-    from mldocklint.rules import all_rules
+    from mldocklint.rules import lookup
 
     no_color = bool(os.environ.get("NO_COLOR"))
     # messages wrap at word boundaries; quoted source lines and carets are never wrapped
     console = Console(file=out, no_color=no_color, force_terminal=not no_color or None, highlight=False, emoji=False)
-    rules = all_rules()
     sources = result.sources
     current = None
     lines: list[str] | None = None
@@ -91,7 +90,7 @@ def _render_rich(result, findings, out, ctx) -> None:
             console.print(Text.assemble((f"      {f.line:>4} | ", "dim"), src[:200]), soft_wrap=True)
             width = max(1, (f.end_column - f.column) if f.end_line == f.line else len(src) - f.column + 1)
             console.print(Text(" " * (13 + f.column - 1) + "^" * min(width, 80), style=_STYLE[f.severity]), soft_wrap=True)
-        rule = rules.get(f.rule)
+        rule = lookup(f.rule)
         if rule is not None:
             if rule.fix != "none" and not f.fixable:
                 console.print(Text(f"      no automatic fix here: {rule.slug}'s {rule.fix} fix skips findings it cannot fix without changing what the build does", style="dim"))

@@ -1,4 +1,8 @@
-"""The rule registry: an explicit list of rule modules, one module per rule."""
+"""The rule registry: an explicit list of rule modules, one module per rule.
+
+ShellCheck's checks are one family, ``SC``: each of its codes (``SC2086``) is accepted
+wherever a rule id is, and ``lookup`` gives a code the family's metadata and its wiki page.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,25 @@ from mldocklint.rules.base import Rule, rule_from_module
 
 MODULES = (
     "ml000_parse_error",
+    "ml001_stage_name_casing",
+    "ml002_from_as_casing",
+    "ml003_no_empty_continuation",
+    "ml004_consistent_instruction_casing",
+    "ml005_duplicate_stage_name",
+    "ml006_reserved_stage_name",
+    "ml007_maintainer_deprecated",
+    "ml008_undefined_arg_in_from",
+    "ml009_workdir_relative_path",
+    "ml010_undefined_var",
+    "ml011_multiple_instructions_disallowed",
+    "ml012_legacy_key_value_format",
+    "ml013_redundant_target_platform",
+    "ml014_invalid_default_arg_in_from",
+    "ml015_from_platform_flag_const_disallowed",
+    "ml016_expose_proto_casing",
+    "ml017_expose_invalid_format",
+    "ml018_copy_from_unknown_stage",
+    "ml019_pipe_without_pipefail",
     "ml101_copy_before_install",
     "ml102_model_after_code",
     "ml103_apt_install_recommends",
@@ -46,7 +69,9 @@ MODULES = (
     "ml607_secret_in_image_env",
     "ml608_toolchain_in_image",
     "ml900_unused_suppression",
+    "sc_shellcheck",
 )
+SHELLCHECK = "SC"
 
 
 class UnknownRule(ValueError):
@@ -72,10 +97,32 @@ def all_rules() -> dict[str, Rule]:
     return {r.id: r for r in sorted(rules, key=lambda r: r.id)}
 
 
-def get(selector: str) -> Rule:
-    """A rule by id or slug (case-insensitive for ids)."""
+def is_shellcheck_code(rule_id: str) -> bool:
+    return len(rule_id) == 6 and rule_id.startswith(SHELLCHECK) and rule_id[2:].isdigit()
+
+
+def family(rule_id: str) -> str:
+    """The rule a finding's id belongs to: ``SC2086`` -> ``SC``; an ML id is its own."""
+    return SHELLCHECK if is_shellcheck_code(rule_id) else rule_id
+
+
+def covers(ids, rule_id: str) -> bool:
+    """Whether a set of selected ids (``resolve``) names a finding's rule or its family."""
+    return rule_id in ids or family(rule_id) in ids
+
+
+def lookup(rule_id: str) -> Rule | None:
+    """The rule of a finding's id; a ShellCheck code gets the family's metadata and its wiki page."""
     rules = all_rules()
-    rule = rules.get(selector.upper())
+    if is_shellcheck_code(rule_id) and SHELLCHECK in rules:
+        return rules[SHELLCHECK]._replace(id=rule_id, docs=f"https://www.shellcheck.net/wiki/{rule_id}")
+    return rules.get(rule_id)
+
+
+def get(selector: str) -> Rule:
+    """A rule by id or slug (case-insensitive for ids); a ShellCheck code (SC2086) too."""
+    rules = all_rules()
+    rule = lookup(selector.upper())
     if rule is None:
         rule = next((r for r in rules.values() if r.slug == selector.lower()), None)
     if rule is None:
@@ -90,9 +137,11 @@ def resolve(selectors) -> set[str]:
     for raw in selectors:
         for sel in filter(None, (s.strip() for s in raw.split(","))):
             up = sel.upper()
-            if up in ("ALL", "ML"):
+            if up == "ALL":
                 out.update(rules)
-            elif up in rules:
+            elif up == "ML":
+                out.update(r for r in rules if r.startswith("ML"))
+            elif up in rules or is_shellcheck_code(up):
                 out.add(up)
             elif up.startswith("ML") and up[2:].isdigit() and any(r.startswith(up) for r in rules):
                 out.update(r for r in rules if r.startswith(up))

