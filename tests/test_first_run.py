@@ -4,7 +4,9 @@ entry point (``python -m mldocklint``), which has a fast path without click, and
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -262,3 +264,22 @@ def test_fast_path_and_click_say_the_same(tmp_path, args):
     full = mdl(tmp_path, *(args[:1] or ["check"]), "--jobs", "0", *args[1:])
     assert (plain.returncode, plain.stdout, plain.stderr) == (full.returncode, full.stdout, full.stderr)
     assert plain.returncode == 2 and plain.stderr
+
+
+def test_a_finding_its_rule_cannot_fix_says_why(tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "Dockerfile").write_text("FROM python:3.11-slim\nCOPY . /app\n")
+    (tmp_path / ".dockerignore").write_text(".git\n")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "train.csv").write_bytes(bytes(2_000_000))
+    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS",)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "mldocklint", "check", "--isolated", "--select", "ML502", "Dockerfile"],
+        cwd=tmp_path, capture_output=True, text=True, env={**env, "FORCE_COLOR": "1", "NO_COLOR": "1", "COLUMNS": "200"}, timeout=60,
+    )
+    lines = re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout).splitlines()  # NO_COLOR keeps bold and dim
+    assert lines[1] == "  1:1 warning ML502 dockerignore-gap  datasets sent with the build context but not excluded (2.0 MB): data (2.0 MB); add data/ to .dockerignore"
+    assert "      not fixed automatically: datasets are not excluded automatically while a `COPY . .` may need them" in lines
+    assert lines[-1] == "1 finding in 1 file (1 warning); 1 Dockerfile linted"
+    data = json.loads(mdl(tmp_path, "check", "--isolated", "--select", "ML502", "-f", "json", "Dockerfile").stdout)
+    assert [f["fix"] for f in data["findings"]] == [None]

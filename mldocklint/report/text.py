@@ -93,7 +93,8 @@ def _render_rich(result, findings, out, ctx) -> None:
         rule = lookup(f.rule)
         if rule is not None:
             if rule.fix != "none" and not f.fixable:
-                console.print(Text(f"      no automatic fix here: {rule.slug}'s {rule.fix} fix skips findings it cannot fix without changing what the build does", style="dim"))
+                why = getattr(f.fix, "skipped", "") or f"{rule.slug}'s fix leaves findings it cannot fix without changing what the build does"
+                console.print(Text(f"      not fixed automatically: {why}", style="dim"))
             console.print(Text(f"      see {rule.url}", style="dim"), soft_wrap=True)
     for line in summary_lines(result, findings):
         console.print(Text(line, style="bold" if findings else "bold green"))

@@ -142,6 +142,6 @@ def _fix(target, kind: str, found: dict[str, int]):
     from mldocklint.fixes import Fix
 
     if kind in ("datasets", "model files") and any(s.strip("/").removeprefix("./") in ("", ".", "*") for i in target.dockerfile.instructions for s in copy_sources(i)):
-        return None
+        return Fix(skipped=f"{kind} are not excluded automatically while a `COPY . .` may need them")
     name = {"pycache": "__pycache__", "notebook checkpoints": ".ipynb_checkpoints"}.get(kind)
     return Fix(ignore=(f"**/{name}",) if name else tuple(sorted(found)))
