@@ -73,12 +73,27 @@ def main():
 _FORMATS = ("text", "json", "sarif", "github", "gitlab")
 
 
+class Choice(click.Choice):
+    """click's choice, with the nearest valid value named when one is close."""
+
+    def convert(self, value, param, ctx):
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter as e:
+            from mldocklint.names import did_you_mean
+
+            hint = did_you_mean(str(value), self.choices)
+            if not hint:
+                raise
+            self.fail(f"{e.message.rstrip('.')}{hint}", param, ctx)
+
+
 _COMMON_OPTIONS = (
     click.option("--select", multiple=True, help="Rules to run: ids (ML302), slugs (root-user) or prefixes (ML3)."),
     click.option("--ignore", multiple=True, help="Rules to skip: ids, slugs or prefixes."),
     click.option("--extend-select", multiple=True, help="Rules to run on top of the selection."),
-    click.option("--failure-threshold", type=click.Choice(["error", "warning", "info", "none"]), default=None, help="Exit 1 when a finding is at or above this severity [default: warning]."),
-    click.option("--format", "-f", "formats", multiple=True, type=click.Choice(_FORMATS), help="Output format; repeat with --output for several reports."),
+    click.option("--failure-threshold", type=Choice(["error", "warning", "info", "none"]), default=None, help="Exit 1 when a finding is at or above this severity [default: warning]."),
+    click.option("--format", "-f", "formats", multiple=True, type=Choice(_FORMATS), help="Output format; repeat with --output for several reports."),
     click.option("--output", "-o", "outputs", multiple=True, type=click.Path(dir_okay=False), help="Write the --format just before it to FILE (each report: --format FORMAT --output FILE)."),
     click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Configuration file (pyproject.toml or .mldocklint.yaml)."),
     click.option("--isolated", is_flag=True, help="Ignore configuration files."),
@@ -135,7 +150,7 @@ def image_command(ctx, ref, dockerfile, target, **common):
 
 
 @main.command("rules")
-@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", help="A table (rich on a terminal, plain when piped) or JSON.")
+@click.option("--format", "-f", "fmt", type=Choice(["text", "json"]), default="text", help="A table (rich on a terminal, plain when piped) or JSON.")
 def rules_command(fmt):
     """List every rule: id, slug, severity, category, fix and summary."""
     from mldocklint.rules import all_rules

@@ -283,3 +283,9 @@ def test_a_finding_its_rule_cannot_fix_says_why(tmp_path):
     assert lines[-1] == "1 finding in 1 file (1 warning); 1 Dockerfile linted"
     data = json.loads(mdl(tmp_path, "check", "--isolated", "--select", "ML502", "-f", "json", "Dockerfile").stdout)
     assert [f["fix"] for f in data["findings"]] == [None]
+
+
+def test_a_mistyped_option_value_gets_the_nearest_one(project):
+    proc = mdl(project, "check", "--failure-threshold", "eror", "Dockerfile")
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.splitlines()[-1] == "Error: Invalid value for '--failure-threshold': 'eror' is not one of 'error', 'warning', 'info', 'none'; did you mean `error`?"
