@@ -32,6 +32,7 @@ class Outcome:
         self.ignore: list[str] = []  # .dockerignore patterns to add
         self.info: dict = {}  # what the linter understood of the file (``Result.file_info``)
         self.before: list = []  # findings of the text as given, before any fix
+        self.patterns: set[str] = set()  # per-file-ignores patterns that matched (``Result.patterns_matched``)
 
 
 def allowed_rules(linter: Linter, unsafe: bool) -> set[str]:
@@ -97,6 +98,7 @@ def fix_text(
     linter.last_target = None
     out.findings = [f for f in linter.lint_text(out.text, shown, scratch, context_dir, source, context_source) if f.identity not in ignore_fixed]
     out.info = scratch.file_info[shown]
+    out.patterns = scratch.patterns_matched
     return out
 
 
@@ -163,6 +165,7 @@ def run(paths: list[str], options: Options, write: bool, unsafe: bool = False, o
         reported = done.findings if write else done.before
         result.findings.extend(reported)
         result.thresholds.update((x.path, linter.options.failure_threshold) for x in reported)
+        result.patterns_matched |= done.patterns
         fixed += done.fixed
         if f == "-" and write:
             out.write(text)
