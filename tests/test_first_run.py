@@ -291,3 +291,22 @@ def test_a_mistyped_option_value_gets_the_nearest_one(project):
     proc = mdl(project, "check", "--failure-threshold", "eror", "Dockerfile")
     assert proc.returncode == 2 and proc.stdout == ""
     assert proc.stderr.splitlines()[-1] == "Error: Invalid value for '--failure-threshold': 'eror' is not one of 'error', 'warning', 'info', 'none'; did you mean `error`?"
+
+
+GRADIO_IMAGE = 'FROM python:3.11-slim\nWORKDIR /app\nCOPY app.py .\nUSER 1000\nEXPOSE 7860\nCMD ["python", "app.py"]\n'
+
+
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        # the program's own class has a launch() that calls Gradio's with server_name set: not Gradio's default
+        ("import gradio as gr\nclass App:\n    def launch(self):\n        gr.Blocks().launch(server_name=NAME)\n"
+         "if __name__ == '__main__':\n    app = App()\n    app.launch()\n", []),
+        ("import gradio as gr\ndemo = gr.Blocks()\nif __name__ == '__main__':\n    demo.launch()\n", ["app.py:4:5: ML305"]),
+    ],
+)
+def test_ml305_tells_gradio_launch_from_a_programs_own_launch(tmp_path, source, expected):
+    (tmp_path / "Dockerfile").write_text(GRADIO_IMAGE)
+    (tmp_path / "app.py").write_text(source)
+    proc = mdl(tmp_path, "check", "--isolated", "--select", "ML305", "Dockerfile")
+    assert [" ".join(line.split(" ")[:2]) for line in proc.stdout.splitlines()] == expected, proc.stderr

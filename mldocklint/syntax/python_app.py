@@ -262,7 +262,7 @@ class _Reader:
             kind = "aiohttp"
         elif full in ("waitress.serve",):
             kind = "waitress"
-        elif method == "launch" and "gradio" in self.frameworks:
+        elif method == "launch" and "gradio" in self.frameworks and not self.other_object(receiver):
             kind = "gradio"
         elif method == "run" and receiver and self.apps.get(receiver) == "flask":
             kind, positional = "flask", ("host", "port", "debug")
@@ -288,6 +288,12 @@ class _Reader:
         end_line = node.end_lineno or line
         end_col = self.column(end_line, node.end_col_offset or node.col_offset)
         self.calls.append(ServerCall(kind, line, col, end_line, end_col, host, port, debug, reload, guarded))
+
+    def other_object(self, name: str) -> bool:
+        """True when ``name`` was built by a call that is not Gradio's (``app = App(args)``): its
+        ``launch()`` is the program's own method, not Gradio's."""
+        value = self.names.get(name)
+        return isinstance(value, ast.Call) and self.apps.get(name) != "gradio" and not self.resolve(_dotted(value.func)).startswith("gradio.")
 
     def column(self, line: int, offset: int) -> int:
         """1-based character column of a UTF-8 byte offset on a line."""
