@@ -185,6 +185,9 @@ def test_cli_json_and_text_reports(exported):
     assert "s3cr3t" not in out.stdout
     text = subprocess.run(cmd, capture_output=True, text=True, timeout=60).stdout
     assert text.splitlines()[0].startswith(f"image {ref}: ML603 wasted-space 12.0 MB are deleted")
+    github = subprocess.run([*cmd, "--format", "github"], capture_output=True, text=True, timeout=60).stdout
+    shown = ref.replace(":", "%3A")
+    assert github.splitlines()[0].startswith(f"::warning title=ML603 wasted-space (image {shown})::12.0 MB are deleted")
     table = text.split("\n\n", 1)[1].splitlines()
     assert table[0] == f"{ref} (docker-archive): 4 layers, {_mb(doc['image']['bytes'])}, 12.0 MB wasted"
     share = 100 * 12_000_000 / doc["image"]["bytes"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from mldocklint.report import printable
+from mldocklint.report import is_image_finding, printable
 
 
 def use_rich(out, ctx) -> bool:
@@ -28,15 +28,9 @@ def render(result, out, ctx) -> None:
         out.write("\n".join(["", *lines(result.image)]) + "\n")
 
 
-def _is_image(f, result) -> bool:
-    """A finding about a built image with no Dockerfile to point at: its path is the image reference."""
-    image = getattr(result, "image", None)
-    return image is not None and f.path == image["ref"]
-
-
 def location(f, result) -> str:
     """``path:line:column``, or ``image REF`` for a finding about an image as a whole."""
-    if _is_image(f, result):
+    if is_image_finding(f, result):
         return f"image {printable(f.path)}"
     return f"{printable(f.path)}:{f.line}:{f.column}"
 
@@ -76,7 +70,7 @@ def _render_rich(result, findings, out, ctx) -> None:
             lines = text.splitlines() if text is not None else None
             console.print(_header(f.path, result.file_info.get(f.path)))
         head = Text()
-        head.append("  image " if _is_image(f, result) else f"  {f.line}:{f.column} ", style="dim")
+        head.append("  image " if is_image_finding(f, result) else f"  {f.line}:{f.column} ", style="dim")
         head.append(f"{f.severity:<7} ", style=_STYLE[f.severity])
         head.append(f"{f.rule} ", style="bold")
         head.append(f"{f.slug}  ", style="magenta")
