@@ -133,10 +133,17 @@ def _note_unmatched_patterns(result, options) -> None:
 
 
 def _note_config_ignored(select, options, noted: set) -> None:
-    """Rules named by ``--select`` that the configuration's ``ignore`` switches off: said once."""
-    from mldocklint.rules import resolve
+    """Rules ``--select`` names one by one (an id or slug, not a prefix) that the configuration's
+    ``ignore`` switches off: said once."""
+    from mldocklint.rules import UnknownRule, get, resolve
 
-    both = sorted(resolve(select) & resolve(options.ignore))
+    named = set()
+    for sel in (part.strip() for raw in select for part in raw.split(",")):
+        try:
+            named.add(get(sel).id)
+        except UnknownRule:  # a prefix such as ML3 or ALL
+            pass
+    both = sorted(named & resolve(options.ignore))
     if both and ", ".join(both) not in noted:
         noted.add(", ".join(both))
         note(f"--select {', '.join(both)}: ignored by the configuration's `ignore`, so not run; use --isolated or edit the configuration")

@@ -96,6 +96,8 @@ def test_select_of_a_rule_the_configuration_ignores_is_noted_once(project):
     proc = mdl(project, "check", "--select", "ML302,root-user", "--select", "shell-form-cmd", "Dockerfile")
     assert proc.stderr == "mldocklint: note: --select ML302, ML303: ignored by the configuration's `ignore`, so not run; use --isolated or edit the configuration\n"
     assert proc.stdout == "" and proc.returncode == 0
+    proc = mdl(project, "check", "--select", "ML3", "Dockerfile")  # a prefix names no rule one by one
+    assert proc.stderr == "" and proc.stdout.startswith("Dockerfile:1:1: ML301 ")
 
 
 def test_target_that_is_not_a_stage_is_an_error(project):
