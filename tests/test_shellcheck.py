@@ -15,7 +15,11 @@ from mldocklint.cli import main
 from mldocklint.engine import Linter, Options, lint
 
 
+ALL_LEVELS = {"SC": {"min-level": "style"}}  # ShellCheck's info notes too, as positions to check
+
+
 def sc(src: str, **options) -> list[tuple[str, int, int]]:
+    options.setdefault("rule_options", ALL_LEVELS)
     return [f for f in lint_text(src, options.pop("select", ["SC"]), **options) if f[0].startswith("SC")]
 
 
@@ -33,7 +37,7 @@ def test_continuation_lines_comments_and_blank_lines_inside_them():
 
 def test_the_escape_directive_and_crlf_line_endings():
     src = "# escape=`\r\nFROM debian:12\r\nRUN cd /src ; `\r\n    echo $x\r\n"
-    got = [(f.rule, f.line, f.column, f.end_line, f.end_column) for f in findings(src, ["SC"])]
+    got = [(f.rule, f.line, f.column, f.end_line, f.end_column) for f in findings(src, ["SC"], rule_options=ALL_LEVELS)]
     assert got == [("SC2164", 3, 5, 3, 12), ("SC2086", 4, 10, 4, 12), ("SC2154", 4, 10, 4, 12)]
 
 
@@ -121,13 +125,13 @@ RUN cd /src; echo $version
 )
 def test_selection_by_code_family_and_slug(options, expected):
     select = options.pop("select", None)
-    got = [(f.rule, f.line, f.column) for f in findings(SRC, select, **options) if f.rule.startswith("SC")]
+    got = [(f.rule, f.line, f.column) for f in findings(SRC, select, rule_options=ALL_LEVELS, **options) if f.rule.startswith("SC")]
     assert got == expected
 
 
 def test_pragmas_per_file_ignores_and_severity_take_codes():
     src = "FROM debian:12\n# mldocklint: ignore=SC2086 -- a list of flags on purpose\nRUN cd /src; echo $version\n# mldocklint: ignore=SC -- not ours\nRUN cd /x\n"
-    got = [(f.rule, f.line, f.suppressed) for f in findings(src, ["SC"], inline_suppressions=True)]
+    got = [(f.rule, f.line, f.suppressed) for f in findings(src, ["SC"], inline_suppressions=True, rule_options=ALL_LEVELS)]
     assert got == [
         ("SC2164", 3, None),
         ("SC2086", 3, "a list of flags on purpose"),
@@ -135,9 +139,35 @@ def test_pragmas_per_file_ignores_and_severity_take_codes():
         ("SC2164", 5, "not ours"),
     ]
     assert findings(SRC, ["SC"], per_file_ignores={"Dockerfile": ["SC"]}) == []
-    levels = {(f.rule, f.severity) for f in findings(SRC, ["SC"], severity={"SC2164": "error", "SC": "info"})}
+    levels = {(f.rule, f.severity) for f in findings(SRC, ["SC"], severity={"SC2164": "error", "SC": "info"}, rule_options=ALL_LEVELS)}
     assert levels == {("SC2164", "error"), ("SC2086", "info"), ("SC2154", "info")}
-    assert {(f.rule, f.severity) for f in findings(SRC, ["SC"])} == {("SC2164", "warning"), ("SC2086", "info"), ("SC2154", "warning")}
+    assert {(f.rule, f.severity) for f in findings(SRC, ["SC"], rule_options=ALL_LEVELS)} == {("SC2164", "warning"), ("SC2086", "info"), ("SC2154", "warning")}
+
+
+def test_by_default_only_shellcheck_s_errors_and_warnings():
+    assert [(f.rule, f.line, f.column) for f in findings(SRC, ["SC"])] == [("SC2164", 2, 5), ("SC2154", 2, 19)]
+    result = CliRunner().invoke(main, ["check", "--isolated", "--select", "SC", "-"], input=SRC)
+    assert [line.split()[1] for line in result.stdout.splitlines()] == ["SC2164", "SC2154"]
+
+
+def test_upper_case_arg_and_env_names_are_defined_too():
+    src = "FROM debian:12\nENV UID=1000\nRUN groupadd -g ${UID} app && echo $HOSTNAME\n"
+    assert sc(src) == [("SC2086", 3, 36), ("SC3028", 3, 36)]
+
+
+def test_sc2046_runs_only_when_named():
+    src = "FROM debian:12\nRUN make -j$(nproc) && ln -s $(which python3) /usr/bin/py\n"
+    assert sc(src) == []
+    assert sc(src, extend_select=["SC2046"]) == [("SC2046", 2, 12), ("SC2046", 2, 30)]
+    assert sc(src, select=["SC2046"]) == [("SC2046", 2, 12), ("SC2046", 2, 30)]
+
+
+def test_a_wrong_min_level_is_one_error(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.mldocklint.shellcheck]\nmin-level = "loud"\n')
+    (tmp_path / "Dockerfile").write_text(SRC)
+    result = CliRunner().invoke(main, ["check", "--config", str(tmp_path / "pyproject.toml"), "--select", "SC", str(tmp_path / "Dockerfile")])
+    assert result.exit_code == 2
+    assert result.stderr == "mldocklint: error: shellcheck: shellcheck.min-level must be one of error, warning, info, style, not 'loud'\n"
 
 
 def test_an_unused_shellcheck_pragma_is_reported():
@@ -191,11 +221,9 @@ def test_reports_link_each_code_to_shellcheck_s_wiki(tmp_path):
     result = CliRunner().invoke(main, ["check", "--isolated", "--select", "SC", "--format", "sarif", "-"], input=SRC)
     run = json.loads(result.stdout)["runs"][0]
     assert [(r["id"], r["name"], r["helpUri"]) for r in run["tool"]["driver"]["rules"]] == [
-        (code, "shellcheck", f"https://www.shellcheck.net/wiki/{code}") for code in ("SC2086", "SC2154", "SC2164")
+        (code, "shellcheck", f"https://www.shellcheck.net/wiki/{code}") for code in ("SC2154", "SC2164")
     ]
-    assert [(r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startColumn"]) for r in run["results"]] == [
-        ("SC2164", 5), ("SC2086", 19), ("SC2154", 19)
-    ]
+    assert [(r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startColumn"]) for r in run["results"]] == [("SC2164", 5), ("SC2154", 19)]
     listed = json.loads(CliRunner().invoke(main, ["rules", "--format", "json"]).stdout)
     assert [(r["id"], r["slug"]) for r in listed if r["id"] == "SC"] == [("SC", "shellcheck")]
 
@@ -207,6 +235,7 @@ def test_fix_passes_reuse_shellcheck_results(monkeypatch):
     from mldocklint.engine import Result
 
     first = linter.lint_text(SRC, "Dockerfile", Result())
+    assert [f.rule for f in first] == ["SC2164", "SC2154"]
     monkeypatch.setattr(shellcheck, "binary", lambda: None)  # would be an error if it were asked again
     result = Result()
     assert linter.lint_text(SRC, "Dockerfile", result) == first and result.errors == []

@@ -84,8 +84,8 @@ def check(target, options):
         if any(name not in declared or name in given for name, _ in references(stage.base_raw)):
             continue  # an undeclared ARG (ML008's finding), or one the build passes
         name = stage.base  # the ARG defaults, or the values --build-arg gave
-        if "'" in name or '"' in name:
-            continue  # quotes inside `${X:-"..."}`: BuildKit's word rules decide, not judged here
+        if any(c in name for c in "'\"$"):
+            continue  # quotes or nested `${X:+${Y}}` left by the expansion: BuildKit's word rules decide, not judged here
         if not name or not REFERENCE.fullmatch(name):
             shown = f"`{name}`" if name else "an empty name"
             yield problem_at(df, stage.from_instruction, stage.base_raw, f"with its ARG defaults, `{stage.base_raw}` is {shown}, not a valid image reference; give the ARG a default", stage=stage.label)

@@ -2,8 +2,9 @@
 ## What it does
 Flags a `RUN` whose command has a pipe (`a | b`) when neither the stage's `SHELL` nor the
 command itself sets `pipefail`. hadolint's DL4006. Only POSIX shells are judged (not
-`pwsh` or `cmd`). Pipes fed by `echo`/`printf` (which cannot fail in a way that matters)
-and pipes inside `$(...)` or backticks are not reported.
+`pwsh` or `cmd`). Pipes fed by `echo`/`printf` (which cannot fail in a way that matters),
+pipes into `head` or `grep -q` (which stop reading early, so that `pipefail` would fail the
+build on the writer's SIGPIPE), and pipes inside `$(...)` or backticks are not reported.
 
 ## Why is this bad?
 A pipeline's status is its last command's: `pip install -r requirements.txt | tee log`
@@ -54,6 +55,7 @@ _QUOTED = re.compile(r"""\\.|'[^']*'|"(?:[^"\\]|\\.)*\"""", re.S)
 _PIPE = re.compile(r"(?<![|>])\|(?![|&])")
 _SUBSTITUTION = re.compile(r"\$\([^()]*\)|`[^`]*`")
 _HARMLESS = re.compile(r"(?:^|&&|\|\||;|\(|!|\b(?:then|do|else|if|while|until))\s*(?:echo|printf|yes)\b[^|;&]*$")
+_EARLY_EXIT = re.compile(r"\s*(?:head\b|grep\s+(?:-\w*[qm]\w*\b|--quiet\b|--max-count\b))")
 _PIPEFAIL = re.compile(r"\bset\s+(?:-\w*\s+)*-o\s+pipefail\b|\bset\s+-\w*o\s+pipefail\b")
 
 
@@ -70,7 +72,7 @@ def check(target, options):
                     continue
                 blank = lambda m: " " * len(m.group())  # noqa: E731 -- same offsets as rest
                 code = _SUBSTITUTION.sub(blank, _QUOTED.sub(blank, instr.rest))
-                pipe = next((p for p in _PIPE.finditer(code) if not _HARMLESS.search(code[: p.start()])), None)
+                pipe = next((p for p in _PIPE.finditer(code) if not _HARMLESS.search(code[: p.start()]) and not _EARLY_EXIT.match(code, p.end())), None)
                 if pipe and not _PIPEFAIL.search(code[: pipe.start()]):
                     yield in_rest(df, instr, pipe.start(), 1, "a pipe in RUN hides the failure of every command but the last; set `SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]` before it, or start with `set -o pipefail &&`", stage=stage.label)
         shells[stage.index] = shell

@@ -8,7 +8,15 @@ checked). Each ShellCheck finding is reported under its own code (`SC2086`, `SC2
 at its exact line and column in the Dockerfile, through continuation lines, the escape
 character, heredoc bodies and CRLF line endings, with ShellCheck's level as the severity
 (`error`, `warning`; `info` and `style` as info) and a link to ShellCheck's wiki. Variables
-declared by `ARG` and `ENV` are known to ShellCheck as defined.
+declared by `ARG` and `ENV` are known to ShellCheck as defined. By default only ShellCheck's
+errors and warnings are reported: its info and style notes (quote `$VAR` to prevent word
+splitting, SC2086, above all) fire on most real `RUN` lines, where variables rarely hold
+spaces; `min-level = "info"` (or `"style"`) brings them back. For the same reason SC2046
+(quote `$(...)`, which fires on `make -j$(nproc)` and `$(uname -m)`), SC2034 (a variable
+that "appears unused", as a retry loop's counter or a setting for later commands), SC2010
+(`ls | grep`, harmless on the known folders of an image) and SC1083
+(a literal brace, as in the `\\${VAR}` of a script written with `echo`) run only when named
+(`--extend-select SC2046`).
 
 `--ignore SC2086` turns off one check, `--ignore SC` all of them, `--select SC2164` keeps
 only that one; pragmas (`# mldocklint: ignore=SC2086 -- reason`), `per-file-ignores` and
@@ -49,7 +57,8 @@ scripts whose shell ShellCheck does not know.
 None: ShellCheck's wiki page for each code shows the correction.
 
 ## Options
-None.
+- `min-level` (default `"warning"`): the lowest ShellCheck level reported: `error`,
+  `warning`, `info` or `style`.
 """
 
 from __future__ import annotations
@@ -67,6 +76,9 @@ CATEGORY = "shell"
 SEVERITY = "warning"
 SUMMARY = "ShellCheck's findings in RUN scripts"
 FIX = "none"
+OPTIONS = {"min-level": "warning"}
+OFF_BY_DEFAULT = frozenset(("SC2046", "SC2034", "SC1083", "SC2010"))
+LEVELS = ("error", "warning", "info", "style")
 SCOPE = "shell"  # run by the engine in one ShellCheck process per batch (mldocklint/shellcheck.py)
 CODE = re.compile(r"SC\d{4}")
 
@@ -102,14 +114,15 @@ def _shells(target) -> dict[int, str | None]:
 
 
 def _declared(target) -> list[str]:
-    """Names ARG and ENV set, with a lower-case letter (ShellCheck takes upper-case ones as the environment's)."""
+    """Names ARG and ENV set: the script's environment has them (``UID`` included, which
+    POSIX sh would not set)."""
     names = set()
     for instr in target.dockerfile.instructions:
         if instr.keyword == "ARG":
             names.update(w.partition("=")[0] for w in instr.value)
         elif instr.keyword == "ENV":
             names.update(instr.value[k] for k in range(0, len(instr.value) - 1, 2))
-    return sorted(n for n in names if re.fullmatch(r"[A-Za-z_]\w*", n) and not n.isupper())
+    return sorted(n for n in names if re.fullmatch(r"[A-Za-z_]\w*", n))
 
 
 def _lines(text: str, start: int, first_line: int, last_line: int) -> list[tuple[str, int]]:
