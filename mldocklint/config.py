@@ -1,7 +1,8 @@
 """Configuration: ``[tool.mldocklint]`` in pyproject.toml or ``.mldocklint.yaml``.
 
-``find`` walks up from the current directory to the repository root (the first directory
-holding ``.git``), stat-ing a few names per level and importing nothing. ``apply`` reads
+``find`` walks up from a directory (a Dockerfile's folder; the current directory by
+default) to the repository root (the first directory holding ``.git``), stat-ing a few
+names per level and importing nothing; ``commands.make_options`` calls it once per folder. ``apply`` reads
 and validates the file into ``engine.Options``; every problem is a ``ValueError`` naming
 the file, the key and the valid choices.
 """
@@ -10,14 +11,14 @@ from __future__ import annotations
 
 import os
 
-# Looked for in this order in each directory, from the current one up to the repository root.
+# Looked for in this order in each directory, from the starting one up to the repository root.
 NAMES = (".mldocklint.yaml", ".mldocklint.yml", "pyproject.toml")
 KEYS = ("select", "ignore", "extend-select", "per-file-ignores", "severity", "failure-threshold", "target", "build-args")
 _SECTION = b"[tool.mldocklint"
 
 
 def find(explicit: str | None = None, start: str | None = None) -> str | None:
-    """The configuration file to use: ``explicit``, else the nearest one found upward."""
+    """The configuration file to use: ``explicit``, else the nearest one found upward from ``start``."""
     if explicit:
         return explicit
     d = os.path.abspath(start or os.getcwd())
