@@ -312,3 +312,8 @@ def test_ml305_tells_gradio_launch_from_a_programs_own_launch(tmp_path, source, 
     (tmp_path / "app.py").write_text(source)
     proc = mdl(tmp_path, "check", "--isolated", "--select", "ML305", "Dockerfile")
     assert [" ".join(line.split(" ")[:2]) for line in proc.stdout.splitlines()] == expected, proc.stderr
+
+
+def test_explain_of_a_mistyped_slug_names_the_nearest_rule(project):
+    proc = mdl(project, "explain", "rot-user")
+    assert (proc.returncode, proc.stdout, proc.stderr) == (2, "", "mldocklint: error: unknown rule `rot-user`; did you mean `root-user`?\n")
