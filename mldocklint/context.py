@@ -273,19 +273,29 @@ def _installs(words: list[str]) -> list[tuple[str, str]]:
     return found
 
 
+def read_text(path: str, limit: int, options) -> str:
+    """A file's text: the editor's unsaved buffer for it (``options.buffers``, by absolute
+    path; see ``engine.Options``) or at most ``limit`` bytes from disk; raises OSError."""
+    buffers = getattr(options, "buffers", None)
+    if buffers and path in buffers:
+        return buffers[path]
+    with open(path, "rb") as fh:
+        return fh.read(limit).decode("utf-8", "replace")
+
+
 class _Reader:
     """Reads requirements files inside the root, following -r/-c, reporting what it cannot read."""
 
-    def __init__(self, ctx: BuildContext):
+    def __init__(self, ctx: BuildContext, options):
         self.ctx = ctx
+        self.options = options
         self.problems: list[ContextProblem] = []
         self.cache: dict[str, str | None] = {}
 
     def text(self, rel: str) -> str | None:
         if rel not in self.cache:
             try:
-                with open(os.path.join(self.ctx.root, rel), "rb") as fh:
-                    self.cache[rel] = fh.read(MAX_READ).decode("utf-8", "replace")
+                self.cache[rel] = read_text(os.path.join(self.ctx.root, rel), MAX_READ, self.options)
             except OSError:
                 self.cache[rel] = None
         return self.cache[rel]
@@ -348,8 +358,8 @@ class _Reader:
         return entries, set()
 
 
-def _load_requirements(df: Dockerfile, stages: list[Stage], ctx: BuildContext) -> tuple[list[RequirementsSource], list[ContextProblem]]:
-    reader = _Reader(ctx)
+def _load_requirements(df: Dockerfile, stages: list[Stage], ctx: BuildContext, options) -> tuple[list[RequirementsSource], list[ContextProblem]]:
+    reader = _Reader(ctx, options)
     sources = []
     for stage in stages:
         layout = Layout(df.effective_instructions(stage))
@@ -378,7 +388,7 @@ def _load_requirements(df: Dockerfile, stages: list[Stage], ctx: BuildContext) -
     return sources, reader.problems
 
 
-def _load_apps(df: Dockerfile, stages: list[Stage], ctx: BuildContext) -> dict:
+def _load_apps(df: Dockerfile, stages: list[Stage], ctx: BuildContext, options) -> dict:
     """Facts about the Python application the image runs, by context path.
 
     The final stage's CMD/ENTRYPOINT words name the files the server runs or imports
@@ -401,15 +411,14 @@ def _load_apps(df: Dockerfile, stages: list[Stage], ctx: BuildContext) -> dict:
         if rel is None or rel in apps or rel not in ctx.files or ctx.is_excluded(rel) or ctx.files[rel] > MAX_APP_READ:
             continue
         try:
-            with open(os.path.join(ctx.root, rel), "rb") as fh:
-                source = fh.read(MAX_APP_READ).decode("utf-8", "replace")
+            source = read_text(os.path.join(ctx.root, rel), MAX_APP_READ, options)
         except OSError:
             continue
         apps[rel] = python_app.analyze(source, rel)._replace(as_main=as_main)
     return apps
 
 
-def _load_gunicorn_conf(df: Dockerfile, stages: list[Stage], ctx: BuildContext):
+def _load_gunicorn_conf(df: Dockerfile, stages: list[Stage], ctx: BuildContext, options):
     """The ``gunicorn.conf.py`` in the final stage's working directory, when it comes from the context."""
     from mldocklint.syntax import python_app
 
@@ -421,13 +430,17 @@ def _load_gunicorn_conf(df: Dockerfile, stages: list[Stage], ctx: BuildContext):
     if rel is None or rel not in ctx.files or ctx.is_excluded(rel) or ctx.files[rel] > MAX_APP_READ:
         return None
     try:
-        with open(os.path.join(ctx.root, rel), "rb") as fh:
-            return rel, python_app.gunicorn_binds(fh.read(MAX_APP_READ).decode("utf-8", "replace"))
+        return rel, python_app.gunicorn_binds(read_text(os.path.join(ctx.root, rel), MAX_APP_READ, options))
     except OSError:
         return None
 
 
 _WALKS: dict[tuple, tuple] = {}
+
+
+def forget() -> None:
+    """Drop the walks kept for contexts already read (a long-running process whose files change)."""
+    _WALKS.clear()
 
 
 # -- loading -------------------------------------------------------------------------------
@@ -449,13 +462,12 @@ def load(df: Dockerfile, context_dir: str, dockerfile_path: str | None, options,
         real = os.path.realpath(ignore_path)
         shown_ignore = os.path.relpath(real, root).replace(os.sep, "/") if real.startswith(root + os.sep) else display_path(ignore_path)
         try:
-            with open(ignore_path, "rb") as fh:
-                text = fh.read().decode("utf-8", "replace")
+            text = read_text(ignore_path, -1, options)
         except OSError as e:
             raise ContextError(f"cannot read {display_path(ignore_path)}: {e.strerror or e}") from None
         matcher, bad = parse_ignore(text)
         problems += [ContextProblem("dockerignore", shown_ignore, line, 1, 2, f"{shown_ignore}:{line}: {msg}") for line, msg in bad]
-    key = (root, ignore_path, limit)
+    key = (root, ignore_path, text if ignore_path is not None else None, limit)
     if key not in _WALKS:  # several Dockerfiles often share one context
         _WALKS[key] = _walk(root, matcher, limit)
     files, dirs, excluded, pruned, symlinks, special, truncated, walk_problems = _WALKS[key]
@@ -474,5 +486,10 @@ def load(df: Dockerfile, context_dir: str, dockerfile_path: str | None, options,
         matcher=matcher,
     )
     stages = Target(df, getattr(options, "target", None)).built_stages() if df.stages else []
-    sources, req_problems = _load_requirements(df, stages, ctx)
-    return ctx._replace(requirements=tuple(sources), apps=_load_apps(df, stages, ctx), gunicorn_conf=_load_gunicorn_conf(df, stages, ctx), problems=(*ctx.problems, *req_problems))
+    sources, req_problems = _load_requirements(df, stages, ctx, options)
+    return ctx._replace(
+        requirements=tuple(sources),
+        apps=_load_apps(df, stages, ctx, options),
+        gunicorn_conf=_load_gunicorn_conf(df, stages, ctx, options),
+        problems=(*ctx.problems, *req_problems),
+    )

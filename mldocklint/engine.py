@@ -42,6 +42,7 @@ class Options:
         inline_suppressions: bool = True,
         debug: bool = False,
         jobs: int = 0,  # worker processes for many files; 0: one per CPU when the batch is large
+        buffers: dict[str, str] | None = None,  # absolute path -> an editor's unsaved text, read instead of the file
     ):
         self.select = select
         self.ignore = list(ignore or ())
@@ -56,6 +57,7 @@ class Options:
         self.inline_suppressions = inline_suppressions
         self.debug = debug
         self.jobs = jobs
+        self.buffers = dict(buffers or {})
         # directory (None: the current one) -> the options of the configuration found from it
         # upwards; set by the command line. None: these options for every file.
         self.for_dir = None

@@ -562,6 +562,13 @@ def test_the_entry_point_knows_every_command():
     assert sorted(_COMMANDS) == sorted(main.commands)
 
 
+def test_the_server_command_without_the_extra_says_what_to_install(tmp_path):
+    code = "import sys; sys.modules['pygls'] = None; sys.argv = ['mldocklint', 'server']; from mldocklint.__main__ import run; run()"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr == "mldocklint: error: the language server needs pygls and lsprotocol: pip install 'mldocklint[server]'\n"
+
+
 def test_plain_paths_are_recognised_only_without_options():
     from mldocklint.__main__ import _plain_paths
 
@@ -585,17 +592,17 @@ except SystemExit as e:
     print("exit", e.code)
 else:
     print("exit 0")
-print(" ".join(sorted(m for m in ("click", "dataclasses", "docker", "rich", "yaml") if m in sys.modules)))
+print(" ".join(sorted(m for m in ("click", "dataclasses", "docker", "rich", "yaml", "pygls", "lsprotocol") if m in sys.modules)))
 """
 
 
 @pytest.mark.parametrize(
     "args, first, code, forbidden",
     [
-        (["--version"], f"mldocklint {__version__}", "0", ("click", "dataclasses", "docker", "rich", "yaml")),
-        (["check", "--isolated", "--select", "ML302", "Dockerfile"], "Dockerfile:1:1: ML302 root-user ", "1", ("docker",)),
-        (["check", "Dockerfile"], "Dockerfile:1:1: ML301 missing-python-env ", "1", ("click", "dataclasses", "docker", "rich", "yaml")),
-        (["Dockerfile"], "Dockerfile:1:1: ML301 missing-python-env ", "1", ("click", "dataclasses", "docker", "rich", "yaml")),
+        (["--version"], f"mldocklint {__version__}", "0", ("click", "dataclasses", "docker", "rich", "yaml", "pygls", "lsprotocol")),
+        (["check", "--isolated", "--select", "ML302", "Dockerfile"], "Dockerfile:1:1: ML302 root-user ", "1", ("docker", "pygls", "lsprotocol")),
+        (["check", "Dockerfile"], "Dockerfile:1:1: ML301 missing-python-env ", "1", ("click", "dataclasses", "docker", "rich", "yaml", "pygls", "lsprotocol")),
+        (["Dockerfile"], "Dockerfile:1:1: ML301 missing-python-env ", "1", ("click", "dataclasses", "docker", "rich", "yaml", "pygls", "lsprotocol")),
     ],
     ids=["version", "check-with-options", "plain-check", "plain-default-command"],
 )

@@ -1,101 +1,23 @@
 """``mldocklint image`` against a real engine: Podman's Docker-compatible service, and the same
 images exported as docker-archive, oci-archive and an OCI layout (skopeo).
 
-No registry is reachable: the base image is a busybox-static rootfs imported with
-``podman import``; the test image is built from it with ``podman build``. With CI=true these
-tests never skip; elsewhere they skip only when podman (or skopeo, or busybox) is absent.
+The engine is the ``podman`` fixture of image_engines.py (built offline from busybox-static;
+with CI=true a missing podman fails, elsewhere it skips).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tarfile
-import time
 
 import pytest
+from image_engines import BUSYBOX, DOCKERFILE, ZERO_MB, contexts, require
 
 from mldocklint.engine import Options
 from mldocklint.image.lint import lint_image
 from mldocklint.image.source import from_client, load
-
-NEEDED = ("podman", "skopeo")
-BUSYBOX = shutil.which("busybox") or "/bin/busybox"
-
-DOCKERFILE = """\
-FROM localhost/mlt-base:1
-RUN mkdir -p /root/.cache/pip && dd if=/dev/zero of=/root/.cache/pip/wheel.whl bs=1000 count=2000
-RUN dd if=/dev/zero of=/big.bin bs=1000000 count=12
-RUN rm /big.bin
-ENV API_TOKEN=s3cr3t-value-123
-EXPOSE 8000
-CMD ["/bin/sh", "-c", "exec httpd -f -p 8000"]
-"""
-
-
-def _missing() -> list[str]:
-    return [t for t in NEEDED if shutil.which(t) is None] + ([] if os.path.exists(BUSYBOX) else ["busybox-static"])
-
-
-@pytest.fixture(scope="session")
-def podman(tmp_path_factory):
-    """A private Podman (storage, run dir, socket under tmp) serving the Docker API; yields (client, run, tmp)."""
-    missing = _missing()
-    if missing:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"CI=true but {', '.join(missing)} missing: .ci/run installs podman skopeo busybox-static")
-        pytest.skip(f"{', '.join(missing)} not installed (apt-get install podman skopeo busybox-static)")
-    import docker
-
-    tmp = tmp_path_factory.mktemp("podman")
-    flags = [
-        f"--root={tmp}/root",
-        f"--runroot={tmp}/run",
-        "--storage-driver=vfs",
-        "--cgroup-manager=cgroupfs",
-        "--events-backend=file",
-    ]
-
-    def run(*args, **kw):
-        return subprocess.run(["podman", *flags, *args], check=True, capture_output=True, text=True, timeout=120, **kw)
-
-    rootfs = tmp / "rootfs.tar"
-    with tarfile.open(rootfs, "w") as tar:
-        for d in ("bin", "tmp", "root", "etc"):
-            info = tarfile.TarInfo(d)
-            info.type, info.mode = tarfile.DIRTYPE, 0o755
-            tar.addfile(info)
-        tar.add(BUSYBOX, "bin/busybox")
-        for applet in ("sh", "mkdir", "dd", "rm", "httpd"):
-            info = tarfile.TarInfo(f"bin/{applet}")
-            info.type, info.linkname = tarfile.SYMTYPE, "busybox"
-            tar.addfile(info)
-    run("import", str(rootfs), "localhost/mlt-base:1")
-    ctx = tmp / "ctx"
-    ctx.mkdir()
-    (ctx / "Dockerfile").write_text(DOCKERFILE)
-    run("build", "--format", "docker", "--isolation=chroot", "-t", "localhost/mlt-waste:1", str(ctx))
-
-    sock = tmp / "podman.sock"
-    service = subprocess.Popen(["podman", *flags, "system", "service", "--time=0", f"unix://{sock}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                client = docker.DockerClient(base_url=f"unix://{sock}")
-                break
-            except Exception:
-                if time.monotonic() > deadline or service.poll() is not None:
-                    raise
-                time.sleep(0.2)
-        yield client, run, tmp
-    finally:
-        service.terminate()
-        service.wait(timeout=30)
-
 
 @pytest.fixture(scope="session")
 def exported(podman):
@@ -117,7 +39,7 @@ def _layers(facts):
     return [(layer.size, layer.files, layer.wasted, layer.instruction.split(" ", 1)[0]) for layer in facts.layers]
 
 
-def test_all_sources_give_the_same_layers(exported):
+def test_all_sources_give_the_same_layers(podman, exported):
     sources, _ = exported
     got = {name: _layers(facts) for name, facts in sources.items()}
     base = got["docker-archive"]  # layer 1 also holds the empty /etc/hosts, hostname, resolv.conf of the RUN
@@ -125,6 +47,10 @@ def test_all_sources_give_the_same_layers(exported):
     assert base[0][0] == os.path.getsize(BUSYBOX)
     for name, layers in got.items():
         assert layers == base, name
+    rootfs = podman[0].api.inspect_image("localhost/mlt-waste:1")["RootFS"]["Layers"]
+    assert len(rootfs) == 4
+    for name, facts in sources.items():  # real digests (the diff ids), never file names
+        assert [layer.digest for layer in facts.layers] == rootfs, name
     for facts in sources.values():
         assert facts.wasted == 12_000_000
         assert [(w.path, w.size, w.added_in, w.removed_in, w.how) for w in facts.top_wasted] == [("big.bin", 12_000_000, (2,), 3, "deleted")]
@@ -138,7 +64,7 @@ def test_findings_per_source_without_dockerfile(exported):
     for name, facts in sources.items():
         result = lint_image(facts, Options())
         rules = [(f.rule, f.line, f.column) for f in result.findings]
-        expected = [("ML603", 1, 1), ("ML604", 1, 1), ("ML605", 1, 1), ("ML607", 1, 1)]
+        expected = [("ML603", 1, 1), ("ML604", 1, 1), ("ML605", 1, 1), ("ML607", 1, 1), ("ML610", 1, 1)]
         if name == "docker-archive":  # the only source that can say a healthcheck is absent
             expected.insert(3, ("ML606", 1, 1))
         assert rules == expected, name
@@ -149,12 +75,12 @@ def test_findings_per_source_without_dockerfile(exported):
 
 def test_findings_point_at_dockerfile_lines(exported, tmp_path):
     sources, tmp = exported
-    dockerfile = tmp / "ctx" / "Dockerfile"
+    dockerfile = tmp / "mlt-waste-1" / "Dockerfile"
     for name in ("docker-archive", "podman", "oci"):
         result = lint_image(sources[name], Options(select=["ML6", "ML302"]), str(dockerfile))
         got = [(f.rule, f.line, f.column) for f in result.findings]
         # ML302 (no USER) is the Dockerfile twin of ML605: reported once, with the image's evidence
-        expected = [("ML605", 1, 1), ("ML604", 2, 1), ("ML603", 3, 1), ("ML607", 5, 5)]
+        expected = [("ML605", 1, 1), ("ML604", 2, 1), ("ML603", 3, 1), ("ML610", 3, 1), ("ML607", 5, 5)]
         if name == "docker-archive":
             expected.append(("ML606", 7, 1))
         assert got == sorted(expected, key=lambda t: (t[1], t[2], t[0])), name
@@ -179,7 +105,7 @@ def test_cli_json_and_text_reports(exported):
     out = subprocess.run([*cmd, "--format", "json"], capture_output=True, text=True, timeout=60)
     assert out.returncode == 1, out.stderr
     doc = json.loads(out.stdout)
-    assert [f["rule"] for f in doc["findings"]] == ["ML603", "ML604", "ML605", "ML606", "ML607"]
+    assert [f["rule"] for f in doc["findings"]] == ["ML603", "ML604", "ML605", "ML606", "ML607", "ML610"]
     assert [layer["bytes"] for layer in doc["image"]["layers"]][1:] == [2_000_000, 12_000_000, 0]
     assert doc["image"]["wasted_bytes"] == 12_000_000
     assert "s3cr3t" not in out.stdout
@@ -211,6 +137,48 @@ def test_cli_podman_engine_through_docker_host(podman):
     missing = subprocess.run([sys.executable, "-m", "mldocklint", "image", "localhost/nope:1", "--isolated"], capture_output=True, text=True, env=env, timeout=60)
     assert missing.returncode == 2
     assert missing.stderr.strip().splitlines() == [f"mldocklint: error: localhost/nope:1: no such image in the podman engine at unix://{tmp}/podman.sock"]
+
+
+# -- a 600 MB file of zeros (a preallocated file; what `useradd` without -l leaves in lastlog) --
+
+
+def run_measured(cmd: list[str], tmp, **kw) -> tuple[int, str, str, int]:
+    """(exit code, stdout, stderr, peak RSS in KiB) of one command, measured by GNU time: a child
+    forked from this process would inherit its high-water mark."""
+    require([] if os.path.exists("/usr/bin/time") else ["GNU time"], "apt-get install time (.ci/run does)")
+    rss = tmp / "rss.txt"
+    out = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", str(rss), *cmd], capture_output=True, text=True, timeout=600, **kw)
+    return out.returncode, out.stdout, out.stderr, int(rss.read_text().split()[-1])
+
+
+@pytest.fixture(scope="session")
+def zero_image(podman):
+    """The 600 MB zero-file image from Podman as a docker-archive and as an OCI layout with gzip layers."""
+    _, run, tmp = podman
+    run("build", "--format", "docker", "--isolation=chroot", "-t", "localhost/mlt-zeros:1", contexts(tmp)["localhost/mlt-zeros:1"])
+    da, layout = tmp / "zeros.docker.tar", tmp / "zeros-layout"
+    run("save", "--format", "docker-archive", "-o", str(da), "localhost/mlt-zeros:1")
+    run("rmi", "localhost/mlt-zeros:1")
+    subprocess.run(["skopeo", "copy", "--dest-compress-format", "gzip", "--dest-compress-level", "1", f"docker-archive:{da}", f"oci:{layout}:latest"], check=True, capture_output=True, timeout=300)
+    return {"docker-archive": f"docker-archive:{da}", "oci": f"oci:{layout}:latest"}
+
+
+def test_a_600_mb_zero_file_image_is_analysed_in_flat_memory(zero_image, tmp_path):
+    layout = zero_image["oci"][len("oci:") : -len(":latest")]
+    index = json.load(open(f"{layout}/index.json"))
+    digest = index["manifests"][0]["digest"].split(":", 1)[1]
+    layers = json.load(open(f"{layout}/blobs/sha256/{digest}"))["layers"]
+    assert [desc["mediaType"] for desc in layers] == ["application/vnd.oci.image.layer.v1.tar+gzip"] * 2
+    assert layers[1]["size"] < 5_000_000  # 600 MB of zeros, gzip'd
+    for name, ref in zero_image.items():
+        code, out, err, rss = run_measured([sys.executable, "-m", "mldocklint", "image", ref, "--isolated", "--format", "json"], tmp_path)
+        assert code == 1, err
+        doc = json.loads(out)
+        assert [(f["rule"], f["line"], f["column"]) for f in doc["findings"]] == [("ML605", 1, 1), ("ML610", 1, 1)], name
+        assert doc["findings"][1]["message"].startswith("a 600.0 MB file of zeros: /prealloc.img (layer 1); a preallocated file"), name
+        assert [layer["bytes"] for layer in doc["image"]["layers"]][1] == ZERO_MB * 1_000_000, name
+        assert doc["image"]["zero_files"] == [{"path": "/prealloc.img", "bytes": ZERO_MB * 1_000_000, "layer": 1}], name
+        assert rss < 80_000, (name, rss)  # KiB: the same range as any small image (about 45 MB)
 
 
 def test_no_engine_is_one_line_exit_2(tmp_path):

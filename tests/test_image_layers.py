@@ -7,9 +7,12 @@ written, in bounded memory.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import io
 import json
 import os
+import subprocess
+import sys
 import tarfile
 import tracemalloc
 import zlib
@@ -19,7 +22,7 @@ import zstandard
 
 from mldocklint.engine import Options
 from mldocklint.image import ImageError
-from mldocklint.image.layers import ArchiveError, Tree, scan_layer
+from mldocklint.image.layers import BLOCK, ArchiveError, Limits, Tree, scan_layer
 from mldocklint.image.lint import lint_image
 from mldocklint.image.source import load
 
@@ -53,8 +56,21 @@ def merged(*layers: bytes) -> Tree:
     return tree
 
 
+def diff_ids(layers: list[bytes]) -> list[str]:
+    out = []
+    for data in layers:
+        h = hashlib.sha256()
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) if data[:2] == b"\x1f\x8b" else io.BytesIO(data) as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+        out.append("sha256:" + h.hexdigest())
+    return out
+
+
 def docker_archive(path, layers: list[bytes], config: dict | None = None, manifest=None, extra=()) -> str:
+    """A legacy ``docker save`` archive; the config's ``rootfs.diff_ids`` are filled in unless given."""
     config = config or {"config": {"User": "app", "Cmd": ["python", "app.py"]}, "history": [{"created_by": f"RUN step {k}"} for k in range(len(layers))]}
+    config.setdefault("rootfs", {"type": "layers", "diff_ids": diff_ids(layers)})
     with tarfile.open(path, "w") as tar:
 
         def add(name, data):
@@ -214,29 +230,70 @@ def test_hostile_names_are_refused_and_nothing_is_written(tmp_path, build, messa
     assert not os.path.exists("/tmp/escape")
 
 
-def _bomb(total: int) -> bytes:
-    """A gzip'd layer: one member claiming ``total`` bytes of zeros."""
-    info = tarfile.TarInfo("bomb")
+def _zeros_layer(total: int, name: str = "zeros") -> bytes:
+    """A gzip'd layer (level 9) holding one file of ``total`` zero bytes: about 1000x smaller."""
+    info = tarfile.TarInfo(name)
     info.size = total
     c = zlib.compressobj(9, zlib.DEFLATED, 31)
     parts = [c.compress(info.tobuf(tarfile.GNU_FORMAT))]
     zeros = bytes(1 << 20)
     for _ in range(total >> 20):
         parts.append(c.compress(zeros))
+    parts.append(c.compress(bytes(-total % BLOCK + 2 * BLOCK)))  # padding, end-of-archive blocks
     parts.append(c.flush())
     return b"".join(parts)
 
 
-def test_gzip_bomb_is_refused_in_bounded_memory(tmp_path):
-    data = _bomb(400 << 20)  # ~400 KB that expand to 400 MB
-    assert len(data) < 1 << 20
-    ref = docker_archive(tmp_path / "bomb.tar", [data])
+def test_a_highly_compressed_zero_file_is_read_in_bounded_memory_and_reported(tmp_path):
+    data = _zeros_layer(400 << 20)
+    assert len(data) < 1 << 20  # ~400 KB that expand to 400 MB
+    ref = docker_archive(tmp_path / "zeros.tar", [layer(("etc/passwd", b"root:x:0:0::/root:/bin/sh\n")), data])
     tracemalloc.start()
-    with pytest.raises(ArchiveError, match="likely decompression bomb"):
-        load(ref)
+    facts = load(ref)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert peak < 16 << 20
+    assert [layer.size for layer in facts.layers] == [26, 400 << 20]
+    assert [(z.path, z.size, z.layer) for z in facts.zero_files] == [("/zeros", 400 << 20, 1)]
+    [finding] = lint_image(facts, Options(select=["ML610"])).findings
+    assert (finding.rule, finding.line, finding.column) == ("ML610", 1, 1)
+    assert finding.message.startswith("a 419.4 MB file of zeros: /zeros (layer 1); a preallocated file (`fallocate`")
+
+
+def test_zero_detection_reads_files_of_any_content_correctly():
+    mixed = bytes(3 << 20) + b"x"  # non-zero byte at the very end
+    s = scan(gzip.compress(layer(("var/log/lastlog", bytes(2 << 20)), ("data/mixed", mixed), ("small", bytes(1000)), ("data/random", os.urandom(2 << 20)))))
+    assert s.zeros == [("var/log/lastlog", 2 << 20)]
+    assert s.size == (4 << 20) + len(mixed) + 1000
+
+
+def test_lastlog_of_useradd_names_its_cause(tmp_path):
+    facts = load(docker_archive(tmp_path / "img.tar", [layer(("bin/sh", b"x")), gzip.compress(layer(("var/log/lastlog", bytes(11_000_000))))]))
+    [finding] = lint_image(facts, Options(select=["ML610"])).findings
+    assert finding.message == (
+        "a 11.0 MB file of zeros: /var/log/lastlog (layer 1); `useradd` with a high UID and without `-l` "
+        "writes this sparse log, which the layer stores in full; use `useradd -l`"
+    )
+    assert lint_image(facts, Options(select=["ML610"], rule_options={"ML610": {"min-mb": 11}})).findings == []
+
+
+def test_layers_that_decompress_past_the_total_cap_are_refused(tmp_path):
+    ref = docker_archive(tmp_path / "bomb.tar", [_zeros_layer(60 << 20, "a"), _zeros_layer(60 << 20, "b")])
+    assert len(load(ref, Limits(max_expanded=130 << 20)).layers) == 2
+    with pytest.raises(ArchiveError, match=r"bomb.tar: l1/layer.tar: the image decompresses to more than 104.9 MB in all: refusing it"):
+        load(ref, Limits(max_expanded=100 << 20))
+
+
+def test_cli_total_cap_is_one_line_exit_2_and_an_option(tmp_path):
+    ref = docker_archive(tmp_path / "bomb.tar", [_zeros_layer(60 << 20, "a"), _zeros_layer(60 << 20, "b")])
+    cmd = [sys.executable, "-m", "mldocklint", "image", ref, "--isolated", "--select", "ML610", "--max-expand-gb"]
+    out = subprocess.run([*cmd, "0.1"], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 2
+    assert out.stderr.splitlines() == [f"mldocklint: error: {tmp_path}/bomb.tar: l1/layer.tar: the image decompresses to more than 100.0 MB in all: refusing it (raise the limit with --max-expand-gb)"]
+    assert out.stdout == ""
+    ok = subprocess.run([*cmd, "0.2"], capture_output=True, text=True, timeout=60)
+    assert ok.returncode == 1, ok.stderr
+    assert ok.stdout.startswith(f"image {ref}: ML610 zero-filled-file a 62.9 MB file of zeros: /a (layer 0);")
 
 
 def test_absurd_size_header_is_refused():

@@ -45,9 +45,16 @@ def _named(text: str) -> str | None:
 
 @pytest.mark.parametrize("text", _param("toml"))
 def test_toml_examples_are_valid_configuration(text, tmp_path):
-    path = tmp_path / "pyproject.toml"
-    path.write_text(text, encoding="utf-8")
-    config.apply(Options(), str(path))
+    """Every TOML block parses; mldocklint's own configuration is read by the real reader."""
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+    tomllib.loads(text)
+    if "[tool.mldocklint" in text:
+        path = tmp_path / "pyproject.toml"
+        path.write_text(text, encoding="utf-8")
+        config.apply(Options(), str(path))
 
 
 @pytest.mark.parametrize("text", _param("yaml"))
@@ -153,7 +160,7 @@ def test_a_broken_example_would_fail(tmp_path):
     """The configuration reader these tests use rejects what the old README showed."""
     path = tmp_path / "pyproject.toml"
     path.write_text("[tool.mldocklint.image]\nmax-size-gb = 12\n")
-    with pytest.raises(ValueError, match="unknown option; valid: max-gb, max-gb-cuda"):
+    with pytest.raises(ValueError, match="max-size-gb: unknown option; valid: .*max-gb, max-gb-cuda"):
         config.apply(Options(), str(path))
     with pytest.raises(click.UsageError):
         test_every_documented_command_parses(["check", "--formt", "json"])
@@ -161,9 +168,12 @@ def test_a_broken_example_would_fail(tmp_path):
 
 @pytest.mark.parametrize("text", _param("json"))
 def test_json_examples_have_the_keys_of_a_real_report(text, tmp_path):
+    """Every JSON block parses; one that shows a report has the keys a real report has."""
     import json
 
     shown = json.loads(text)
+    if "findings" not in shown:  # an editor's settings, not a report
+        return
     (tmp_path / "Dockerfile").write_text(SANDBOX)
     proc = subprocess.run([sys.executable, "-m", "mldocklint", "check", "--isolated", "--format", "json", "Dockerfile"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     real = json.loads(proc.stdout)

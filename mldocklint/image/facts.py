@@ -23,7 +23,7 @@ class Layer(NamedTuple):
     whiteouts: int  # deletions (whiteouts and opaque directories)
     wasted: int  # bytes of this layer that later layers delete or overwrite
     created_by: str  # the history entry that made it ("" when unknown)
-    name: str  # the blob or diff id it was read from
+    digest: str  # sha256:... of its uncompressed tar (its diff id), verified against the config
 
     @property
     def instruction(self) -> str:
@@ -41,8 +41,32 @@ class Layer(NamedTuple):
             "wasted_bytes": self.wasted,
             "instruction": self.instruction,
             "created_by": self.created_by,
-            "digest": self.name,
+            "digest": self.digest,
         }
+
+
+class ZeroFile(NamedTuple):
+    """A file whose content is all zero bytes (a layer stores every one of them)."""
+
+    path: str  # absolute path in the image
+    size: int
+    layer: int
+
+    def as_dict(self) -> dict:
+        return {"path": self.path, "bytes": self.size, "layer": self.layer}
+
+
+class SecretFound(NamedTuple):
+    """A credential file in a layer (its class and place only, never its content)."""
+
+    path: str  # absolute path in the image
+    kind: str  # the class id in knowledge.secret_files
+    what: str  # how messages name the class
+    layer: int
+    deleted: bool  # deleted or replaced by a later layer, so not in the final file system
+
+    def as_dict(self) -> dict:
+        return {"path": self.path, "kind": self.kind, "layer": self.layer, "deleted": self.deleted}
 
 
 class ImageFacts(NamedTuple):
@@ -62,6 +86,8 @@ class ImageFacts(NamedTuple):
     toolchain: tuple[Found, ...]
     cuda: bool  # CUDA files or CUDA_VERSION in the environment
     healthcheck_note: str = ""  # why the healthcheck is unknown
+    zero_files: tuple[ZeroFile, ...] = ()  # largest first, in any layer (deleted later or not)
+    secret_files: tuple[SecretFound, ...] = ()  # in layer order, in any layer
 
     @property
     def size(self) -> int:
@@ -77,6 +103,8 @@ class ImageFacts(NamedTuple):
             "top_wasted": [w.as_dict() for w in self.top_wasted],
             "caches": [c.as_dict() for c in self.caches],
             "toolchain": [t.as_dict() for t in self.toolchain],
+            "zero_files": [z.as_dict() for z in self.zero_files],
+            "secret_files": [f.as_dict() for f in self.secret_files],
             "config": {
                 "user": self.user,
                 "env": sorted(k for k, _ in self.env),  # names only: values may be secrets
@@ -90,19 +118,19 @@ class ImageFacts(NamedTuple):
         }
 
 
-def build(ref: str, source: str, config: dict, scans: list[tuple[str, LayerScan]], healthcheck_known: bool, note: str = "") -> ImageFacts:
-    """Facts from an image config (Docker or OCI JSON) and its layers' scans, base layer first."""
+def build(ref: str, source: str, config: dict, scans: list[LayerScan], healthcheck_known: bool, note: str = "") -> ImageFacts:
+    """Facts from an image config (Docker or OCI JSON) and its layers' verified scans, base layer first."""
     cfg = config.get("config") or config.get("Config") or {}
     history = tuple((str(h.get("created_by", "")), bool(h.get("empty_layer"))) for h in config.get("history") or [] if isinstance(h, dict))
     made = [c for c, empty in history if not empty]
     made = [""] * (len(scans) - len(made)) + made[-len(scans) :] if scans else []
     tree = Tree()
-    for k, (_, scan) in enumerate(scans):
+    for k, scan in enumerate(scans):
         tree.apply(k, scan)
     caches, tools, cuda = tree.findings()
     layers = tuple(
-        Layer(k, s.size, s.files, s.dirs, s.links, len(s.whiteouts) + len(s.opaque), tree.layer_wasted.get(k, 0), made[k], name)
-        for k, (name, s) in enumerate(scans)
+        Layer(k, s.size, s.files, s.dirs, s.links, len(s.whiteouts) + len(s.opaque), tree.layer_wasted.get(k, 0), made[k], s.diff_id)
+        for k, s in enumerate(scans)
     )
     env = tuple(tuple(e.split("=", 1)) if "=" in e else (e, "") for e in cfg.get("Env") or [] if isinstance(e, str))
     hc = cfg.get("Healthcheck")
@@ -128,7 +156,16 @@ def build(ref: str, source: str, config: dict, scans: list[tuple[str, LayerScan]
         toolchain=tuple(tools),
         cuda=cuda or any(k in ("CUDA_VERSION", "NV_CUDA_LIB_VERSION") for k, _ in env),
         healthcheck_note=note,
+        secret_files=_secrets(scans, tree),
+        zero_files=tuple(sorted((ZeroFile("/" + p, n, k) for k, s in enumerate(scans) for p, n in s.zeros), key=lambda z: (-z.size, z.path, z.layer))),
     )
+
+
+def _secrets(scans: list[LayerScan], tree: Tree) -> tuple[SecretFound, ...]:
+    from mldocklint.knowledge.secret_files import TABLE
+
+    what = {entry.id: entry.what for entry in TABLE}
+    return tuple(SecretFound("/" + p, kind, what[kind], k, tree.leaf(p) != k) for k, s in enumerate(scans) for p, kind in s.secrets)
 
 
 # -- history ------------------------------------------------------------------------

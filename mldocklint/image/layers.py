@@ -5,12 +5,16 @@ nothing is written, no layer is held in memory. What is kept is an index of path
 sizes (memory grows with the number of files, not with their bytes).
 
 Archives are treated as hostile: absolute member names and names with ``..`` are refused,
-as are absurd sizes, decompression bombs and truncated archives, each with one clear line.
-Symbolic links inside a layer are recorded, never followed.
+as are absurd sizes, truncated archives, and images whose layers decompress to more than
+``Limits.max_expanded`` bytes in all, each with one clear line. A high compression ratio
+alone is not refused: a layer holding a large file of zeros is read like any other, in the
+same bounded buffer, and the file is reported. Symbolic links inside a layer are recorded,
+never followed.
 """
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import re
 import tarfile
@@ -18,6 +22,7 @@ import zlib
 from typing import NamedTuple
 
 from mldocklint.image import ImageError
+from mldocklint.knowledge import secret_files
 from mldocklint.units import human
 
 BLOCK = 512
@@ -33,23 +38,37 @@ class ArchiveError(ImageError):
 
 
 class Limits(NamedTuple):
-    max_bytes: int = 1 << 40  # uncompressed bytes of one layer or member (1 TiB)
-    max_ratio: int = 200  # expansion tolerated once a compressed stream is past ratio_floor
-    ratio_floor: int = 256 * MiB
+    max_bytes: int = 1 << 40  # the size one member may claim (1 TiB)
+    max_expanded: int = 10**12  # bytes decompression may produce for one image, all layers together (1 TB)
     max_meta: int = MiB  # PAX headers and GNU long names
     max_entries: int = 10_000_000  # members of one archive
+
+
+class Budget:
+    """What decompression may still produce for one image; shared by all its readers."""
+
+    def __init__(self, limits: Limits):
+        self.total = self.left = limits.max_expanded
+
+    def spend(self, n: int, where: str) -> None:
+        self.left -= n
+        if self.left < 0:
+            raise ArchiveError(f"{where}: the image decompresses to more than {human(self.total)} in all: refusing it (raise the limit with --max-expand-gb)")
 
 
 # -- byte streams ------------------------------------------------------------------
 
 
 class _Counting:
-    def __init__(self, raw):
+    def __init__(self, raw, hashed: bool):
         self.raw, self.count = raw, 0
+        self.sha = hashlib.sha256() if hashed else None
 
     def read(self, n: int) -> bytes:
         b = self.raw.read(n)
         self.count += len(b)
+        if self.sha is not None:
+            self.sha.update(b)
         return b
 
 
@@ -111,11 +130,11 @@ class _Zstd:
 
 
 class Reader:
-    """Exact reads over a stream, with the size and decompression-bomb guards."""
+    """Exact reads over a stream; what a compressed stream expands to is charged to ``budget``."""
 
-    def __init__(self, raw, where: str, limits: Limits = Limits(), decompress: bool = True):
-        self.where, self.limits = where, limits
-        self.counter = _Counting(raw)
+    def __init__(self, raw, where: str, budget: Budget, decompress: bool = True, hashed: bool = False):
+        self.where, self.budget = where, budget
+        self.counter = _Counting(raw, hashed)
         head = self.counter.read(4)
         src = Prefixed(head, self.counter)
         self.compression = "none"
@@ -125,18 +144,15 @@ class Reader:
             self.compression, src = "zstd", _Zstd(src, where)
         self.src = src
         self.pos = 0  # bytes delivered (uncompressed)
+        self.sha = hashlib.sha256() if hashed and self.compression != "none" else self.counter.sha
 
     def read(self, n: int) -> bytes:
         b = self.src.read(n)
         self.pos += len(b)
-        lim = self.limits
-        if self.pos > lim.max_bytes:
-            raise ArchiveError(f"{self.where}: more than {human(lim.max_bytes)} uncompressed: refusing an absurd size")
-        if self.compression != "none" and self.pos > lim.ratio_floor and self.pos > lim.max_ratio * max(self.counter.count, 1):
-            raise ArchiveError(
-                f"{self.where}: {human(self.counter.count)} expand to more than {human(self.pos)} "
-                f"(over {lim.max_ratio}x): refusing a likely decompression bomb"
-            )
+        if self.compression != "none":
+            self.budget.spend(len(b), self.where)
+            if self.sha is not None:
+                self.sha.update(b)
         return b
 
     def exact(self, n: int) -> bytes:
@@ -156,6 +172,32 @@ class Reader:
                 return False
             n -= len(b)
         return True
+
+
+class Chunks:
+    """A file-like view of an iterator of byte chunks (an engine's ``docker save`` stream, an
+    HTTP body): ``read(n)`` returns ``n`` bytes unless the stream ends, copying only those."""
+
+    def __init__(self, chunks):
+        self.it, self.buf, self.pos = iter(chunks), b"", 0
+
+    def next_chunk(self) -> bytes | None:
+        return next(self.it, None)
+
+    def read(self, n: int) -> bytes:
+        parts = []
+        while n > 0:
+            if self.pos >= len(self.buf):
+                chunk = self.next_chunk()
+                if chunk is None:
+                    break
+                self.buf, self.pos = chunk, 0
+                continue
+            piece = self.buf[self.pos : self.pos + n]
+            self.pos += len(piece)
+            n -= len(piece)
+            parts.append(piece)
+        return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 class Data:
@@ -298,16 +340,45 @@ class LayerScan:
         self.size = 0  # bytes of regular files
         self.tar_bytes = 0
         self.compression = compression
+        self.zeros: list[tuple[str, int]] = []  # (path, size) of files of ZERO_MIN bytes or more, all zero
+        self.secrets: list[tuple[str, str]] = []  # (path, credential-file class id); never their bytes
+        self.digest = ""  # sha256:... of the bytes as stored (compressed or not)
+        self.stored_bytes = 0  # how many bytes that is
+        self.diff_id = ""  # sha256:... of the uncompressed tar
 
 
 WHITEOUT = ".wh."
 OPAQUE = ".wh..wh..opq"
 
 
-def scan_layer(raw, where: str, limits: Limits = Limits()) -> LayerScan:
-    reader = Reader(raw, where, limits)
+ZERO_MIN = MiB  # smaller files are not checked for all-zero content
+_ZEROS = bytes(CHUNK)
+
+
+def _all_zero(data: Data) -> bool:
+    """Whether a member's data is all zero bytes, read until the first other byte; nothing kept."""
+    while data.left:
+        b = data.read(CHUNK)
+        if not b or (b != _ZEROS if len(b) == CHUNK else b.count(0) != len(b)):
+            return False
+    return True
+
+
+def _holds_credential(kind, size: int, data: Data) -> bool:
+    """Whether a file named like a credential file holds one: its first bytes only, when the
+    name is not enough (and JSON files only up to the size of real keys). Nothing is kept."""
+    if kind.marker is None:
+        return True
+    if kind.names == ("*.json",) and size > secret_files.MAX_JSON_BYTES:
+        return False
+    return secret_files.confirmed(kind, data.read(min(size, secret_files.HEAD_BYTES)))
+
+
+def scan_layer(raw, where: str, limits: Limits = Limits(), budget: Budget | None = None) -> LayerScan:
+    """One pass over a layer blob: its entries, its zero-filled files, and the digests of the bytes read."""
+    reader = Reader(raw, where, budget or Budget(limits), hashed=True)
     scan = LayerScan(compression=reader.compression)
-    for m, _ in members(reader, where, limits):
+    for m, data in members(reader, where, limits):
         if not m.name:
             continue
         parent, _, base = m.name.rpartition("/")
@@ -327,10 +398,21 @@ def scan_layer(raw, where: str, limits: Limits = Limits()) -> LayerScan:
             if m.kind == "file":
                 scan.files += 1
                 scan.size += m.size
+                kind = secret_files.by_name(m.name)
+                if kind is not None:
+                    if _holds_credential(kind, m.size, data):
+                        scan.secrets.append((m.name, kind.id))
+                elif m.size >= ZERO_MIN and _all_zero(data):
+                    scan.zeros.append((m.name, m.size))
             else:
                 scan.links += 1
             scan.entries.append((m.name, m.size if m.kind == "file" else 0))
+    while reader.skip(CHUNK):  # the end-of-archive blocks and padding belong to the digest
+        pass
     scan.tar_bytes = reader.pos
+    scan.digest = "sha256:" + reader.counter.sha.hexdigest()
+    scan.stored_bytes = reader.counter.count
+    scan.diff_id = "sha256:" + reader.sha.hexdigest()
     return scan
 
 
@@ -405,6 +487,11 @@ class Tree:
                 if old is not None:
                     self._hide(path, old, k, "overwritten")
                 parent[name] = (size, k)
+
+    def leaf(self, path: str) -> int | None:
+        """The layer a file at ``path`` of the final file system comes from, or None."""
+        node = self._lookup(path)
+        return node[1] if isinstance(node, tuple) else None
 
     def _lookup(self, path: str):
         node = self.root

@@ -5,6 +5,8 @@
 - ``docker-archive:PATH``: ``docker save`` / ``podman save`` output, legacy and OCI-style layouts;
 - ``oci-archive:PATH``: an OCI image layout in a tar file;
 - ``oci:DIR[:TAG]``: an OCI image layout directory;
+- ``registry://HOST[:PORT]/NAME[:TAG|@DIGEST]``: an image in a registry, read over HTTP(S)
+  (``registry.py``);
 - anything else: an image in a local engine, reached through the ``docker`` SDK
   (``DOCKER_HOST``, ``CONTAINER_HOST``, then the usual Docker and Podman sockets).
 
@@ -21,38 +23,44 @@ import re
 
 from mldocklint.image import ImageError
 from mldocklint.image.facts import ImageFacts, build
-from mldocklint.image.layers import ArchiveError, Limits, Prefixed, Reader, clean, is_tar_start, members, scan_layer
+from mldocklint.image.layers import ArchiveError, Budget, Chunks, Limits, Prefixed, Reader, clean, is_tar_start, members, scan_layer
+from mldocklint.image.manifest import MAX_JSON, check_digest, pick_manifest, verify_layers
 
-MAX_JSON = 16 << 20  # manifests and configs larger than this are refused
 _DIGEST = re.compile(r"^([a-z0-9]+(?:[+._-][a-z0-9]+)*):([a-zA-Z0-9=_-]+)$")
 _MAX_LINKS = 40
 
 
-def load(ref: str, limits: Limits = Limits()) -> ImageFacts:
+def load(ref: str, limits: Limits = Limits(), platform: str = "", insecure: bool = False) -> ImageFacts:
+    """Facts for ``ref``; ``platform`` (os/arch[/variant]) picks from an index, ``insecure`` allows plain HTTP."""
+    if ref.startswith("registry://"):
+        from mldocklint.image import registry
+
+        return registry.load(ref, limits, platform, insecure)
     if ref.startswith("docker-archive:"):
-        return _from_file(ref, ref[len("docker-archive:") :], "docker-archive", limits)
+        return _from_file(ref, ref[len("docker-archive:") :], "docker-archive", limits, platform)
     if ref.startswith("oci-archive:"):
-        return _from_file(ref, ref[len("oci-archive:") :], "oci-archive", limits)
+        return _from_file(ref, ref[len("oci-archive:") :], "oci-archive", limits, platform)
     if ref.startswith("oci:"):
-        return _from_layout(ref, ref[len("oci:") :], limits)
+        return _from_layout(ref, ref[len("oci:") :], limits, platform)
     return _from_engine(ref, limits)
 
 
 # -- archives ------------------------------------------------------------------------
 
 
-def _from_file(ref: str, path: str, kind: str, limits: Limits) -> ImageFacts:
+def _from_file(ref: str, path: str, kind: str, limits: Limits, platform: str) -> ImageFacts:
     try:
         fh = open(path, "rb")
     except OSError as e:
         raise ImageError(f"{path}: cannot read: {e.strerror or e}") from None
     with fh:
-        return read_archive(fh, ref, path, kind, healthcheck_known=kind == "docker-archive", limits=limits)
+        return read_archive(fh, ref, path, kind, healthcheck_known=kind == "docker-archive", limits=limits, platform=platform)
 
 
-def read_archive(stream, ref: str, where: str, kind: str, healthcheck_known: bool, limits: Limits = Limits(), note: str = "") -> ImageFacts:
+def read_archive(stream, ref: str, where: str, kind: str, healthcheck_known: bool, limits: Limits = Limits(), note: str = "", platform: str = "") -> ImageFacts:
     """Facts from a ``docker save`` or OCI archive read front to back (a file or an engine's stream)."""
-    reader = Reader(stream, where, limits)  # `docker save | gzip` is read as it is
+    budget = Budget(limits)
+    reader = Reader(stream, where, budget)  # `docker save | gzip` is read as it is
     blobs: dict[str, bytes] = {}  # small non-tar members: manifests and configs
     scans = {}
     links: dict[str, str] = {}
@@ -62,7 +70,7 @@ def read_archive(stream, ref: str, where: str, kind: str, healthcheck_known: boo
         elif m.kind == "file":
             head = data.read(min(m.size, 512))
             if m.size and is_tar_start(head):
-                scans[m.name] = scan_layer(Prefixed(head, data), f"{where}: {m.name}", limits)
+                scans[m.name] = scan_layer(Prefixed(head, data), f"{where}: {m.name}", limits, budget)
             elif m.size <= MAX_JSON:
                 blobs[m.name] = head + data.read()
     names = _Names(where, blobs, scans, links)
@@ -74,18 +82,34 @@ def read_archive(stream, ref: str, where: str, kind: str, healthcheck_known: boo
             tags = ", ".join(str(t) for e in entries if isinstance(e, dict) for t in e.get("RepoTags") or ["<untagged>"])
             raise ArchiveError(f"{where}: the archive holds {len(entries)} images ({tags}); save one image per archive")
         entry = entries[0]
-        config = names.json(names.resolve(str(entry.get("Config", ""))))
+        config_name = names.resolve(str(entry.get("Config", "")))
+        config = names.json(config_name)
+        if _named_by_digest(config_name):
+            check_digest(names.blobs[config_name], _named_by_digest(config_name), f"{where}: the config")
         layers = [names.resolve(str(p)) for p in entry.get("Layers") or []]
+        descs = [_named_by_digest(p) for p in layers]
     elif "index.json" in blobs:
-        manifest = _pick_manifest(names.json("index.json"), lambda d: names.json(names.blob(d)), where, ref)
-        config = names.json(names.blob(manifest.get("config") or {}))
-        layers = [names.blob(d) for d in manifest.get("layers") or []]
+        manifest = pick_manifest(names.json("index.json"), names.verified_json, where, ref, platform)
+        config = names.verified_json(manifest.get("config") or {}, "config")
+        descs = [d if isinstance(d, dict) else {} for d in manifest.get("layers") or []]
+        layers = [names.blob(d) for d in descs]
     else:
         raise ArchiveError(f"{where}: neither manifest.json nor index.json: not an image archive")
     missing = [p for p in layers if p not in scans]
     if missing:
         raise ArchiveError(f"{where}: the manifest names layer {missing[0]!r}, which the archive does not hold as a tar")
-    return build(ref, kind, _dict(config, where), [(p.rsplit("/", 1)[-1], scans[p]) for p in layers], healthcheck_known, note)
+    config = _dict(config, where)
+    verify_layers(where, config, [scans[p] for p in layers], descs)
+    return build(ref, kind, config, [scans[p] for p in layers], healthcheck_known, note)
+
+
+_BLOB_NAME = re.compile(r"^blobs/sha256/([0-9a-f]{64})$")
+
+
+def _named_by_digest(path: str) -> dict | None:
+    """A descriptor for a member of docker save's OCI-style layout, whose blobs are named by digest."""
+    m = _BLOB_NAME.match(path)
+    return {"digest": f"sha256:{m.group(1)}"} if m else None
 
 
 def _link_target(name: str, target: str, where: str) -> str:
@@ -121,12 +145,21 @@ class _Names:
             raise ArchiveError(f"{self.where}: {name!r} is missing from the archive")
         return _parse_json(self.blobs[name], f"{self.where}: {name}")
 
+    def verified_json(self, desc, what: str = "manifest"):
+        """The JSON blob a descriptor names, checked against its size and digest."""
+        name = self.blob(desc)
+        value = self.json(name)
+        check_digest(self.blobs[name], desc, f"{self.where}: {what}")
+        return value
+
 
 def _blob_path(desc, where: str) -> str:
     digest = desc.get("digest", "") if isinstance(desc, dict) else ""
     m = _DIGEST.match(str(digest))
     if not m:
         raise ArchiveError(f"{where}: descriptor digest {str(digest)[:80]!r} is not a digest: refusing it")
+    if m.group(1) != "sha256":
+        raise ArchiveError(f"{where}: descriptor digest {str(digest)[:80]!r} is not sha256, the only algorithm read here")
     return f"blobs/{m.group(1)}/{m.group(2)}"
 
 
@@ -143,31 +176,10 @@ def _dict(value, where: str) -> dict:
     return value
 
 
-_INDEX_TYPES = ("application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.list.v2+json")
-
-
-def _pick_manifest(index, fetch, where: str, tag: str = "", depth: int = 0) -> dict:
-    """The image manifest an OCI index points at: the one tagged ``tag``, else linux/amd64, else the first."""
-    if depth > 4 or not isinstance(index, dict):
-        raise ArchiveError(f"{where}: no image manifest in index.json")
-    descs = [d for d in index.get("manifests") or [] if isinstance(d, dict)]
-    if not descs:
-        raise ArchiveError(f"{where}: index.json lists no manifest")
-    tagged = [d for d in descs if (d.get("annotations") or {}).get("org.opencontainers.image.ref.name") == tag]
-    amd64 = [d for d in descs if (d.get("platform") or {}).get("architecture") == "amd64"]
-    desc = (tagged or amd64 or descs)[0]
-    doc = fetch(desc)
-    if not isinstance(doc, dict):
-        raise ArchiveError(f"{where}: manifest is not a JSON object")
-    if desc.get("mediaType") in _INDEX_TYPES or "manifests" in doc:
-        return _pick_manifest(doc, fetch, where, tag, depth + 1)
-    return doc
-
-
 # -- OCI layout directory ----------------------------------------------------------------
 
 
-def _from_layout(ref: str, spec: str, limits: Limits) -> ImageFacts:
+def _from_layout(ref: str, spec: str, limits: Limits, platform: str) -> ImageFacts:
     path, tag = spec, ""
     if not os.path.isdir(path) and ":" in spec:
         path, tag = spec.rsplit(":", 1)
@@ -184,26 +196,32 @@ def _from_layout(ref: str, spec: str, limits: Limits) -> ImageFacts:
             raise ArchiveError(f"{path}: blob {name} is missing")
         size = desc.get("size")
         if isinstance(size, int) and os.path.getsize(full) != size:
-            raise ArchiveError(f"{path}: blob {name} is {os.path.getsize(full)} bytes, the manifest says {size}")
+            raise ArchiveError(f"{path}: blob {name} is {os.path.getsize(full)} bytes, its descriptor says {size}")
         return full
 
-    def read_json(full: str, what: str):
+    def read_json(full: str, what: str, desc: dict | None = None):
         if os.path.getsize(full) > MAX_JSON:
             raise ArchiveError(f"{path}: {what} is larger than {MAX_JSON} bytes: refusing it")
         with open(full, "rb") as fh:
-            return _parse_json(fh.read(), f"{path}: {what}")
+            data = fh.read()
+        if desc is not None:
+            check_digest(data, desc, f"{path}: {what}")
+        return _parse_json(data, f"{path}: {what}")
 
     index_file = os.path.join(root, "index.json")
     if not os.path.isfile(index_file):
         raise ImageError(f"{path}: no index.json: not an OCI image layout")
-    manifest = _pick_manifest(read_json(index_file, "index.json"), lambda d: read_json(blob_file(d), "manifest"), path, tag)
-    config = read_json(blob_file(manifest.get("config") or {}), "config")
-    scans = []
-    for desc in manifest.get("layers") or []:
+    manifest = pick_manifest(read_json(index_file, "index.json"), lambda d: read_json(blob_file(d), "manifest", d), path, tag, platform)
+    config_desc = manifest.get("config") or {}
+    config = _dict(read_json(blob_file(config_desc), "config", config_desc), path)
+    scans, descs = [], [d if isinstance(d, dict) else {} for d in manifest.get("layers") or []]
+    budget = Budget(limits)
+    for desc in descs:
         full = blob_file(desc)
         with open(full, "rb") as fh:
-            scans.append((os.path.basename(full), scan_layer(fh, f"{path}: {_blob_path(desc, path)}", limits)))
-    return build(ref, "oci", _dict(config, path), scans, healthcheck_known=False, note="the OCI image format has no healthcheck field")
+            scans.append(scan_layer(fh, f"{path}: {_blob_path(desc, path)}", limits, budget))
+    verify_layers(path, config, scans, descs)
+    return build(ref, "oci", config, scans, healthcheck_known=False, note="the OCI image format has no healthcheck field")
 
 
 # -- engines ---------------------------------------------------------------------------
@@ -222,22 +240,6 @@ def engine_urls() -> list[tuple[str, str]]:
         if all(u != url for _, u in out):
             out.append(("socket", url))
     return out
-
-
-class _Chunks:
-    """A file-like view of an iterator of byte chunks (an engine's ``docker save`` stream)."""
-
-    def __init__(self, chunks):
-        self.it, self.buf = iter(chunks), b""
-
-    def read(self, n: int) -> bytes:
-        while len(self.buf) < n:
-            chunk = next(self.it, None)
-            if chunk is None:
-                break
-            self.buf += chunk
-        out, self.buf = self.buf[:n], self.buf[n:]
-        return out
 
 
 def connect():
@@ -279,7 +281,7 @@ def _from_engine(ref: str, limits: Limits, client=None) -> ImageFacts:
     except docker.errors.APIError as e:
         raise ImageError(f"{ref}: the {engine} engine at {url} refused: {e.explanation or e}") from None
     note = "Podman's Docker-compatible API does not always carry it" if engine == "podman" else ""
-    return read_archive(_Chunks(stream), ref, ref, engine, healthcheck_known=engine == "docker", limits=limits, note=note)
+    return read_archive(Chunks(stream), ref, ref, engine, healthcheck_known=engine == "docker", limits=limits, note=note)
 
 
 def _engine_name(client) -> str:

@@ -81,14 +81,19 @@ TABLE: tuple[SecretFile, ...] = (
 _TEMPLATES = re.compile(r"\.(example|sample|template|tmpl|dist|defaults?|tpl)$|^\.env\.(example|sample|template|dist|defaults?|test|ci)$|\.pub$")
 
 
+# Every pattern at once: most paths (an image holds hundreds of thousands) match none.
+_ANY_NAME = re.compile("|".join(fnmatch.translate(p) for e in TABLE for p in e.names if "/" not in p))
+_ANY_TAIL = re.compile("|".join(fnmatch.translate(p) for e in TABLE for p in e.names if "/" in p))
+
+
 @lru_cache(maxsize=1 << 14)
 def by_name(path: str) -> SecretFile | None:
     """The credential-file class a path's name points to, or None."""
     parts = path.replace("\\", "/").lower().rstrip("/").split("/")
     name = parts[-1]
-    if not name or _TEMPLATES.search(name):
-        return None
     tail2 = "/".join(parts[-2:])
+    if not name or _TEMPLATES.search(name) or not (_ANY_NAME.match(name) or _ANY_TAIL.match(tail2)):
+        return None
     for exact in (True, False):  # exact names and paths before wildcards: `.docker/config.json` before `*.json`
         for entry in TABLE:
             for pattern in entry.names:

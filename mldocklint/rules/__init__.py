@@ -68,6 +68,8 @@ MODULES = (
     "ml606_image_no_healthcheck",
     "ml607_secret_in_image_env",
     "ml608_toolchain_in_image",
+    "ml609_secret_file_in_image",
+    "ml610_zero_filled_file",
     "ml900_unused_suppression",
     "sc_shellcheck",
 )
