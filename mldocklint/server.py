@@ -45,7 +45,9 @@ from mldocklint.fixes import fixer, instruction_at, newline, offset
 from mldocklint.rules import all_rules
 from mldocklint.syntax.dockerignore import ignore_file_for
 
-DEBOUNCE = 0.01  # seconds of quiet after a change before the document is linted again
+# Seconds of quiet after a change before the document is linted again (milliseconds in
+# MLDOCKLINT_SERVER_DEBOUNCE_MS, for editors on slow machines).
+DEBOUNCE = float(os.environ.get("MLDOCKLINT_SERVER_DEBOUNCE_MS", "10")) / 1000
 SOURCE = "mldocklint"
 FIX_ALL = "source.fixAll.mldocklint"
 _BOM = "\ufeff"

@@ -310,11 +310,15 @@ def word_spans(df: Dockerfile, instr: Instruction, cmds: list[list[str]]) -> lis
     return out
 
 
+def mounts(instr: Instruction) -> list[dict[str, str]]:
+    """The fields of each of a RUN's ``--mount`` flags: ``type=secret,id=x,env=X`` -> {"type": "secret", ...}."""
+    return [dict(part.partition("=")[::2] for part in spec.split(",")) for spec in instr.flag_values("mount")]
+
+
 def mount_targets(instr: Instruction, types: tuple[str, ...] = ("cache",)) -> list[str]:
     """Targets of a RUN's ``--mount`` flags of the given types (a mount's type defaults to bind)."""
     found = []
-    for spec in instr.flag_values("mount"):
-        fields = dict(part.partition("=")[::2] for part in spec.split(","))
+    for fields in mounts(instr):
         target = fields.get("target") or fields.get("dst") or fields.get("destination")
         if fields.get("type", "bind") in types and target:
             found.append(target)

@@ -124,6 +124,11 @@ def test_fix_keeps_everything_else(src, tmp_path):
 
     # only instructions with a fixed finding changed; inserted ones are ENV/RUN/USER
     fixed_lines = {f.line for f in before_findings if f.rule in fixable and f.suppressed is None}
+    # ML310's fix also adds the secret mount to each RUN that refers to the ARG it deletes
+    for f in before_findings:
+        if f.rule == "ML310" and f.suppressed is None:
+            name = re.escape(f.identity.split("\0")[4])
+            fixed_lines |= {c.start_line for c in _buildkit(before) or () if c.cmd == "RUN" and re.search(rf"\$\{{?{name}\b", c.original)}
     a = [c.original for c in old_cmds]
     b = [c.original for c in new_cmds]
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():

@@ -79,6 +79,14 @@ async def client(lsp_client: LanguageClient, project):
     await lsp_client.shutdown_session()
 
 
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER, server_env={**os.environ, "MLDOCKLINT_SERVER_DEBOUNCE_MS": "400"}))
+async def patient(lsp_client: LanguageClient, project):
+    """A server that waits 400 ms after a change: a burst of edits is one change on any machine."""
+    await _start(lsp_client, project)
+    yield
+    await lsp_client.shutdown_session()
+
+
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=CRASHING))
 async def crashing(lsp_client: LanguageClient, project):
     await _start(lsp_client, project)
@@ -389,7 +397,8 @@ async def test_saving_a_configuration_document_lints_again(client: LanguageClien
     assert codes(diagnostics) == ["ML105", "ML301", "ML302"]
 
 
-async def test_changes_typed_in_a_burst_are_linted_once(client: LanguageClient, project):
+async def test_changes_typed_in_a_burst_are_linted_once(patient: LanguageClient, project):
+    client = patient
     uri = open_doc(client, project / "Dockerfile", DOCKERFILE)
     await published(client, uri)
     steps = [

@@ -28,7 +28,7 @@ def section(doc: str, title: str) -> str:
 
 def descriptor(rule) -> dict:
     tags = [rule.category]
-    if rule.id in ("ML302", "ML309", "ML605", "ML607"):
+    if rule.id in ("ML302", "ML309", "ML310", "ML311", "ML605", "ML607"):
         tags.append("security")
     return {
         "id": rule.id,

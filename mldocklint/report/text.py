@@ -48,7 +48,7 @@ def _header(path: str, info: dict | None):
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
-_REDACTED = frozenset(("ML309",))  # rules whose source line holds a secret: never quoted
+_REDACTED = frozenset(("ML309", "ML310", "ML311"))  # rules whose source line holds a secret: never quoted
 
 
 def _render_rich(result, findings, out, ctx) -> None:

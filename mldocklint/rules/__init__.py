@@ -51,6 +51,8 @@ MODULES = (
     "ml307_port_mismatch",
     "ml308_healthcheck_tool_missing",
     "ml309_secret_in_env",
+    "ml310_secret_arg_in_history",
+    "ml311_secret_written_to_layer",
     "ml401_gpu_without_cuda_base",
     "ml402_cuda_wheels_on_cpu_image",
     "ml403_devel_image_in_final_stage",

@@ -2,9 +2,10 @@
 ## What it does
 Flags environment variables in a built image's config whose name looks like a secret
 (`*_TOKEN`, `*_PASSWORD`, `*_SECRET`, `*_API_KEY`, `*_ACCESS_KEY`, `*_PRIVATE_KEY`,
-`*_CREDENTIALS`) and whose value is a literal. The value is never printed. Names ending in
-`_FILE`, `_PATH` or `_DIR` (which point at a secret rather than hold it) and values that
-are empty or a `$VARIABLE` are left alone.
+`*_CREDENTIALS`; the same names as ML309) and whose value is a literal. The value is never
+printed. Names that point at a secret or describe it (`HF_TOKEN_PATH`, `*_FILE`, `*_DIR`,
+`AWS_ACCESS_KEY_ID`), public keys (`GPG_KEY`), and values that are empty, a `$VARIABLE`, a
+path or a switch (`true`) are left alone.
 
 ## Why is this bad?
 Anyone who can pull the image can read its config with `docker inspect`: a token set with
@@ -35,7 +36,7 @@ None: pass secrets at run time (`docker run -e`, Kubernetes secrets) or at build
 None.
 """
 
-import re
+from mldocklint.knowledge.secret_names import is_pointer_value, is_secret_name
 
 ID = "ML607"
 SLUG = "secret-in-image-env"
@@ -45,13 +46,9 @@ SUMMARY = "A secret-like environment variable with a literal value in the image 
 FIX = "none"
 SCOPE = "image"
 
-_SECRET = re.compile(r"(^|_)(TOKEN|PASSWORD|PASSWD|SECRET|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|SECRET_?KEY|CREDENTIALS?)($|_)", re.I)
-_POINTER = re.compile(r"_(FILE|PATH|DIR)$", re.I)
-
-
 def check(target, options):
     for name, value in target.facts.env:
-        if _SECRET.search(name) and not _POINTER.search(name) and value.strip() and not value.startswith("$"):
+        if is_secret_name(name) and value.strip() and not value.startswith("$") and not is_pointer_value(value):
             yield target.at_keyword(
                 "ENV",
                 f"`{name}` holds a literal value in the image config, readable by anyone who can pull the image; "
