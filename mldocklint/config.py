@@ -13,7 +13,7 @@ import os
 
 # Looked for in this order in each directory, from the starting one up to the repository root.
 NAMES = (".mldocklint.yaml", ".mldocklint.yml", "pyproject.toml")
-KEYS = ("select", "ignore", "extend-select", "per-file-ignores", "severity", "failure-threshold", "target", "build-args")
+KEYS = ("select", "ignore", "extend-select", "per-file-ignores", "role", "severity", "failure-threshold", "target", "build-args")
 _SECTION = b"[tool.mldocklint"
 
 
@@ -109,6 +109,12 @@ class _Reader:
             elif key == "per-file-ignores":
                 for glob, rules in self.table(key, value).items():
                     options.per_file_ignores[self.glob(str(glob))] = self.rules(f"{key}.{glob}", rules)
+            elif key == "role":
+                from mldocklint.roles import ROLES
+
+                patterns = {"*": value} if isinstance(value, str) else self.table(key, value)
+                for glob, role in patterns.items():
+                    options.roles[self.glob(str(glob))] = self.choice(key if isinstance(value, str) else f"{key}.{glob}", role, ROLES)
             elif key == "severity":
                 for rule, level in self.table(key, value).items():
                     level = self.choice(f"{key}.{rule}", level, ("error", "warning", "info"))

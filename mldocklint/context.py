@@ -19,7 +19,7 @@ from mldocklint.model import Dockerfile, Instruction, Stage
 from mldocklint.target import copy_sources
 from mldocklint.syntax import shell
 from mldocklint.syntax.dockerignore import Matcher, ignore_file_for, parse as parse_ignore
-from mldocklint.syntax.requirements import Entry, parse_environment, parse_pyproject, parse_requirements
+from mldocklint.syntax.requirements import Entry, IndexOption, index_options, parse_environment, parse_pyproject, parse_requirements
 
 MAX_ENTRIES = 200_000
 MAX_READ = 4 * 1024 * 1024  # bytes read from one requirements file
@@ -50,6 +50,7 @@ class RequirementsSource(NamedTuple):
     state: str  # "ok", "missing", "excluded", "outside", "special" (a FIFO, socket or device)
     entries: tuple[Entry, ...] = ()
     constraint_pins: frozenset[str] = frozenset()  # names pinned by constraints of the same command
+    indexes: tuple[IndexOption, ...] = ()  # --index-url/--extra-index-url/--find-links lines of a requirements file
 
 
 class BuildContext(NamedTuple):
@@ -384,7 +385,9 @@ def _load_requirements(df: Dockerfile, stages: list[Stage], ctx: BuildContext, o
                         entries = []
                     read.append((kind, arg, rel, state, entries))
                 for kind, arg, rel, state, entries in read:
-                    sources.append(RequirementsSource(rel, kind, instr, arg, state, tuple(entries), frozenset(pins)))
+                    text = reader.text(rel) if state == "ok" and kind == "requirements" else None
+                    indexes = tuple(index_options(text, rel)) if text else ()
+                    sources.append(RequirementsSource(rel, kind, instr, arg, state, tuple(entries), frozenset(pins), indexes))
     return sources, reader.problems
 
 

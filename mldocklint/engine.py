@@ -11,7 +11,7 @@ from bisect import bisect_right
 
 from mldocklint import rules as registry
 from mldocklint.model import Dockerfile, Finding, Problem, identity
-from mldocklint.paths import display_path
+from mldocklint.paths import display_path, matches
 from mldocklint.rules.base import Rule
 from mldocklint.target import Target
 from mldocklint.syntax.dockerfile import ParseError, decode, parse
@@ -33,6 +33,7 @@ class Options:
         ignore: list[str] | None = None,
         extend_select: list[str] | None = None,
         per_file_ignores: dict[str, list[str]] | None = None,
+        roles: dict[str, str] | None = None,  # file pattern -> image role ("*": every file)
         severity: dict[str, str] | None = None,  # rule id -> severity
         failure_threshold: str = "warning",
         target: str | None = None,
@@ -48,6 +49,7 @@ class Options:
         self.ignore = list(ignore or ())
         self.extend_select = list(extend_select or ())
         self.per_file_ignores = dict(per_file_ignores or {})
+        self.roles = dict(roles or {})
         self.severity = dict(severity or {})
         self.failure_threshold = failure_threshold
         self.target = target
@@ -67,6 +69,14 @@ class Options:
         if self.for_dir is None:
             return self
         return self.for_dir(os.path.dirname(os.path.abspath(source)) if source else None)
+
+    def role_for(self, path: str) -> str | None:
+        """The role the configuration gives the file at ``path`` (the last matching pattern), or None."""
+        found = None
+        for pattern, role in self.roles.items():
+            if matches(path, pattern):
+                found = role
+        return found
 
     def chosen(self) -> set[str]:
         """Ids the selection keeps: rule ids, and ShellCheck codes named one by one."""
@@ -216,8 +226,10 @@ class Linter:
         stdin), ``context_dir`` its build context (None: context rules do not run) and
         ``context_source`` what decided that context. With a ``batch``, the file's findings go
         to the batch, which adds ShellCheck's and hands them to ``result`` when it flushes."""
-        result.file_info[shown] = {
+        info = result.file_info[shown] = {
             "path": shown,
+            "role": None,
+            "role_evidence": None,
             "context": display_path(context_dir) if context_dir is not None else None,
             "context_source": context_source if context_dir is not None else None,
         }
@@ -246,13 +258,15 @@ class Linter:
                 context = ctxmod.load(df, context_dir, source, self.options)
             except ctxmod.ContextError as e:
                 result.errors.append((shown, str(e)))
-        target = self.last_target = Target(df, self.options.target, context)  # fix.py reads the model back
+        target = self.last_target = Target(df, self.options.target, context, self.options.role_for(shown))  # fix.py reads the model back
+        role = target.role
+        info["role"], info["role_evidence"] = role.name, role.describe()
         scripts = list(self.shellcheck.check(target, {})) if self.shellcheck is not None else []
         job = self.start_shellcheck(scripts, result) if scripts and batch is None else None  # runs while the rules do
         findings: list[Finding] = []
         seen: dict[tuple, int] = {}
         for rule in self.rules:
-            if rule.needs_context and context is None:
+            if rule.needs_context and context is None or role.name not in rule.roles:
                 continue
             opts = {**rule.options, **self.options.rule_options.get(rule.id, {})}
             try:

@@ -1,4 +1,4 @@
-"""How paths are shown in reports, and where the repository they are in starts."""
+"""How paths are shown in reports, matched against configuration patterns, and where the repository they are in starts."""
 
 from __future__ import annotations
 
@@ -28,3 +28,13 @@ def repo_root(start: str | None = None) -> str | None:
         if parent == d:
             return None
         d = parent
+
+
+def matches(path: str, pattern: str) -> bool:
+    """Whether a file matches a configuration pattern: a pattern with a '/' (made absolute by
+    the configuration reader) against the full path, else against the file name."""
+    import fnmatch
+
+    shown = path.replace(os.sep, "/")
+    subject = os.path.abspath(path).replace(os.sep, "/") if "/" in pattern else shown.rsplit("/", 1)[-1]
+    return fnmatch.fnmatchcase(subject, pattern)

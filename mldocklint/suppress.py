@@ -6,17 +6,20 @@ whole stage. ``# mldocklint: global ignore=ML501 -- reason`` anywhere covers the
 Suppressed findings are kept, with ``suppressed`` set to the reason, so that SARIF can
 show them. A pragma that suppresses nothing is reported as ML900.
 
+``# mldocklint: role=job`` sets the image's role (read by ``roles.pragma``); an unknown
+role is reported as ML900 too.
+
 ``per-file-ignores`` from the configuration drop findings the way ``--ignore`` does.
 """
 
 from __future__ import annotations
 
-import fnmatch
-import os
 import re
 from typing import NamedTuple
 
 from mldocklint.model import Dockerfile, Finding
+from mldocklint.paths import matches
+from mldocklint.roles import ROLES, pragma_value
 
 _PRAGMA = re.compile(r"mldocklint\s*:", re.IGNORECASE)
 _IGNORE = re.compile(r"mldocklint\s*:\s*(global\s+)?ignore\s*=\s*(.*)$", re.IGNORECASE)
@@ -37,19 +40,13 @@ class Pragma(NamedTuple):
     used: set[str]  # rules it suppressed, filled in as findings are matched
 
 
-def pattern_matches(pattern: str, path: str) -> bool:
-    """A ``per-file-ignores`` pattern against a reported path: with a '/', the whole (absolute) path; else the name."""
-    subject = os.path.abspath(path).replace(os.sep, "/") if "/" in pattern else path.replace(os.sep, "/").rsplit("/", 1)[-1]
-    return fnmatch.fnmatchcase(subject, pattern)
-
-
 def ignored_by_path(path: str, options, matched: set | None = None) -> set[str]:
     """Rule ids that ``per-file-ignores`` switches off for ``path``; patterns that match go in ``matched``."""
     from mldocklint.rules import resolve
 
     out: set[str] = set()
     for pattern, rules in options.per_file_ignores.items():
-        if pattern_matches(pattern, path):
+        if matches(path, pattern):
             out |= resolve(rules)
             if matched is not None:
                 matched.add(pattern)
@@ -100,6 +97,11 @@ def parse(df: Dockerfile) -> tuple[list[Pragma], list[tuple[int, str]]]:
             bad.append((line, f"pragma without the colon, read as a plain comment; write `# {_written(text)}`"))
             continue
         if not _PRAGMA.match(text):
+            continue
+        role = pragma_value(text)
+        if role is not None:
+            if role not in ROLES:
+                bad.append((line, f"unknown role {role!r} in mldocklint comment; use one of {', '.join(ROLES)}"))
             continue
         m = _IGNORE.match(text)
         if m is None:

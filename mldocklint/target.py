@@ -11,6 +11,7 @@ import re
 from bisect import bisect_left
 from typing import NamedTuple
 
+from mldocklint import roles
 from mldocklint.model import Dockerfile, Instruction, Problem, Stage
 from mldocklint.syntax import shell
 from mldocklint.syntax.dockerfile import BUILTIN_ARGS
@@ -22,14 +23,34 @@ class Target:
     """One Dockerfile as the rules see it: the model, the stage being built, and facts.
 
     ``context`` is the build context (``context.BuildContext``) when a rule that needs it
-    is selected, else None. Everything here is derived from data already read.
+    is selected, else None; ``role`` the role the configuration gives the file, if any.
+    Everything here is derived from data already read.
     """
 
-    def __init__(self, dockerfile: Dockerfile, stage_name: str | None = None, context: object | None = None):
+    def __init__(self, dockerfile: Dockerfile, stage_name: str | None = None, context: object | None = None, role: str | None = None):
         self.dockerfile = dockerfile
         self.stage_name = stage_name
         self.context = context
+        self.configured_role = role
         self._cache: dict = {}  # derived facts, computed once per file
+
+    @property
+    def role(self) -> roles.Role:
+        """What the image being built is for (``roles``): the file's ``# mldocklint: role=``
+        pragma, else the configuration's ``role``, else inferred; cached."""
+        found = self._cache.get("role")
+        if found is None:
+            found = roles.pragma(self.dockerfile)
+            if found is None and self.configured_role is not None:
+                found = roles.Role(self.configured_role, "set by `role` in the configuration")
+            found = self._cache["role"] = found or roles.infer(self)
+        return found
+
+    def compiles_at_runtime(self) -> tuple[str, int] | None:
+        """(what, line) when the container compiles code as it runs (``roles.compiles_at_runtime``); cached."""
+        if "runtime_build" not in self._cache:
+            self._cache["runtime_build"] = roles.compiles_at_runtime(self)
+        return self._cache["runtime_build"]
 
     @property
     def final(self) -> Stage:
@@ -85,7 +106,8 @@ class Target:
                     yield PipInstall(stage, instr, ci, words, opts, found)
 
     def built_stages(self) -> list[Stage]:
-        """Stages that end up in the target image or feed it (COPY --from, FROM parent)."""
+        """Stages that end up in the target image or feed it (FROM parent, COPY --from,
+        RUN --mount=from=...): the stages that ship. The others are never built."""
         df = self.dockerfile
         final = self.final
         needed = {final.index}
@@ -94,9 +116,9 @@ class Target:
             s = todo.pop()
             refs = [s.parent] if s.parent is not None else []
             for i in s.instructions:
-                ref = source_stage(df, i)
-                if ref is not None:
-                    refs.append(ref.index)
+                for ref in [source_stage(df, i)] + mount_stages(df, i):
+                    if ref is not None:
+                        refs.append(ref.index)
             for r in refs:
                 if r not in needed:
                     needed.add(r)
@@ -210,6 +232,20 @@ def source_stage(df: Dockerfile, instr: Instruction) -> Stage | None:
     if ref is None and src.isdigit() and int(src) < len(df.stages):
         ref = df.stages[int(src)]
     return ref
+
+
+def mount_stages(df: Dockerfile, instr: Instruction) -> list[Stage]:
+    """The stages a RUN's ``--mount=...,from=NAME`` flags read."""
+    found = []
+    for spec in instr.flag_values("mount"):
+        fields = dict(part.partition("=")[::2] for part in spec.split(","))
+        src = fields.get("from")
+        ref = df.stage_named(src) if src else None
+        if ref is None and src and src.isdigit() and int(src) < len(df.stages):
+            ref = df.stages[int(src)]
+        if ref is not None:
+            found.append(ref)
+    return found
 
 
 _ARG_REF = re.compile(r"\$\{(\w+)(:?-)?[^}]*\}|\$(\w+)")

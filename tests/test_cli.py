@@ -350,7 +350,7 @@ def test_user_text_is_never_read_as_markup(tmp_path, monkeypatch):
     rich = check("--select", "ML202", "[red]svc", env={"FORCE_COLOR": "1"})
     assert rich.exit_code == 1, rich.stderr
     text = SGR.sub("", rich.stdout)
-    assert text.splitlines()[0] == "[red]svc/Dockerfile  context [red]svc (default)"
+    assert text.splitlines()[0] == "[red]svc/Dockerfile  role unknown  context [red]svc (default)"
     joined = " ".join(text.split())  # messages wrap at word boundaries
     assert "`transformers[bold]` is installed" in joined and "`torch[red]` is installed" in joined
     assert '   3 | RUN pip install --no-cache-dir "transformers[bold]" torch[red]' in text
@@ -358,7 +358,7 @@ def test_user_text_is_never_read_as_markup(tmp_path, monkeypatch):
 
 def test_control_characters_in_paths_and_source_are_escaped(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    write(tmp_path / "d" / "a\nb.Dockerfile", "FROM python:3.11-slim\n")
+    write(tmp_path / "d" / "a\nb.Dockerfile", 'FROM python:3.11-slim\nCMD ["python", "app.py"]\n')
     write(tmp_path / "d" / "c\x1b[31mred.Dockerfile", 'FROM python:3.11-slim\nCMD echo "\x1b[2J"\n')
     result = check("--select", "ML302,ML303", "d", "gone\nfile")
     assert result.exit_code == 2
@@ -371,7 +371,7 @@ def test_control_characters_in_paths_and_source_are_escaped(tmp_path, monkeypatc
     rich = check("--select", "ML303", "d", env={"FORCE_COLOR": "1"})
     assert "\x1b[31mred" not in rich.stdout and "\x1b[2J" not in rich.stdout
     text = SGR.sub("", rich.stdout)
-    assert "d/c\\x1b[31mred.Dockerfile  context d (default)\n" in text
+    assert "d/c\\x1b[31mred.Dockerfile  role unknown  context d (default)\n" in text
     assert '         2 | CMD echo "\\x1b[2J"\n' in text
 
 
@@ -385,7 +385,7 @@ def _rich_view(path: str) -> str:
     """What the terminal view (80 columns) shows for BAD with ML302 and ML303 selected, colours removed:
     messages wrapped at word boundaries, fixable findings marked, fixable counts at the end."""
     return "\n".join([
-        f"{path}  context . (default)",
+        f"{path}  role unknown  context . (default)",
         "  1:1 error   ML302 root-user  [unsafe fix] no USER in the final stage:",
         "      the container runs as root; add a non-root user and `USER` it",
         "         1 | FROM python:3.11-slim",
@@ -475,8 +475,8 @@ def test_json_report_shape(tmp_path, monkeypatch):
     assert list(doc) == ["version", "findings", "errors", "summary", "files"]
     assert doc["version"] == __version__
     assert doc["files"] == [
-        {"path": "Dockerfile", "context": ".", "context_source": "default"},
-        {"path": "services/api/Dockerfile", "context": "services/api", "context_source": "default"},
+        {"path": "Dockerfile", "role": "unknown", "role_evidence": "nothing decisive", "context": ".", "context_source": "default"},
+        {"path": "services/api/Dockerfile", "role": "serving", "role_evidence": "CMD starts a server (`flask`) (line 5)", "context": "services/api", "context_source": "default"},
     ]
     for f in doc["findings"]:
         assert {k: type(v) for k, v in f.items()} == FINDING_TYPES

@@ -199,11 +199,12 @@ def test_suppressed_findings_are_not_fixed():
 
 def test_overlapping_fixes_land_in_later_passes():
     # ML301 and ML302 both insert right after the only instruction
-    src = "FROM python:3.11-slim"
+    src = 'FROM python:3.11-slim\nCMD ["python", "app.py"]'
     text, left = _fixed_text(src, ["ML301", "ML302"], unsafe=True)
     assert left == []
     assert text.splitlines()[0] == "FROM python:3.11-slim"
-    assert sorted(text.splitlines()[1:]) == sorted([
+    assert text.splitlines()[-1] == 'CMD ["python", "app.py"]'
+    assert sorted(text.splitlines()[1:-1]) == sorted([
         "ENV PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1",
         "RUN useradd --create-home --uid 1000 modeluser",
         "USER modeluser",

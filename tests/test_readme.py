@@ -22,6 +22,7 @@ import yaml
 
 from mldocklint import config
 from mldocklint.cli import main
+from mldocklint.discover import is_dockerfile_name
 from mldocklint.engine import Options
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -118,6 +119,10 @@ def test_documented_commands_run(args, tmp_path):
     (tmp_path / ".git").mkdir()
     (tmp_path / "Dockerfile").write_text(SANDBOX)
     (tmp_path / "services" / "api").mkdir(parents=True)  # the project the examples name
+    for arg in args:  # and the Dockerfiles they name in folders
+        if "/" in arg and not arg.startswith("-") and is_dockerfile_name(arg.rsplit("/", 1)[1]):
+            (tmp_path / arg).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / arg).write_text(SANDBOX)
     if "fixtures/" in " ".join(args):  # the quick start, run from the repository below
         return
     env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "GITHUB_ACTIONS")}

@@ -124,10 +124,10 @@ def test_ml401_flattened_cuda_stage_has_cuda():
 def test_ml401_copying_part_of_a_cuda_stage_does_not_bring_cuda():
     catches("ML401", """
         FROM nvidia/cuda:12.4.1-runtime-ubuntu22.04 AS base
-        RUN pip3 install --no-cache-dir --index-url https://download.pytorch.org/whl/cu124 torch==2.6.0+cu124
+        RUN pip3 install --no-cache-dir onnxruntime-gpu==1.18.0
         FROM python:3.11-slim
         COPY --from=base /usr/local/lib/python3.10 /usr/local/lib/python3.10
-    """, (2, 45), (2, 84))
+    """, (2, 33))
 
 
 # -- ML101: a Makefile is build tooling, not application code ----------------------------------
@@ -161,13 +161,13 @@ FLATTENED = """
 def test_flattened_stage_keeps_its_apt_lists_pip_cache_and_compilers():
     catches("ML104", FLATTENED, (2, 13))
     catches("ML105", FLATTENED, (3, 9))
-    catches("ML106", FLATTENED, (2, 78))
+    catches("ML106", FLATTENED, (2, 1))
 
 
 def test_flattened_devel_stage_is_a_devel_final_image():
     catches("ML403", FLATTENED, (1, 6))
     found = findings(FLATTENED, ["ML403"])
-    assert found[0].message.startswith("the final image copies the whole file system of stage build, the CUDA development image ")
+    assert found[0].message.startswith("this serving image copies the whole file system of stage build, the CUDA development image ")
 
 
 def test_flattened_stage_provides_the_healthcheck_tool():

@@ -349,13 +349,21 @@ def test_ml103_apt_config_written_earlier():
     """, (2, 13))
 
 
-def test_ml103_every_stage():
+def test_ml103_every_stage_that_ships():
     catches("ML103", """
         FROM debian:12 AS builder
         RUN apt-get install -y build-essential
         FROM debian:12-slim
+        COPY --from=builder /usr/local /usr/local
         RUN apt-get install -y --no-install-recommends libgomp1
     """, (2, 13))
+    # a stage nothing depends on is never built
+    does_not_catch("ML103", """
+        FROM debian:12 AS experiments
+        RUN apt-get install -y build-essential
+        FROM debian:12-slim
+        RUN apt-get install -y --no-install-recommends libgomp1
+    """)
 
 
 # -- ML104 apt-lists-kept --------------------------------------------------------------
@@ -624,10 +632,13 @@ def test_ml202_every_stage():
 
 def test_ml203_untagged_and_latest():
     catches("ML203", """
-        FROM python
+        FROM python AS a
         FROM --platform=linux/amd64 ubuntu:latest AS build
-        FROM registry.example.com:5000/team/image
+        FROM registry.example.com:5000/team/image AS c
         FROM registry.example.com:5000/team/image:1.2
+        COPY --from=a /a /a
+        COPY --from=build /b /b
+        RUN --mount=type=bind,from=c,target=/c cp /c/x /x
     """, (1, 6), (2, 29), (3, 6))
 
 
@@ -647,10 +658,13 @@ def test_ml203_after_arg_substitution():
         ARG BASE=pytorch/pytorch
         ARG TAG=latest
         ARG CUDA=12.1.0
-        FROM ${BASE}
-        FROM ${BASE}:${TAG}
-        FROM nvidia/cuda:${CUDA}-runtime-ubuntu22.04
+        FROM ${BASE} AS a
+        FROM ${BASE}:${TAG} AS b
+        FROM nvidia/cuda:${CUDA}-runtime-ubuntu22.04 AS c
         FROM ${IMAGE:-python}
+        COPY --from=a /a /a
+        COPY --from=b /b /b
+        COPY --from=c /c /c
     """, (4, 6), (5, 6), (7, 6))
 
 

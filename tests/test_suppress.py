@@ -120,6 +120,7 @@ def test_disabled_inline_suppressions_report_everything():
         FROM python:3.11-slim
         # mldocklint: ignore=ML302 -- nope
         USER root
+        CMD ["python", "app.py"]
     """
     assert found(src) == [("ML302", 3, 1, "nope")]
     assert [(f.rule, f.line, f.suppressed) for f in findings(src, RULES, inline_suppressions=False)] == [("ML302", 3, None)]

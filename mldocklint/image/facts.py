@@ -290,7 +290,7 @@ class ImageTarget:
 
     def serves(self) -> bool:
         """Whether the image runs a server: its command starts one, or it exposes a port."""
-        from mldocklint.rules._serving import starts_server
+        from mldocklint.roles import starts_server
 
         words = self.command()
         return bool(self.facts.exposed_ports) or (bool(words) and starts_server(words))

@@ -36,10 +36,13 @@ def location(f, result) -> str:
 
 
 def _header(path: str, info: dict | None):
-    """A file's heading: its path, then what the linter understood of it (its build context)."""
+    """A file's heading: its path, then what the linter understood of it (its role, its build context)."""
     from rich.text import Text
 
     head = Text(printable(path), style="bold underline")
+    if info and info.get("role") is not None:
+        evidence = f" ({printable(info['role_evidence'])})" if info["role"] != "unknown" else ""
+        head.append(f"  role {info['role']}{evidence}", style="dim")
     if info and info.get("context") is not None:
         head.append(f"  context {printable(info['context'])} ({printable(info['context_source'])})", style="dim")
     return head

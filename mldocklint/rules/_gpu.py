@@ -1,27 +1,155 @@
-"""What the GPU rules (ML401-ML404) share: whether the image being built has CUDA."""
+"""What the GPU rules (ML401-ML404) share: the accelerator stacks the image being built has,
+and where each comes from (``knowledge.accelerators`` holds the facts)."""
 
 from __future__ import annotations
 
-from mldocklint.knowledge.accelerators import CUDA_RUNTIME_PACKAGES, is_gpu_image
-from mldocklint.model import Stage
+import re
+from typing import NamedTuple
+
+from mldocklint.knowledge import accelerators as acc
+from mldocklint.model import Instruction, Stage
 from mldocklint.syntax import shell
+from mldocklint.syntax.requirements import canonical, requirement
 from mldocklint.target import Target, known_root_base
 
+_VAR = re.compile(r"\$\{(\w+)(?::?-([^}]*))?\}|\$(\w+)")
 
-def final_has_cuda(target: Target, stage: Stage | None = None) -> bool | None:
-    """Whether the image being built has CUDA: a GPU base image, or CUDA installed with
-    apt/conda, in the stages whose files make the image (``Target.image_stages``: the
-    final stage, its parents and the stages it copies whole). None when the final stage's
+
+class Stack(NamedTuple):
+    name: str  # "cuda", "rocm", "ascend", "intel", "neuron"
+    how: str  # "base" (the base image), "setup" (installed by the Dockerfile), "wheels" (Python packages)
+    evidence: str
+    instr: Instruction | None = None
+
+
+def variables(target: Target, stage: Stage, instr: Instruction) -> dict[str, str]:
+    """ARG defaults and ENV values set before ``instr`` in ``stage`` and its parents; an ARG
+    without a default is ``$NAME`` (its value is only known at build time)."""
+    out = {k: v for k, v in target.dockerfile.global_args.items() if v is not None}
+    for i in target.effective(stage):
+        if i is instr:
+            break
+        if i.keyword == "ARG":
+            for a in i.value:
+                name, eq, default = a.partition("=")
+                if eq:
+                    out[name] = default.strip("'\"")
+                else:
+                    out.setdefault(name, "$" + name)
+        elif i.keyword == "ENV":
+            for k in range(0, len(i.value) - 1, 2):
+                out[i.value[k]] = i.value[k + 1].strip("'\"")
+    return out
+
+
+def expand(word: str, values: dict[str, str]) -> str:
+    """``word`` with ``$NAME``/``${NAME}``/``${NAME:-default}`` replaced by known values."""
+    if "$" not in word:
+        return word
+    return _VAR.sub(lambda m: values.get(m.group(1) or m.group(3), m.group(2) if m.group(2) is not None else m.group(0)), word)
+
+
+_ASSIGN = re.compile(r"(?:^|\s)([A-Z_][A-Z0-9_]*)=(\"[^\"]*\"|'[^']*'|\S*)")
+_CONDITION = re.compile(r"\b(if|case)\b[^\n]*(nvidia|cuda|gpu)", re.IGNORECASE)
+
+
+def assignments(instr: Instruction) -> dict[str, str]:
+    """``NAME=value`` words written in a RUN (``CMAKE_ARGS="-DGGML_CUDA=on" pip install ...``)."""
+    return {m.group(1): m.group(2).strip("'\"") for m in _ASSIGN.finditer(instr.rest)}
+
+
+def conditional(instr: Instruction) -> bool:
+    """A RUN that tests for a GPU or CUDA before installing (``if [[ $BASE =~ nvidia ]]; then ...``):
+    what it installs depends on how the image is built."""
+    return _CONDITION.search(instr.rest + "".join(d.content for d in instr.heredocs)) is not None
+
+
+def cpu_image(target: Target) -> bool:
+    """The image being built rests on a base known to carry no accelerator stack."""
+    base = known_root_base(target.dockerfile, target.final)
+    return base is not None and acc.known_cpu_base(base)
+
+
+def arm64(target: Target, stage: Stage | None = None) -> bool:
+    """The image is built for arm64 (``FROM --platform=linux/arm64``), where PyPI's torch is a CPU build."""
+    root = target.dockerfile.lineage(stage or target.final)[0]
+    return any(a in (root.platform or "") for a in ("arm64", "aarch64"))
+
+
+def _pip_stacks(target: Target, stages: list[Stage]):
+    cpu_platform = arm64(target)
+    for p in target.pip_installs(stages):
+        cpu_index = any(acc.TORCH_CPU_INDEX.search(u) for _, u in p.indexes())
+        for _, word in p.requirements:
+            req = requirement(word)
+            if req is None:
+                continue
+            name = canonical(req.name)
+            if name in acc.OTHER_BACKENDS:
+                yield Stack(acc.OTHER_BACKENDS[name], "wheels", f"`{word}`", p.instr)
+            row = acc.python_cuda(name, frozenset(e.lower() for e in req.extras))
+            if row is not None and row.cuda == "bundled" and not (name == "torch" and (cpu_index or cpu_platform or "+cpu" in word)):
+                yield Stack("cuda", "wheels", f"`{word}` brings its CUDA libraries", p.instr)
+        for _, url in p.indexes():
+            if acc.TORCH_CPU_INDEX.search(url) and "rocm" in url:
+                yield Stack("rocm", "wheels", f"`{url}`", p.instr)
+
+
+def stacks(target: Target, stage: Stage | None = None) -> list[Stack] | None:
+    """Accelerator stacks of the image ``stage`` (default: the one being built) makes: its base
+    images, what the stages that ship set up (apt/yum/conda CUDA packages, names held in ENV/ARG
+    included; ``/usr/local/cuda`` copied in; NVIDIA's runfile; ``CUDA_VERSION`` or
+    ``NVIDIA_REQUIRE_CUDA`` set), and the Python packages that bring their own. None when the
     base image depends on an ARG with no value."""
     df = target.dockerfile
     stage = stage or target.final
     if known_root_base(df, stage) is None:
         return None
+    found: list[Stack] = []
     for s in target.image_stages(stage):
-        if s.parent is None and is_gpu_image(known_root_base(df, s) or ""):
-            return True
-        for _, words in target.runs(s):
-            found = shell.package_command(words)
-            if found and found[1] == "install" and any(CUDA_RUNTIME_PACKAGES.match(p.lower()) for _, p in found[2]):
-                return True
-    return False
+        base = known_root_base(df, s) if s.parent is None else None
+        if base:
+            name = acc.image_stack(base)
+            if name is not None:
+                found.append(Stack(name, "base", f"the base image `{base}`", s.from_instruction))
+    for s in target.built_stages():  # CUDA set up in a stage the image copies from (a conda prefix) counts too
+        for instr in s.instructions:
+            if instr.keyword == "ENV" and any(n in acc.CUDA_ENV for n in instr.value[::2]):
+                found.append(Stack("cuda", "setup", "`CUDA_VERSION`/`NVIDIA_REQUIRE_CUDA` set as NVIDIA's images do", instr))
+            elif instr.keyword in ("COPY", "ADD") and any(acc.CUDA_PATH.match(v) for v in instr.value):
+                found.append(Stack("cuda", "setup", "`/usr/local/cuda` copied in", instr))
+            elif instr.keyword == "RUN":
+                found += _setup(target, s, instr)
+    found += _pip_stacks(target, target.built_stages())
+    return found
+
+
+def _setup(target: Target, stage: Stage, instr: Instruction) -> list[Stack]:
+    values = None
+    out = []
+    for words in target.commands(instr):
+        if any(acc.CUDA_RUNFILE.search(w) for w in words):
+            out.append(Stack("cuda", "setup", "NVIDIA's CUDA runfile installer", instr))
+            continue
+        found = shell.package_command(words)
+        if not found or found[1] != "install":
+            continue
+        pattern = acc.CONDA_CUDA_PACKAGES if found[0] in ("conda", "mamba", "micromamba") else acc.SYSTEM_CUDA_PACKAGES
+        for _, word in found[2]:
+            if "$" in word:
+                values = values if values is not None else variables(target, stage, instr)
+            for name in expand(word, values or {}).split():
+                name = name.split("::")[-1].lower()
+                if pattern.fullmatch(re.split(r"[=<>]", name, maxsplit=1)[0]) or pattern.fullmatch(name):
+                    out.append(Stack("cuda", "setup", f"`{word}` installed with {found[0]}", instr))
+                    break
+    return out
+
+
+def final_has_cuda(target: Target, stage: Stage | None = None) -> bool | None:
+    """Whether the image has CUDA from its base image or from what it sets up itself (not
+    counting wheels that bring their own); None when the base depends on an ARG with no value."""
+    found = stacks(target, stage)
+    if found is None:
+        return None
+    return any(s.name == "cuda" and s.how != "wheels" for s in found)

@@ -34,38 +34,6 @@ _MODULES = frozenset(("gunicorn", "uvicorn", "hypercorn", "flask", "streamlit", 
 _SUBCOMMAND = {"flask": "run", "streamlit": "run", "fastapi": ("run", "dev")}
 
 
-_SERVER_PROGRAMS = frozenset(
-    "gunicorn uvicorn hypercorn daphne waitress-serve tritonserver torchserve tensorflow_model_server "
-    "text-generation-launcher gradio".split()
-)
-# program -> sub-commands that serve
-_SERVER_SUBCOMMANDS = {
-    "flask": ("run",),
-    "fastapi": ("run", "dev"),
-    "streamlit": ("run",),
-    "bentoml": ("serve",),
-    "vllm": ("serve",),
-    "mlflow": ("server", "models"),
-    "ray": ("serve",),
-}
-_SERVER_MODULE = re.compile(r"(uvicorn|gunicorn|hypercorn|flask|streamlit|vllm\.entrypoints(\..*)?|sglang\.launch_server|http\.server)$")
-
-
-def starts_server(words: list[str]) -> bool:
-    """True when a command starts a web or inference server (gunicorn, tritonserver, vllm serve, ...)."""
-    prog = program(words[0])
-    rest = words[1:]
-    if prog.startswith("python") and "-m" in rest:
-        k = rest.index("-m")
-        if k + 1 < len(rest):
-            prog, rest = rest[k + 1], rest[k + 2 :]
-            if _SERVER_MODULE.match(prog):
-                return prog not in ("flask", "streamlit") or rest[:1] == ["run"]
-    if prog in _SERVER_PROGRAMS:
-        return True
-    return prog in _SERVER_SUBCOMMANDS and bool(rest) and rest[0] in _SERVER_SUBCOMMANDS[prog]
-
-
 class Word(NamedTuple):
     text: str
     instr: Instruction

@@ -2,7 +2,8 @@
 
 A rule module defines ``ID``, ``SLUG``, ``CATEGORY``, ``SEVERITY``, ``SUMMARY``, ``FIX``
 ("safe", "unsafe" or "none"), optionally ``OPTIONS`` (defaults), ``NEEDS_CONTEXT`` (runs
-only with a build context), ``ALIASES`` (hadolint codes and BuildKit check names it covers)
+only with a build context), ``ALIASES`` (hadolint codes and BuildKit check names it covers), ``ROLES`` (the image
+roles it judges, ``roles.ROLES``; default all: the engine skips it for the others)
 or ``USES_CONTEXT`` (runs always, reads ``target.context`` when
 it was loaded), and ``check(target, options)`` (``target.Target``): a generator of ``model.Problem``. Its module docstring
 is its documentation (sections checked, pages in ``rules/`` generated and examples run by
@@ -14,6 +15,8 @@ from __future__ import annotations
 
 from types import ModuleType
 from typing import NamedTuple
+
+from mldocklint.roles import ROLES
 
 
 class Rule(NamedTuple):
@@ -31,6 +34,7 @@ class Rule(NamedTuple):
     uses_context: bool = False  # reads target.context when there is one, works without it
     aliases: tuple[str, ...] = ()  # other linters' names for what the rule checks (hadolint codes, BuildKit checks)
     docs: str = ""  # the page's address when it is not mldocklint's own (ShellCheck's wiki)
+    roles: tuple[str, ...] = ROLES  # image roles the rule judges
 
     @property
     def url(self) -> str:
@@ -54,4 +58,5 @@ def rule_from_module(mod: ModuleType) -> Rule:
         check=mod.check,
         uses_context=getattr(mod, "USES_CONTEXT", False),
         aliases=tuple(getattr(mod, "ALIASES", ())),
+        roles=tuple(getattr(mod, "ROLES", ROLES)),
     )

@@ -1,8 +1,10 @@
 r"""
 ## What it does
 Flags `apt-get install` and `apt install` commands in `RUN` that do not pass
-`--no-install-recommends` (or `-o APT::Install-Recommends=false`). Every stage is
-checked. An earlier `RUN` in the stage (or the stages it is built `FROM`) that writes an
+`--no-install-recommends` (or `-o APT::Install-Recommends=false`). The stages that ship
+are checked: the stage being built and every stage it depends on (`FROM`, `COPY --from`,
+`RUN --mount=from=`), builder stages included, since what they install is downloaded on
+every build; a stage nothing depends on is never built and is skipped. An earlier `RUN` in the stage (or the stages it is built `FROM`) that writes an
 `APT::Install-Recommends` setting into the apt configuration counts as the option.
 
 ## Why is this bad?
@@ -80,7 +82,7 @@ def _configured_at(target, stage) -> int:
 
 
 def check(target, options):
-    for stage in target.stages:
+    for stage in target.built_stages():
         configured_at = _configured_at(target, stage)
         for instr in stage.instructions:
             if instr.keyword != "RUN":

@@ -8,7 +8,15 @@ in the stage being built, the stages it is built `FROM`, or a stage it copies wh
 `ninja-build`, `autoconf`, `automake`, `libtool`, `pkg-config`, header packages
 (`*-dev`, `*-devel`, `linux-headers`), the CUDA compiler (`cuda-toolkit*`, `cuda-nvcc*`,
 `cuda-compiler*`), and conda's compiler packages (`gxx`, `gcc_linux-64`, `cxx-compiler`,
-`compilers`, ...). Each package is reported at its word.
+`compilers`, ...). One finding per `RUN`, spanning it, names the first few packages and
+counts the rest.
+
+It judges `serving` and `job` images only (a development, test or base image is meant to
+carry its toolchain), and not an image that compiles code when it runs: one that installs
+or configures DeepSpeed (its ops are JIT-built), vLLM, FlashInfer or Triton (kernels and
+Triton's launcher are compiled on first use), that loads `torch.utils.cpp_extension`, or
+whose `CMD`/`ENTRYPOINT` builds the sources it runs (`pip install -e .`, `setup.py
+build`, `make`).
 
 Not flagged: packages that the same `RUN` removes again (`apt-get purge`/`remove`,
 `apk del`, `dnf remove`, `conda remove` naming them; `apk add --virtual .build-deps ...`
@@ -30,6 +38,7 @@ ENV PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1
 RUN apt-get update && apt-get install -y --no-install-recommends gcc \
     && rm -rf /var/lib/apt/lists/*
 USER 1000
+CMD ["python", "train.py"]
 ```
 
 ## Use instead
@@ -43,12 +52,14 @@ ENV PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1
 COPY --from=builder /wheels /wheels
 RUN pip install --no-cache-dir /wheels/*
 USER 1000
+CMD ["python", "train.py"]
 ```
 
 ## When to ignore
-Images that compile code at run time: Triton (used by `torch.compile` and vLLM) builds a
-small C launcher on first use and needs a C compiler and the Python headers, and
-JIT-built extensions need their toolchain; also development images.
+Images that compile code at run time in a way this rule does not see (Triton, used by
+`torch.compile`, builds a small C launcher on first use and needs a C compiler and the
+Python headers). For a development or CI image whose role is not recognised, say so with
+`# mldocklint: role=development` (or `test`).
 
 ## Fix
 None: install the build tools in a builder stage and copy only the results (wheels, a
@@ -60,6 +71,7 @@ None.
 
 import re
 
+from mldocklint.model import Problem
 from mldocklint.syntax.shell import package_command, program
 
 ID = "ML106"
@@ -68,6 +80,8 @@ CATEGORY = "build"
 SEVERITY = "warning"
 SUMMARY = "Compilers or build-only packages in the final image"
 FIX = "none"
+ROLES = ("serving", "job")
+_SHOWN = 4  # packages named in a message; the rest are counted
 
 _BUILD = re.compile(
     r"build-essential|build-base|(gcc|g\+\+|clang|gfortran|cpp)(-\d+)?|gcc-c\+\+|make|cmake|ninja-build|autoconf|automake"
@@ -105,30 +119,41 @@ def _removed(cmds: list[list[str]]) -> tuple[set[str], bool]:
     return names, marked and purges_auto
 
 
+def _listed(names: list[str]) -> str:
+    shown = ", ".join(f"`{n}`" for n in names[:_SHOWN])
+    return shown + (f" and {len(names) - _SHOWN} more" if len(names) > _SHOWN else "")
+
+
 def check(target, options):
+    if target.compiles_at_runtime() is not None:
+        return
+    role = target.role.name
     for stage in target.image_stages():
         for instr in stage.instructions:
             if instr.keyword != "RUN":
                 continue
             cmds = target.commands(instr)
             removed, removes_all = None, False
-            for ci, words in enumerate(cmds):
+            names: list[str] = []
+            for words in cmds:
                 found = package_command(words)
                 if not found or found[1] != "install":
                     continue
-                for k, word in found[2]:
+                for _, word in found[2]:
                     name = _name(word)
-                    if not _BUILD.fullmatch(name):
+                    if not _BUILD.fullmatch(name) or name in names:
                         continue
                     if removed is None:
                         removed, removes_all = _removed(cmds)
                     if removes_all or name in removed or (found[0] == "apk" and _virtual(words) in removed):
                         continue
-                    yield target.problem_at_word(
-                        instr,
-                        ci,
-                        k,
-                        f"`{name}` is a build tool left in the final image; install it in a builder stage and copy "
-                        "only the results, or remove it in the same RUN",
-                        stage=stage.label,
-                    )
+                    names.append(name)
+            if names:
+                tools = "a build tool" if len(names) == 1 else f"{len(names)} build tools"
+                yield Problem.at(
+                    instr,
+                    f"{_listed(names)}: {tools} left in the final image of this {role} image; install "
+                    f"{'it' if len(names) == 1 else 'them'} in a builder stage and copy only the results, or remove "
+                    f"{'it' if len(names) == 1 else 'them'} in the same RUN",
+                    stage=stage.label,
+                )

@@ -1,10 +1,27 @@
 """
 ## What it does
 Flags a `FROM` whose base image has no tag or the tag `latest`, after substituting the
-`ARG` defaults declared before the first `FROM` (and `--build-arg` values). Every stage
-is checked. Not flagged: a digest pin (`python@sha256:...`, with or without a tag),
-`scratch`, a reference to an earlier stage (`FROM builder`), and a base that uses an
-`ARG` with no default and no `--build-arg` value (it is only known at build time).
+`ARG` defaults declared before the first `FROM` (and `--build-arg` values). The stages
+that ship are checked: the stage being built and the stages it depends on through `FROM`,
+`COPY --from` or `RUN --mount=from=`; a stage nothing depends on is never built.
+
+Not flagged:
+
+- a digest pin (`python@sha256:...`, with or without a tag), `scratch`, and a reference to
+  an earlier stage (`FROM builder`);
+- a name without a registry and without a namespace that is not a Docker Official Image
+  (`FROM myproject-base`, `FROM app:latest`): Docker Hub has no such image, so it can only
+  be one built locally, often by another Dockerfile of the same repository, and `latest`
+  there is the image just built. The list of Official Images, with its source and date, is
+  `mldocklint/knowledge/official_images.py`;
+- an image whose repository path carries the version (`vault.habana.ai/gaudi-docker/1.22.0/
+  ubuntu22.04/habanalabs/pytorch-installer-2.7.1:latest`): the registry publishes one path per
+  release, and `latest` there names that release;
+- a base that uses an `ARG` with no default and no `--build-arg` value, and template
+  placeholders (`FROM {base_image}`, `FROM {{ base }}`): the image is only known at build
+  or generation time. To lint such a file, give the value:
+  `mldocklint check --build-arg BASE_IMAGE=python:3.11-slim Dockerfile` (or `build-args` in
+  the configuration).
 
 ## Why is this bad?
 `FROM python` means `python:latest`, which moves with every upstream release: the same
@@ -42,6 +59,7 @@ None.
 
 import re
 
+from mldocklint.knowledge.official_images import OFFICIAL_IMAGES
 from mldocklint.model import Problem
 from mldocklint.target import word_spans
 from mldocklint.syntax.dockerfile import BUILTIN_ARGS
@@ -54,6 +72,8 @@ SUMMARY = "Base image without a tag, or tagged latest"
 FIX = "none"
 
 _REF = re.compile(r"\$\{(\w+)([^}]*)\}|\$(\w+)")
+_VERSIONED_PATH = re.compile(r"/v?\d+\.\d+[^/]*/")  # a path segment that is a version: .../1.22.0/...
+_TEMPLATE = re.compile(r"\{\{.*\}\}|(?<!\$)\{[\w.]+\}")  # {{ base }} (Jinja), {base_image} (str.format)
 
 
 def _unresolved(raw: str, args: dict) -> bool:
@@ -71,13 +91,21 @@ def _tag(image: str) -> str | None:
     return last.split(":", 1)[1] if ":" in last else None
 
 
+def _local(image: str) -> bool:
+    """A name with no registry and no namespace that Docker Hub does not serve: built locally."""
+    repo = image.split("@", 1)[0].rsplit(":", 1)[0] if ":" in image.rsplit("/", 1)[-1] else image.split("@", 1)[0]
+    return "/" not in repo and repo.lower() not in OFFICIAL_IMAGES
+
+
 def check(target, options):
     df = target.dockerfile
-    for stage in target.stages:
+    for stage in target.built_stages():
         base = stage.base
-        if stage.parent is not None or "@" in base or base.lower() == "scratch":
+        if stage.parent is not None or "@" in base or base.lower() == "scratch" or _TEMPLATE.search(stage.base_raw):
             continue
         if "$" in stage.base_raw and _unresolved(stage.base_raw, df.global_args):
+            continue
+        if _local(base) or _VERSIONED_PATH.search(base.rsplit(":", 1)[0] if _tag(base) else base):
             continue
         tag = _tag(base)
         if tag not in (None, "latest"):

@@ -1,12 +1,14 @@
 r"""
 ## What it does
-Flags a serving image without a `HEALTHCHECK`. The stage being built (the last one, or
-`--target`) serves when its `CMD` or `ENTRYPOINT` starts a web or inference server
-(`gunicorn`, `uvicorn`, `hypercorn`, `daphne`, `waitress-serve`, `flask run`,
-`fastapi run`, `streamlit run`, `gradio`, `tritonserver`, `torchserve`,
-`tensorflow_model_server`, `bentoml serve`, `mlflow models serve`, `mlflow server`,
-`text-generation-launcher`, `vllm serve`, `python -m vllm.entrypoints...`,
-`python -m uvicorn` ...), or when it has an `EXPOSE`. A `HEALTHCHECK` in the stage or the
+Flags a serving image without a `HEALTHCHECK`. It judges only images whose role is
+`serving` (see "How mldocklint understands an image" in the README): the `CMD` or
+`ENTRYPOINT` of the stage being built starts a web or inference server (`gunicorn`,
+`uvicorn`, `hypercorn`, `daphne`, `waitress-serve`, `flask run`, `fastapi run`,
+`streamlit run`, `gradio`, `tritonserver`, `torchserve`, `tensorflow_model_server`,
+`bentoml serve`, `mlflow models serve`, `mlflow server`, `text-generation-launcher`,
+`vllm serve`, `python -m vllm.entrypoints...`, `python -m uvicorn` ...) or runs a script
+named like one (`serve.py`, `api_server.py`), or the stage has an `EXPOSE` and a command not
+known to end. `EXPOSE` with a test run, a training script or a shell is not a server. A `HEALTHCHECK` in the stage or the
 stages it is built `FROM` satisfies the rule, and so does `HEALTHCHECK NONE`, the explicit
 opt-out. The finding points at the command that starts the server, else at the last
 `CMD`/`ENTRYPOINT`, else at the first `EXPOSE`.
@@ -55,7 +57,7 @@ None.
 """
 
 from mldocklint.model import Problem
-from mldocklint.rules._serving import starts_server
+from mldocklint.roles import starts_server
 
 ID = "ML304"
 SLUG = "missing-healthcheck"
@@ -63,6 +65,8 @@ CATEGORY = "runtime"
 SEVERITY = "info"
 SUMMARY = "Serving image without a HEALTHCHECK"
 FIX = "none"
+ROLES = ("serving",)
+
 
 def check(target, options):
     stage = target.final
@@ -71,13 +75,10 @@ def check(target, options):
     starts = [i for i in (target.last("ENTRYPOINT", stage), target.last("CMD", stage)) if i is not None]
     server = next((i for i in starts if any(starts_server(c) for c in target.commands(i))), None)
     expose = next((i for i in target.effective(stage) if i.keyword == "EXPOSE"), None)
-    if server is None and expose is None:
-        return
-    at = server or (max(starts, key=lambda i: (i.stage, i.line)) if starts else expose)
-    what = "starts a server" if server is not None else "exposes a port"
+    at = server or (max(starts, key=lambda i: (i.stage, i.line)) if starts else expose or stage.from_instruction)
     yield Problem.at(
         at,
-        f"the image {what} but has no HEALTHCHECK, so a hung or still-loading server looks healthy; "
+        f"the image serves ({target.role.evidence}) but has no HEALTHCHECK, so a hung or still-loading server looks healthy; "
         "add a HEALTHCHECK that requests its health endpoint (or `HEALTHCHECK NONE` to opt out)",
         stage=stage.label,
     )

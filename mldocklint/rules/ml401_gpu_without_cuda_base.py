@@ -1,27 +1,37 @@
 r"""
 ## What it does
-Flags an image that clearly wants an NVIDIA GPU but is built on a base image without
-CUDA. The GPU signals are, in `pip install` commands of the stages that reach the final
-image (the stage being built, the stages it is built `FROM` and the stages it copies
-from):
+Flags a package that needs a CUDA the image does not provide. What needs CUDA, in the
+`pip install` commands of the stages that reach the final image (the stage being built,
+the stages it is built `FROM` and the stages it copies from), and in the requirements
+files they install when the build context is read:
 
-- GPU-only packages: `onnxruntime-gpu`, `tensorflow[and-cuda]`, `jax[cuda12]`,
-  `cupy-cuda12x`, `nvidia-*-cu12`, `cudf-cu12`, `vllm`, `flash-attn`, `xformers`,
-  `bitsandbytes`, `tensorrt`, `pycuda`, any `*-gpu` package, and any wheel with a CUDA
-  local version (`torch==2.3.0+cu121`);
-- a CUDA package index: `--index-url`/`--extra-index-url`/`-f` pointing at
-  `download.pytorch.org/whl/cu121` (any `cuNNN`), `pypi.nvidia.com` or JAX's CUDA releases;
+- packages that load a system CUDA (and cuDNN): `onnxruntime-gpu`, `cupy-cuda12x` (without
+  its `[ctk]` extra), `jax[cuda12_local]`;
+- packages that compile against the CUDA toolkit: `flash-attn`, `pycuda`, `apex`,
+  `llama-cpp-python` built with `CMAKE_ARGS="-DGGML_CUDA=on"`, and `deepspeed` with
+  `DS_BUILD_OPS=1`.
 
-and `ENV NVIDIA_VISIBLE_DEVICES` (other than `void` or `none`) in the final stage.
+What provides CUDA: a CUDA base image (`nvidia/cuda`, NGC `nvcr.io/nvidia/*`,
+`pytorch/pytorch:*cuda*`, `tensorflow/tensorflow:*-gpu`, vLLM, TGI, lmdeploy, RAPIDS, or
+`cuda`/`gpu`/`cuNNN` in the name), CUDA set up by the Dockerfile (apt/yum `cuda-*` and
+`libcudnn*` packages, also when their names are held in `ENV`/`ARG`; conda `cudatoolkit`,
+`cuda-toolkit`, `pytorch-cuda`; `/usr/local/cuda` copied in; NVIDIA's runfile installer;
+`CUDA_VERSION`/`NVIDIA_REQUIRE_CUDA` set in a base stage). Python packages that bring their
+own CUDA libraries as wheels (`torch` from PyPI or a `whl/cuXXX` index, `nvidia-*-cu12`,
+`tensorflow[and-cuda]`, `jax[cuda12]`) do not count: the packages above look for a system
+CUDA. The tables, with their sources, are in `mldocklint/knowledge/accelerators.py`.
 
-The base counts as a CUDA image when its root base (after `ARG` substitution and
-`--build-arg`) is `nvidia/cuda`, an NGC image (`nvcr.io/...`), `pytorch/pytorch:*cuda*`,
-`tensorflow/tensorflow:*-gpu`, `rapidsai/*`, `vllm/vllm-openai`, or any image whose name
-or tag holds `cuda`, `gpu` or `cuNNN`; and when the final stage installs CUDA itself with
-apt or conda (`cuda-runtime-*`, `cuda-toolkit`, `libcudnn*`, `cudatoolkit`,
-`pytorch-cuda`), or copies the whole filesystem of a stage that has CUDA
-(`FROM scratch` + `COPY --from=base / /`). A base that depends on an `ARG` with no value is not judged. Each signal
-is reported at its word (the package, the index URL, the `ENV`).
+The image is judged only when its base is known to carry no accelerator: a Docker Official
+Image (`python`, `ubuntu`, `debian`, ...) or a CPU family (`continuumio/*`,
+`mambaorg/micromamba`, `tensorflow/tensorflow` without `gpu`, Jupyter's images, ...); a
+third-party base may carry CUDA without saying so. Installs inside a `RUN` that tests for a
+GPU first (`if [[ "$BASE_IMAGE" =~ nvidia ]]; then ...`) are not counted.
+
+Never flagged: `NVIDIA_VISIBLE_DEVICES` (NVIDIA's documented switch for the container
+runtime), CUDA wheels that bundle their libraries (`torch`, `vllm`, `xformers`: see ML402),
+images on another accelerator stack (ROCm, Ascend CANN / `torch-npu`, Intel XPU / Gaudi, AWS
+Neuron), and a base that depends on an `ARG` with no value. Each finding is at the package
+word.
 
 ## Why is this bad?
 GPU packages that load the system CUDA libraries fail or silently fall back to the CPU
@@ -50,10 +60,8 @@ USER 1000
 ```
 
 ## When to ignore
-Wheels that bundle their own CUDA runtime as `nvidia-*-cu12` dependencies (PyPI `torch`,
-`vllm`, `xformers`, `tensorflow[and-cuda]`) do run on a plain base when the host's NVIDIA
-Container Toolkit provides the driver (`docker run --gpus all`). If you build such images
-on purpose, suppress the finding with a reason.
+When CUDA reaches the image in a way this rule does not see (a tarball unpacked by a
+script, a base image built elsewhere whose name does not say CUDA).
 
 ## Fix
 None: build `FROM` a CUDA image (`nvidia/cuda:<version>-runtime-<os>`, or the
@@ -63,55 +71,73 @@ framework's GPU image) whose CUDA version matches the wheels.
 None.
 """
 
-import re
-
-from mldocklint.knowledge.accelerators import cuda_version
-from mldocklint.rules._gpu import final_has_cuda
-from mldocklint.syntax.requirements import requirement
-from mldocklint.target import known_root_base, problem_at
+from mldocklint.knowledge import accelerators as acc
+from mldocklint.model import Problem
+from mldocklint.rules._gpu import assignments, conditional, cpu_image, expand, stacks, variables
+from mldocklint.syntax.requirements import canonical, requirement
+from mldocklint.target import known_root_base
 
 ID = "ML401"
 SLUG = "gpu-without-cuda-base"
 CATEGORY = "gpu"
 SEVERITY = "error"
-SUMMARY = "GPU packages on a base image without CUDA"
+SUMMARY = "A package needs a CUDA the image does not provide"
 FIX = "none"
+USES_CONTEXT = True  # reads the requirements files the image installs when the build context was read
 
-_GPU_ONLY = frozenset(
-    "onnxruntime-gpu vllm flash-attn xformers bitsandbytes tensorrt tensorrt-llm pycuda cupy cuda-python "
-    "auto-gptq exllamav2 triton-model-analyzer".split()
-)
-_GPU_EXTRAS = re.compile(r"and-cuda|cuda.*|gpu")
-_GPU_INDEX = re.compile(r"pypi\.nvidia\.com|jax_cuda_releases|/whl/(nightly/)?cu\d+")
+_ADVICE = "build FROM a CUDA image (nvidia/cuda:<version>-runtime-<os>, -devel to compile, or the framework's GPU image)"
 
 
-def gpu_requirement(word: str) -> str | None:
-    """The package name when a pip requirement word is GPU-only, else None."""
+def _need(word: str, env: dict[str, str]) -> tuple[str, str] | None:
+    """(package, "runtime" or "toolkit") when a requirement needs a CUDA the image must provide."""
     req = requirement(word)
     if req is None:
         return None
-    name = re.sub(r"[-_.]+", "-", req.name.lower())
-    if name in _GPU_ONLY or name.endswith("-gpu") or cuda_version(word) is not None:
-        return req.name
-    if any(_GPU_EXTRAS.fullmatch(e.lower()) for e in req.extras):
-        return word
-    return None
+    name = canonical(req.name)
+    if name in acc.CUDA_BUILD_PACKAGES and acc.CUDA_BUILD_FLAGS.search(env.get("CMAKE_ARGS", "")):
+        return req.name, "toolkit"
+    if name == "deepspeed" and any(acc.DEEPSPEED_PREBUILD.fullmatch(k) and v == "1" for k, v in env.items()):
+        return req.name, "toolkit"
+    row = acc.python_cuda(name, frozenset(e.lower() for e in req.extras))
+    if row is None or row.cuda == "bundled":
+        return None
+    return req.name, row.cuda
+
+
+def _needs(target):
+    """(pip install, word index, need) for the commands and (requirements source, entry, need) for the files."""
+    for p in target.pip_installs(target.built_stages()):
+        if conditional(p.instr):
+            continue
+        values = variables(target, p.stage, p.instr)
+        env = {**values, **assignments(p.instr)}
+        for k, word in p.requirements:
+            found = _need(expand(word, values), env)
+            if found is not None:
+                yield p, k, found
+    if target.context is None:
+        return
+    built = {s.index for s in target.built_stages()}
+    seen = set()
+    for src in target.context.requirements:
+        for e in src.entries:
+            found = _need(e.text, {}) if e.kind == "pip" and src.instruction.stage in built and not conditional(src.instruction) else None
+            if found is not None and (e.path, e.line, e.column) not in seen:
+                seen.add((e.path, e.line, e.column))
+                yield src, e, found
 
 
 def check(target, options):
-    if final_has_cuda(target) is not False:
-        return
-    stage = target.final
-    base = known_root_base(target.dockerfile, stage)
-    advice = f"but the base image `{base}` has no CUDA; build FROM a CUDA image (nvidia/cuda:<version>-runtime-<os> or the framework's GPU image)"
-    for p in target.pip_installs(target.built_stages()):
-        for k, url in p.indexes():
-            if _GPU_INDEX.search(url.lower()):
-                yield target.problem_at_word(p.instr, p.command, k, f"`{url}` serves CUDA wheels {advice}", stage=p.stage.label)
-        for k, word in p.requirements:
-            name = gpu_requirement(word)
-            if name is not None:
-                yield target.problem_at_word(p.instr, p.command, k, f"`{name}` needs an NVIDIA GPU {advice}", stage=p.stage.label)
-    env = target.env(stage)
-    if "NVIDIA_VISIBLE_DEVICES" in env and env["NVIDIA_VISIBLE_DEVICES"][0].lower() not in ("", "void", "none"):
-        yield problem_at(target.dockerfile, env["NVIDIA_VISIBLE_DEVICES"][1], "NVIDIA_VISIBLE_DEVICES", f"`NVIDIA_VISIBLE_DEVICES` asks for a GPU {advice}", stage=stage.label)
+    found = stacks(target)
+    if found is None or not cpu_image(target) or any(s.name != "cuda" for s in found):
+        return  # unknown base (an ARG, or a third-party image that may carry CUDA), or another accelerator stack
+    if any(s.how != "wheels" for s in found):
+        return  # CUDA from the base image or set up by the Dockerfile
+    for where, at, (name, kind) in _needs(target):
+        what = "loads the CUDA and cuDNN libraries" if kind == "runtime" else "compiles against the CUDA toolkit (nvcc, headers)"
+        base = known_root_base(target.dockerfile, target.final)
+        message = f"`{name}` {what}, and nothing in the image provides them (base image `{base}`); {_ADVICE}"
+        if at is None or isinstance(at, int):
+            yield target.problem_at_word(where.instr, where.command, at, message, stage=where.stage.label)
+        else:
+            yield Problem(at.line, at.column, message, end_line=at.line, end_column=at.end_column, path=target.context.shown(at.path), stage=target.final.label)

@@ -7,7 +7,10 @@ comes from the tag (`nvidia/cuda:12.4.1-runtime-ubuntu22.04` is 12.4,
 substitution and `--build-arg`. The package version comes from a pip index URL
 (`--index-url https://download.pytorch.org/whl/cu118` is 11.8), a local version
 (`torch==2.3.0+cu121` is 12.1), a package name (`cupy-cuda11x`, `nvidia-cublas-cu11`: major
-11), or a conda spec (`pytorch-cuda=11.8`, `cudatoolkit=11.8`, `cuda-version=12.1`).
+11), or a conda spec (`pytorch-cuda=11.8`, `cudatoolkit=11.8`, `cuda-version=12.1`); on the
+command line and, when the build context is read, in the requirements files the image
+installs (their `--index-url`/`--extra-index-url`/`-f` lines and their requirements, such
+as `torch==2.1.2+cu121`), reported in the requirements file.
 
 It flags:
 
@@ -61,6 +64,7 @@ None.
 import re
 
 from mldocklint.knowledge.accelerators import cuda_version, image_cuda_version
+from mldocklint.model import Problem
 from mldocklint.target import known_root_base
 from mldocklint.syntax.shell import package_command
 
@@ -70,6 +74,7 @@ CATEGORY = "gpu"
 SEVERITY = "error"
 SUMMARY = "CUDA version of the base image and of the installed wheels differ"
 FIX = "none"
+USES_CONTEXT = True  # reads the requirements files the image installs when the build context was read
 
 _CONDA = ("conda", "mamba", "micromamba")
 _CONDA_CUDA = re.compile(r"(pytorch-cuda|cudatoolkit|cuda-version|cuda-toolkit|cuda-runtime)[=<>~!]*=?(\d+)\.(\d+)")
@@ -109,20 +114,39 @@ def _used_versions(target):
                         yield stage, instr, ci, k, word, (int(m.group(2)), int(m.group(3)))
 
 
+def _file_versions(target):
+    """(stage, shown path, line, column, end column, text, (major, minor)) of every CUDA version
+    the requirements files the image installs ask for (index lines and requirements)."""
+    if target.context is None:
+        return
+    built = {s.index: s for s in target.built_stages()}
+    seen = set()
+    for src in target.context.requirements:
+        stage = built.get(src.instruction.stage)
+        if stage is None:
+            continue
+        found = [(i.path, i.line, i.column, i.end_column, i.url) for i in src.indexes]
+        found += [(e.path, e.line, e.column, e.end_column, e.text) for e in src.entries if e.kind == "pip"]
+        for path, line, column, end, text in found:
+            v = cuda_version(text)
+            if v is not None and (path, line, column) not in seen:
+                seen.add((path, line, column))
+                yield stage, target.context.shown(path), line, column, end, text, v
+
+
 def check(target, options):
     base = known_root_base(target.dockerfile, target.final)
     base_v = image_cuda_version(base) if base else None
     if base_v is None or base_v[1] is None:
         return
+    advice = "use the wheels that match the base's CUDA, or the base that matches the wheels"
     for stage, instr, ci, k, text, v in _used_versions(target):
         why = _mismatch(base_v, v)
-        if why is None:
-            continue
-        yield target.problem_at_word(
-            instr,
-            ci,
-            k,
-            f"`{text}` asks for CUDA {_show(v)}, {why} than the base image `{base}` (CUDA {_show(base_v)}); "
-            "use the wheels that match the base's CUDA, or the base that matches the wheels",
-            stage=stage.label,
-        )
+        if why is not None:
+            message = f"`{text}` asks for CUDA {_show(v)}, {why} than the base image `{base}` (CUDA {_show(base_v)}); {advice}"
+            yield target.problem_at_word(instr, ci, k, message, stage=stage.label)
+    for stage, path, line, column, end, text, v in _file_versions(target):
+        why = _mismatch(base_v, v)
+        if why is not None:
+            message = f"`{text}` in {path} asks for CUDA {_show(v)}, {why} than the base image `{base}` (CUDA {_show(base_v)}); {advice}"
+            yield Problem(line, column, message, end_line=line, end_column=end, path=path, stage=stage.label)

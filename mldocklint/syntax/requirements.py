@@ -97,6 +97,30 @@ def _logical_lines(text: str):
         yield start, _COMMENT.sub("", "".join(parts))
 
 
+class IndexOption(NamedTuple):
+    """``--index-url``, ``--extra-index-url`` or ``--find-links`` in a requirements file."""
+
+    url: str
+    path: str
+    line: int
+    column: int
+    end_column: int
+
+
+_INDEX_OPTION = re.compile(r"(?:--index-url|--extra-index-url|--find-links|-i|-f)(?:\s*=\s*|\s+)(\S+)")
+
+
+def index_options(text: str, path: str) -> list[IndexOption]:
+    """The package indexes and find-links locations a pip requirements file names."""
+    found = []
+    for line, logical in _logical_lines(text):
+        m = _INDEX_OPTION.match(logical.strip())
+        if m:
+            col = len(logical) - len(logical.lstrip()) + m.start(1) + 1
+            found.append(IndexOption(m.group(1), path, line, col, col + len(m.group(1))))
+    return found
+
+
 def parse_requirements(text: str, path: str) -> tuple[list[Entry], list[Include]]:
     """Entries and includes of a pip requirements file."""
     entries: list[Entry] = []
