@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import os
 
+from mldocklint.paths import display_path
+
 # Looked for in this order in each directory, from the starting one up to the repository root.
 NAMES = (".mldocklint.yaml", ".mldocklint.yml", "pyproject.toml")
-KEYS = ("select", "ignore", "extend-select", "per-file-ignores", "role", "severity", "failure-threshold", "target", "build-args")
+KEYS = ("select", "ignore", "extend-select", "per-file-ignores", "role", "severity", "failure-threshold", "target", "build-args", "contexts")
 _SECTION = b"[tool.mldocklint"
 
 
@@ -131,6 +133,12 @@ class _Reader:
                     if isinstance(val, (dict, list)) or val is None:
                         self.fail(f"{key}.{arg}", "expected a string value")
                     options.build_args[str(arg)] = str(val).lower() if isinstance(val, bool) else str(val)
+            elif key == "contexts":
+                for pattern, ctx in self.table(key, value).items():
+                    if not isinstance(ctx, str) or not ctx:
+                        self.fail(f"{key}.{pattern}", "expected a build context directory")
+                    where = f"{display_path(self.path)} contexts"
+                    options.contexts.append((self.relative(str(pattern)), os.path.normpath(os.path.join(self.base, ctx)), where))
             elif dot:
                 self.rule_option(name, option, value, rule_options)
             elif isinstance(value, dict) and value:
@@ -169,6 +177,10 @@ class _Reader:
         if "/" not in pattern:
             return pattern
         return os.path.join(self.base, pattern.removeprefix("./")).replace(os.sep, "/")
+
+    def relative(self, pattern: str) -> str:
+        """A path pattern relative to the configuration file's directory, as an absolute POSIX pattern."""
+        return os.path.normpath(os.path.join(self.base, pattern.removeprefix("./"))).replace(os.sep, "/")
 
     def owners(self, name: str) -> list:
         """Rules an option table applies to: a rule id or slug, or a category or scope (``image``)."""

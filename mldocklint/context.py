@@ -25,6 +25,8 @@ MAX_ENTRIES = 200_000
 MAX_READ = 4 * 1024 * 1024  # bytes read from one requirements file
 MAX_APP_READ = 1024 * 1024  # larger application sources are not read
 _GLOB = re.compile(r"[*?\[]")
+# pip reads requirements files with these byte-order marks (pip._internal.utils.encoding.BOMS)
+_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 
 
 class ContextError(ValueError):
@@ -32,7 +34,7 @@ class ContextError(ValueError):
 
 
 class ContextProblem(NamedTuple):
-    kind: str  # "requirements", "symlink", "dockerignore"
+    kind: str  # "requirements", "symlink", "dockerignore", "unreadable"
     path: str  # context-relative path of the file it is in
     line: int
     column: int
@@ -47,7 +49,8 @@ class RequirementsSource(NamedTuple):
     kind: str  # "requirements", "constraints", "pyproject", "environment"
     instruction: Instruction  # the RUN
     word: str  # the argument as written in the RUN
-    state: str  # "ok", "missing", "excluded", "outside", "special" (a FIFO, socket or device)
+    state: str  # "ok", "legacy" (setup.py, no pyproject.toml), "missing", "excluded", "outside", "special" (a FIFO, socket or device),
+    # "uncopied" (no COPY, ADD or bind mount brings it and nothing before it in the stage can make it)
     entries: tuple[Entry, ...] = ()
     constraint_pins: frozenset[str] = frozenset()  # names pinned by constraints of the same command
     indexes: tuple[IndexOption, ...] = ()  # --index-url/--extra-index-url/--find-links lines of a requirements file
@@ -71,6 +74,50 @@ class BuildContext(NamedTuple):
     gunicorn_conf: tuple[str, tuple[str, ...] | None] | None = None
     problems: tuple[ContextProblem, ...] = ()
     matcher: Matcher | None = None
+    source: str = "given"  # what decided the context (``context_infer``)
+    secrets: dict = {}  # context path -> knowledge.secret_files.SecretFile, for files confirmed to hold credentials
+    lfs_pointers: frozenset[str] = frozenset()  # copied files that are Git LFS pointers, not content
+    lfs_patterns: tuple[str, ...] = ()  # .gitattributes patterns stored with Git LFS
+    mentioned: frozenset[str] = frozenset()  # path components quoted in the Python sources a whole-context COPY brings
+    gitignore: tuple = ()  # (directory, pattern, negated) of the .gitignore files from the repository root to the context root
+
+    @property
+    def known(self) -> bool:
+        """The context is the one the build uses (given, configured or named by a build file),
+        not the Dockerfile's folder or the structural guess."""
+        return self.source not in ("default", "structural")
+
+    def where(self) -> str:
+        """The context as messages name it: "the build context X" or "the assumed context X"."""
+        return f"the build context {self.shown_root}" if self.known else f"the assumed context {self.shown_root}"
+
+    def git_ignored(self, path: str) -> bool | None:
+        """Whether git ignores ``path`` (True), keeps it with a ``!`` pattern (False), or no
+        pattern of the ``.gitignore`` files above it names it (None); last match wins."""
+        import fnmatch
+
+        full = posixpath.join(self.root.replace(os.sep, "/"), path)
+        found = None
+        for folder, pattern, negated in self.gitignore:
+            if not full.startswith(folder + "/"):
+                continue
+            rel = full[len(folder) + 1 :]
+            if "/" in pattern.rstrip("/"):
+                p = pattern.strip("/")
+                hit = fnmatch.fnmatchcase(rel, p) or rel.startswith(p + "/")
+            else:
+                parts = rel.split("/")
+                hit = any(fnmatch.fnmatchcase(part, pattern.rstrip("/")) for part in parts)
+            if hit:
+                found = not negated
+        return found
+
+    def is_lfs(self, path: str) -> bool:
+        """``path`` is stored with Git LFS (a ``filter=lfs`` pattern of ``.gitattributes``)."""
+        import fnmatch
+
+        name = path.rsplit("/", 1)[-1]
+        return any(fnmatch.fnmatchcase(path if "/" in p else name, p.lstrip("/")) for p in self.lfs_patterns)
 
     def is_excluded(self, path: str) -> bool:
         """True when the ignore file keeps ``path`` (relative POSIX) out of the context."""
@@ -274,14 +321,23 @@ def _installs(words: list[str]) -> list[tuple[str, str]]:
     return found
 
 
-def read_text(path: str, limit: int, options) -> str:
-    """A file's text: the editor's unsaved buffer for it (``options.buffers``, by absolute
-    path; see ``engine.Options``) or at most ``limit`` bytes from disk; raises OSError."""
+def buffer_text(path: str, options) -> str | None:
+    """The editor's unsaved buffer for ``path`` (``options.buffers``, by absolute path; see
+    ``engine.Options``), or None."""
     buffers = getattr(options, "buffers", None)
-    if buffers and path in buffers:
-        return buffers[path]
+    return buffers.get(path) if buffers else None
+
+
+def read_bytes(path: str, limit: int) -> bytes:
+    """At most ``limit`` bytes of a file (all with -1); raises OSError."""
     with open(path, "rb") as fh:
-        return fh.read(limit).decode("utf-8", "replace")
+        return fh.read(limit)
+
+
+def read_text(path: str, limit: int, options) -> str:
+    """A file's text: its unsaved buffer, or at most ``limit`` bytes from disk; raises OSError."""
+    buffer = buffer_text(path, options)
+    return buffer if buffer is not None else read_bytes(path, limit).decode("utf-8", "replace")
 
 
 class _Reader:
@@ -294,12 +350,33 @@ class _Reader:
         self.cache: dict[str, str | None] = {}
 
     def text(self, rel: str) -> str | None:
+        """The file's text, decoded as pip does (a UTF-8/16/32 byte-order mark, else UTF-8); None,
+        with an ``unreadable`` problem, when it is not text."""
         if rel not in self.cache:
             try:
-                self.cache[rel] = read_text(os.path.join(self.ctx.root, rel), MAX_READ, self.options)
-            except OSError:
+                path = os.path.join(self.ctx.root, rel)
+                buffer = buffer_text(path, self.options)
+                self.cache[rel] = buffer if buffer is not None else self.decoded(rel, read_bytes(path, MAX_READ))
+            except OSError as e:
+                self.problems.append(ContextProblem("unreadable", rel, 1, 1, 2, f"cannot read {rel}: {e.strerror or e}"))
                 self.cache[rel] = None
         return self.cache[rel]
+
+    def decoded(self, rel: str, data: bytes) -> str | None:
+        for bom, codec in _BOMS:
+            if data.startswith(bom):
+                try:
+                    return data[len(bom) :].decode(codec)
+                except UnicodeDecodeError:
+                    break
+        else:
+            if b"\0" not in data:
+                try:
+                    return data.decode("utf-8")
+                except UnicodeDecodeError:
+                    pass
+        self.problems.append(ContextProblem("unreadable", rel, 1, 1, 2, f"{rel} is not a text file pip can read (not UTF-8, and no UTF-16/32 byte-order mark); it was not checked"))
+        return None
 
     def state(self, rel: str) -> str:
         if rel.startswith("../") or rel == "..":
@@ -323,9 +400,9 @@ class _Reader:
             state = self.state(target)
             if state != "ok":
                 reason = {
-                    "outside": "points outside the build context and is not read",
+                    "outside": f"points outside {self.ctx.where()} and is not read",
                     "excluded": "is excluded by .dockerignore",
-                    "missing": "is not in the build context",
+                    "missing": f"is not in {self.ctx.where()}",
                     "special": "is not a regular file (a FIFO, socket or device)",
                 }[state]
                 self.problems.append(ContextProblem("requirements", *where, f"`{inc.target}` included from {rel} {reason}"))
@@ -363,21 +440,28 @@ def _load_requirements(df: Dockerfile, stages: list[Stage], ctx: BuildContext, o
     reader = _Reader(ctx, options)
     sources = []
     for stage in stages:
-        layout = Layout(df.effective_instructions(stage))
+        instructions = df.effective_instructions(stage)
+        layout = Layout(instructions)
         for instr in stage.instructions:
             if instr.keyword != "RUN":
                 continue
-            for words in shell.commands(instr):
+            before = instructions[: layout.position.get(id(instr), 0)]
+            cmds = shell.commands(instr)
+            for k, words in enumerate(cmds):
                 found = _installs(words)
                 mapped = []
                 for kind, arg in found:
                     hit = container_to_context(ctx, layout, instr, arg)
                     if hit is not None:
                         mapped.append((kind, arg, hit[0]))
+                    elif kind != "pyproject" and not _may_be_made(arg, instr, cmds[:k], before, layout):
+                        sources.append(RequirementsSource("", kind, instr, arg, "uncopied"))
                 pins: set[str] = set()
                 read = []
                 for kind, arg, rel in mapped:
                     state = reader.state(rel)
+                    if kind == "pyproject" and state == "missing" and any(posixpath.join(posixpath.dirname(rel), n) in ctx.files for n in ("setup.py", "setup.cfg")):
+                        state = "legacy"  # a setuptools project without pyproject.toml: pip builds it, nothing to read
                     entries, sub_pins = reader.source(kind, rel) if state == "ok" else ([], set())
                     pins |= sub_pins
                     if kind == "constraints":
@@ -389,6 +473,39 @@ def _load_requirements(df: Dockerfile, stages: list[Stage], ctx: BuildContext, o
                     indexes = tuple(index_options(text, rel)) if text else ()
                     sources.append(RequirementsSource(rel, kind, instr, arg, state, tuple(entries), frozenset(pins), indexes))
     return sources, reader.problems
+
+
+# Programs that may fetch, write or move a file an install later reads (or change the directory).
+_MAKERS = frozenset(
+    "cd pushd git wget curl cp mv ln tar unzip gunzip bunzip2 7z echo printf cat tee sed awk envsubst python python3 "
+    "pip-compile poetry uv pdm pipenv hatch conda mamba micromamba gsutil gcloud aws az rsync scp dvc make sh bash".split()
+)
+
+
+def _may_be_made(arg: str, instr: Instruction, earlier: list[list[str]], before: list[Instruction], layout: Layout) -> bool:
+    """Whether a requirements file no COPY is known to bring may still be there when ``instr``
+    runs: a URL or variable; a relative path while the working directory is the base image's
+    (no WORKDIR); a COPY into the file's directory or above it (from a source the context
+    lacks); a bind mount from elsewhere; an earlier command, RUN, ``COPY --from`` or ``ADD`` of
+    a URL that may fetch, write or move files (or change the directory)."""
+    if "$" in arg or "://" in arg or any("from=" in m for m in instr.flag_values("mount")):
+        return True
+    if not arg.startswith("/") and not any(i.keyword == "WORKDIR" for i in before):
+        return True
+    path = posixpath.normpath(posixpath.join(layout.workdirs.get(id(instr), "/"), arg))
+    for i in before:
+        if copy_sources(i):
+            dest = posixpath.normpath(posixpath.join(layout.workdirs.get(id(i), "/"), i.value[-1]))
+            if path == dest or path.startswith(dest.rstrip("/") + "/"):
+                return True
+    if any(words and shell.program(words[0]) in _MAKERS for words in earlier):
+        return True
+    for i in before:
+        if i.keyword in ("COPY", "ADD") and not copy_sources(i) and not i.heredocs:
+            return True  # --from, or a URL
+        if i.keyword == "RUN" and any(words and shell.program(words[0]) in _MAKERS for words in shell.commands(i)):
+            return True
+    return False
 
 
 def _load_apps(df: Dockerfile, stages: list[Stage], ctx: BuildContext, options) -> dict:
@@ -442,15 +559,21 @@ _WALKS: dict[tuple, tuple] = {}
 
 
 def forget() -> None:
-    """Drop the walks kept for contexts already read (a long-running process whose files change)."""
+    """Drop what is kept of contexts already read, and of the repositories their builds were
+    found in (a long-running process whose files change)."""
+    from mldocklint import context_infer
+
     _WALKS.clear()
+    _HEADS.clear()
+    context_infer.forget()
 
 
 # -- loading -------------------------------------------------------------------------------
 
 
-def load(df: Dockerfile, context_dir: str, dockerfile_path: str | None, options, limit: int = MAX_ENTRIES) -> BuildContext:
-    """Read the build context of ``df``; raises ContextError when it is not a directory."""
+def load(df: Dockerfile, context_dir: str, dockerfile_path: str | None, options, limit: int = MAX_ENTRIES, source: str = "given") -> BuildContext:
+    """Read the build context of ``df`` (``source``: what decided it); raises ContextError when
+    it is not a directory."""
     from mldocklint.paths import display_path
     from mldocklint.target import Target
 
@@ -487,12 +610,136 @@ def load(df: Dockerfile, context_dir: str, dockerfile_path: str | None, options,
         truncated=truncated,
         problems=tuple(problems + walk_problems),
         matcher=matcher,
+        source=source,
     )
+    if key not in _HEADS:
+        _HEADS[key] = _secrets(ctx), _lfs_patterns(ctx)
+    secrets, lfs = _HEADS[key]
+    ctx = ctx._replace(secrets=secrets, lfs_patterns=lfs, gitignore=_gitignore(root))
     stages = Target(df, getattr(options, "target", None)).built_stages() if df.stages else []
     sources, req_problems = _load_requirements(df, stages, ctx, options)
+    copied = [s for stage in stages for i in stage.instructions for s in copy_sources(i)]
     return ctx._replace(
         requirements=tuple(sources),
         apps=_load_apps(df, stages, ctx, options),
         gunicorn_conf=_load_gunicorn_conf(df, stages, ctx, options),
         problems=(*ctx.problems, *req_problems),
+        lfs_pointers=_lfs_pointers(ctx, copied),
+        mentioned=_mentioned(ctx) if any(_norm_src(s) in ("", "*") for s in copied) else frozenset(),
     )
+
+
+# -- what a few files hold -------------------------------------------------------------------
+
+_HEADS: dict[tuple, tuple] = {}
+MAX_HEADS = 2000  # files whose first bytes are read to confirm a credential or an LFS pointer
+MAX_MENTION_FILES = 500
+MAX_MENTION_READ = 256 * 1024
+_LFS_POINTER = b"version https://git-lfs.github.com/spec/v1"
+_POINTER_SIZE = (100, 1024)  # a pointer is three short lines (github.com/git-lfs/git-lfs/blob/main/docs/spec.md)
+_QUOTED = re.compile(r"""["']([^"'\n]{1,300})["']""")
+_MENTION_EXT = (".py", ".yaml", ".yml", ".toml", ".cfg", ".ini", ".sh", ".json")
+
+
+def _head(ctx: BuildContext, rel: str, n: int) -> bytes:
+    try:
+        with open(os.path.join(ctx.root, rel), "rb") as fh:
+            return fh.read(n)
+    except OSError:
+        return b""
+
+
+def _secrets(ctx: BuildContext) -> dict:
+    """Files sent with the context that hold credentials (``knowledge.secret_files``): by name,
+    and by the marker in their first bytes where the name is not enough (at most ``MAX_HEADS``
+    reads). Only whether the marker is there is kept. Files of installed libraries (in a
+    virtualenv, ``site-packages`` or ``node_modules``) are left out."""
+    from mldocklint.knowledge import secret_files
+
+    found = {}
+    reads = 0
+    venvs = tuple(p[: -len("pyvenv.cfg")] for p in ctx.files if p.endswith("/pyvenv.cfg"))
+    for rel, n in sorted(ctx.files.items()):
+        if rel in ctx.excluded or rel.startswith(venvs) or "/site-packages/" in rel or "node_modules/" in rel:
+            continue  # libraries' own test keys; a virtualenv sent is ML502's finding
+        entry = secret_files.by_name(rel)
+        if entry is None:
+            continue
+        if entry.marker is not None:
+            if reads >= MAX_HEADS or (rel.lower().endswith(".json") and n > secret_files.MAX_JSON_BYTES):
+                continue
+            reads += 1
+            if not secret_files.confirmed(entry, _head(ctx, rel, secret_files.HEAD_BYTES)):
+                continue
+        found[rel] = entry
+    return found
+
+
+def _gitignore(root: str) -> tuple:
+    """Patterns of the ``.gitignore`` files from the repository root down to ``root``."""
+    from mldocklint.context_infer import repository
+
+    top = repository(root)
+    folders = [root]
+    while folders[-1] != top and folders[-1].startswith(top.rstrip(os.sep) + os.sep):
+        folders.append(os.path.dirname(folders[-1]))
+    out = []
+    for folder in reversed(folders):
+        path = os.path.join(folder, ".gitignore")
+        if not os.path.isfile(path):
+            continue
+        try:
+            with open(path, "rb") as fh:
+                text = fh.read(MAX_APP_READ).decode("utf-8", "replace")
+        except OSError:
+            continue
+        for line in text.splitlines():
+            line = line.strip()
+            if line and not line.startswith("#"):
+                out.append((folder.replace(os.sep, "/"), line.lstrip("!"), line.startswith("!")))
+    return tuple(out)
+
+
+def _lfs_patterns(ctx: BuildContext) -> tuple[str, ...]:
+    """Patterns of the context's ``.gitattributes`` files marked ``filter=lfs``, made relative to the root."""
+    out = []
+    for rel in sorted(p for p in ctx.files if p.rsplit("/", 1)[-1] == ".gitattributes")[:20]:
+        folder = rel.rpartition("/")[0]
+        for line in _head(ctx, rel, MAX_APP_READ).decode("utf-8", "replace").splitlines():
+            words = line.split()
+            if len(words) > 1 and "filter=lfs" in words[1:] and not words[0].startswith("#"):
+                pattern = words[0]
+                out.append(f"{folder}/{pattern.lstrip('/')}" if folder and ("/" in pattern) else pattern)
+    return tuple(out)
+
+
+def _lfs_pointers(ctx: BuildContext, copied: list[str]) -> frozenset[str]:
+    """Copied files that are Git LFS pointers (a checkout without ``git lfs pull``)."""
+    from mldocklint.knowledge.files import is_model_path
+
+    found = set()
+    reads = 0
+    roots = [_norm_src(s) for s in copied if not _GLOB.search(s)]
+    for root in roots:
+        for rel in under(ctx.files, root):
+            if not _POINTER_SIZE[0] <= ctx.files[rel] <= _POINTER_SIZE[1] or rel in ctx.excluded or not (ctx.is_lfs(rel) or is_model_path(rel)):
+                continue
+            if reads >= MAX_HEADS:
+                return frozenset(found)
+            reads += 1
+            if _head(ctx, rel, len(_LFS_POINTER)) == _LFS_POINTER:
+                found.add(rel)
+    return frozenset(found)
+
+
+def _mentioned(ctx: BuildContext) -> frozenset[str]:
+    """Path components written in quotes in the context's code and configuration (the first
+    ``MAX_MENTION_FILES`` files, ``MAX_MENTION_READ`` bytes each): data a whole-context COPY
+    brings that the application may read."""
+    out: set[str] = set()
+    files = [p for p in sorted(ctx.files) if p.endswith(_MENTION_EXT) and p not in ctx.excluded and "/." not in "/" + p]
+    for rel in files[:MAX_MENTION_FILES]:
+        text = _head(ctx, rel, MAX_MENTION_READ).decode("utf-8", "replace")
+        for m in _QUOTED.finditer(text):
+            out.update(part for part in re.split(r"[/\\]", m.group(1)) if part and part not in (".", ".."))
+    return frozenset(out)

@@ -38,7 +38,8 @@ class Options:
         failure_threshold: str = "warning",
         target: str | None = None,
         build_args: dict[str, str] | None = None,
-        context: str | None = None,  # build context directory; default: the Dockerfile's directory
+        context: str | None = None,  # build context directory; default: inferred (context_infer)
+        contexts: list[tuple[str, str, str]] | None = None,  # (Dockerfile path pattern, context, where it is set)
         rule_options: dict[str, dict] | None = None,  # rule id -> {option: value}
         inline_suppressions: bool = True,
         debug: bool = False,
@@ -55,6 +56,7 @@ class Options:
         self.target = target
         self.build_args = dict(build_args or {})
         self.context = context
+        self.contexts = list(contexts or ())
         self.rule_options = dict(rule_options or {})
         self.inline_suppressions = inline_suppressions
         self.debug = debug
@@ -152,11 +154,12 @@ def decode_text(data: bytes, shown: str, result: Result) -> str | None:
         return None
 
 
-def context_for(path: str | None, options: Options) -> tuple[str, str]:
-    """(build context directory, what decided it) for the Dockerfile at ``path`` (None: stdin)."""
-    if options.context:
-        return options.context, "--context"
-    return (os.path.dirname(os.path.abspath(path)) if path else os.getcwd()), "default"
+def context_for(path: str | None, options: Options, df: Dockerfile | None = None) -> tuple[str, str]:
+    """(build context directory, what decided it) for the Dockerfile at ``path`` (None: stdin);
+    ``df``, the parsed file, allows the structural fallback (see ``context_infer``)."""
+    from mldocklint.context_infer import infer
+
+    return infer(path, options, df)
 
 
 def stdin_source(stdin_name: str, options: Options) -> tuple[str, str | None]:
@@ -209,8 +212,7 @@ class Linter:
             return
         result.files += 1
         result.sources[shown] = text
-        context_dir, context_source = context_for(source, self.options)
-        result.findings.extend(self.lint_text(text, shown, result, context_dir, source, context_source, batch))
+        result.findings.extend(self.lint_text(text, shown, result, source=source, batch=batch, infer=True))
 
     def lint_text(
         self,
@@ -221,11 +223,20 @@ class Linter:
         source: str | None = None,
         context_source: str = "given",
         batch: Batch | None = None,
+        infer: bool = False,
     ) -> list[Finding]:
         """Findings of one Dockerfile's text: ``source`` is its path on disk (None for a buffer or
         stdin), ``context_dir`` its build context (None: context rules do not run) and
-        ``context_source`` what decided that context. With a ``batch``, the file's findings go
+        ``context_source`` what decided that context. With ``infer``, the context is found
+        with ``context_for`` once the text is parsed. With a ``batch``, the file's findings go
         to the batch, which adds ShellCheck's and hands them to ``result`` when it flushes."""
+        df = error = None
+        try:
+            df = parse(text, shown, self.options.build_args)
+        except ParseError as e:
+            error = e
+        if infer:
+            context_dir, context_source = context_for(source, self.options, df)
         info = result.file_info[shown] = {
             "path": shown,
             "role": None,
@@ -233,15 +244,13 @@ class Linter:
             "context": display_path(context_dir) if context_dir is not None else None,
             "context_source": context_source if context_dir is not None else None,
         }
-        try:
-            df = parse(text, shown, self.options.build_args)
-        except ParseError as e:
+        if error is not None:
             if not any(r.id == "ML000" for r in self.rules):
                 return []
             rule = registry.all_rules()["ML000"]
             lines = text.splitlines()
-            line_text = lines[e.line - 1] if e.line <= len(lines) else ""
-            problem = Problem(e.line, e.column, e.message, end_line=e.line, end_column=max(len(line_text) + 1, e.column + 1))
+            line_text = lines[error.line - 1] if error.line <= len(lines) else ""
+            problem = Problem(error.line, error.column, error.message, end_line=error.line, end_column=max(len(line_text) + 1, error.column + 1))
             return [self._finding(rule, problem, None, shown, {})]
         wanted = self.options.target
         if wanted and df.stages and df.stage_named(wanted) is None:  # as `docker build --target` does
@@ -255,9 +264,11 @@ class Linter:
             from mldocklint import context as ctxmod
 
             try:
-                context = ctxmod.load(df, context_dir, source, self.options)
+                context = ctxmod.load(df, context_dir, source, self.options, source=context_source)
             except ctxmod.ContextError as e:
                 result.errors.append((shown, str(e)))
+            else:  # a requirements file that is not text is an error, not a silent gap
+                result.errors += [(context.shown(p.path), p.message) for p in context.problems if p.kind == "unreadable"]
         target = self.last_target = Target(df, self.options.target, context, self.options.role_for(shown))  # fix.py reads the model back
         role = target.role
         info["role"], info["role_evidence"] = role.name, role.describe()

@@ -151,10 +151,10 @@ def run(paths: list[str], options: Options, write: bool, unsafe: bool = False, o
             shown, source = display_path(f), f
             data = read_bytes(f, result)
         linter = linters.for_source(source)
-        context_dir, context_source = context_for(source, linter.options)
         original = decode_text(data, shown, result) if data is not None else None
         if original is None:
             continue
+        context_dir, context_source = context_for(source, options, _parsed(original, shown, options))
         bom = _BOM if original.startswith(_BOM) else ""
         done = fix_text(linter, original[len(bom) :], shown, allowed_rules(linter, unsafe), context_dir, source, context_source)
         text = bom + done.text
@@ -187,6 +187,16 @@ def run(paths: list[str], options: Options, write: bool, unsafe: bool = False, o
     if write and fixed and "-" not in files:
         print(f"mldocklint: fixed {fixed} finding{'s' if fixed != 1 else ''} in {changed} file{'s' if changed != 1 else ''}", file=sys.stderr)
     return result
+
+
+def _parsed(text: str, shown: str, options: Options):
+    """The parsed Dockerfile, for the structural fallback of ``context_for``; None when it does not parse."""
+    from mldocklint.syntax.dockerfile import ParseError, parse
+
+    try:
+        return parse(text, shown, options.build_args)
+    except ParseError:
+        return None
 
 
 def _fix_ignore_file(path: str, patterns: list[str], write: bool, out, result: Result) -> bool:

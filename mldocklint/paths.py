@@ -1,4 +1,5 @@
-"""How paths are shown in reports, matched against configuration patterns, and where the repository they are in starts."""
+"""How paths are shown in reports, matched against configuration patterns, and where the
+repository of a path starts."""
 
 from __future__ import annotations
 

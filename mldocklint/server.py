@@ -40,7 +40,7 @@ from pygls.uris import from_fs_path, to_fs_path
 from mldocklint import __version__, catalog, config, context
 from mldocklint import fix as fixing
 from mldocklint.discover import is_dockerfile_name
-from mldocklint.engine import MAX_BYTES, Linter, Options, Result, decode_text, display_path, read_bytes
+from mldocklint.engine import MAX_BYTES, Linter, Options, Result, context_for, decode_text, display_path, read_bytes
 from mldocklint.fixes import fixer, instruction_at, newline, offset
 from mldocklint.rules import all_rules
 from mldocklint.syntax.dockerignore import ignore_file_for
@@ -198,13 +198,14 @@ class Server(LanguageServer):
             linter, config_error = self.linter_for(folder)
             if config_error:
                 result.errors.append((shown, config_error))
-            context_dir = linter.options.context or (folder if path else None)
+            # the build context as `check` finds it (without the structural fallback, which needs the parse)
+            context_dir, context_source = context_for(path, linter.options) if path else (linter.options.context, "--context")
             text = self.source_of(uri, path, result)
             if text is not None:
                 linter.options.buffers = self.buffers()
                 bom = _BOM if text.startswith(_BOM) else ""
                 linter.last_target = None
-                findings = linter.lint_text(text[len(bom) :], shown, result, context_dir, path)
+                findings = linter.lint_text(text[len(bom) :], shown, result, context_dir, path, context_source)
                 entries = self.entries(uri, shown, Text(text, self.encoding()), findings)
                 self.lints[uri] = Lint(path, text, linter, linter.last_target, context_dir, entries, [])
         except Exception as e:  # a bug anywhere must not stop the server

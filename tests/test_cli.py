@@ -164,7 +164,7 @@ def test_build_arg_overrides_the_arg_default_in_from(tmp_path, monkeypatch):
 
 def test_context_defaults_to_the_dockerfile_directory_and_context_overrides_it(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    write(tmp_path / "app" / "Dockerfile", "FROM python:3.11-slim\nUSER app\n")
+    write(tmp_path / "app" / "Dockerfile", "FROM python:3.11-slim\nCOPY . /app\nUSER app\n")
     write(tmp_path / "ctx" / ".dockerignore", ".git\n")
     result = check("--select", "ML501", "app/Dockerfile")
     assert result.exit_code == 1, result.stderr

@@ -125,7 +125,7 @@ def test_rule_options_dotted_nested_and_group(repo, optioned_rules):
     "body, message",
     [
         ("selct = ['ML302']", "pyproject.toml: selct: unknown key; did you mean `select`?"),
-        ("colour = 1", "pyproject.toml: colour: unknown key; valid: select, ignore, extend-select, per-file-ignores, role, severity, failure-threshold, target, build-args, <rule>.<option>"),
+        ("colour = 1", "pyproject.toml: colour: unknown key; valid: select, ignore, extend-select, per-file-ignores, role, severity, failure-threshold, target, build-args, contexts, <rule>.<option>"),
         ("select = ['ML999']", "pyproject.toml: select: unknown rule `ML999`; `mldocklint rules` lists them"),
         ("failure_threshold = 'error'", "pyproject.toml: failure_threshold: unknown key; did you mean `failure-threshold`?"),
         ("failure-threshold = 'eror'", "pyproject.toml: failure-threshold: invalid value 'eror'; did you mean `error`?"),

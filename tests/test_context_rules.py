@@ -95,9 +95,9 @@ def _at(found):
 
 def test_dockerignore_gap(tmp_path):
     df = _tree(tmp_path, "FROM python:3.11-slim\nCOPY models/model.onnx /m/\nCOPY . /app\n", "__pycache__/\n", {
-        ".git/HEAD": 10, ".venv/pyvenv.cfg": 10, ".venv/lib/torch.so": 1_000_000, "src/__pycache__/a.pyc": 5,
-        "data/train.parquet": 3_000_000, "models/model.onnx": 2_000_000, "ckpt/epoch1.pt": 1_000_000, "big.csv": 2_000_000, "small.csv": 10,
-        "wandb/run/log": 10, "app.py": 10,
+        ".git/HEAD": 10, ".venv/pyvenv.cfg": 10, ".venv/lib/torch.so": 1_000_000, "src/__pycache__/a.pyc": 2_000_000,
+        "data/train.parquet": 3_000_000, "models/model.onnx": 2_000_000, "ckpt/epoch1.pt": 12_000_000, "big.csv": 2_000_000, "small.csv": 10,
+        "wandb/run/log": 2_000_000, "app.py": 10,
     })
     found = Linter(Options(select=["ML502"], inline_suppressions=False)).lint_text(open(df).read(), "Dockerfile", Result(), str(tmp_path))
     msgs = sorted(f.message for f in found)
@@ -106,9 +106,9 @@ def test_dockerignore_gap(tmp_path):
     assert msgs[1].startswith("experiment runs") and "wandb" in msgs[1]
     assert msgs[2].startswith("git sent") and ".git (10 B)" in msgs[2]
     # models/model.onnx is named by a COPY: only the unused checkpoint is reported
-    assert msgs[3].startswith("model files sent with the build context but not excluded (1.0 MB): ckpt/epoch1.pt (1.0 MB);")
+    assert msgs[3].startswith("model files sent with the build context but not excluded (12.0 MB): ckpt/epoch1.pt (12.0 MB);")
     # "__pycache__/" in .dockerignore only matches at the root
-    assert msgs[4].startswith("pycache sent with the build context but not excluded (5 B): src/__pycache__ (5 B); add **/__pycache__/")
+    assert msgs[4].startswith("pycache sent with the build context but not excluded (2.0 MB): src/__pycache__ (2.0 MB); add **/__pycache__/")
     assert msgs[5].startswith("virtualenv sent") and ".venv (" in msgs[5]
 
 
@@ -203,8 +203,12 @@ def test_cli_context_option(tmp_path):
     )
     assert proc.returncode == 1, proc.stderr
     assert proc.stdout.splitlines() == ["ctx/requirements.txt:1:1: ML201 unpinned-requirement `flask` in ctx/requirements.txt is not pinned to one version; pin it with `==`"]
-    proc = subprocess.run([sys.executable, "-m", "mldocklint", "check", "--isolated", "--select", "ML501", "Dockerfile"], cwd=tmp_path, capture_output=True, text=True)
-    assert proc.returncode == 1 and proc.stdout.startswith("Dockerfile:1:1: ML501")
+    # without --context the Dockerfile's folder is only assumed: no "the build fails"
+    proc = subprocess.run([sys.executable, "-m", "mldocklint", "check", "--isolated", "--select", "ML504", "Dockerfile"], cwd=tmp_path, capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert proc.stdout.splitlines() == [
+        "Dockerfile:2:6: ML504 copy-ignored-file `requirements.txt` is not in the assumed context .; if the image is built from another directory, set it with --context or [tool.mldocklint.contexts]"
+    ]
 
 
 def test_pip_install_no_deps_does_not_read_pyproject(tmp_path):

@@ -282,7 +282,7 @@ def test_a_finding_its_rule_cannot_fix_says_why(tmp_path):
         cwd=tmp_path, capture_output=True, text=True, env={**env, "FORCE_COLOR": "1", "NO_COLOR": "1", "COLUMNS": "200"}, timeout=60,
     )
     lines = re.sub(r"\x1b\[[0-9;]*m", "", proc.stdout).splitlines()  # NO_COLOR keeps bold and dim
-    assert lines[1] == "  1:1 warning ML502 dockerignore-gap  datasets sent with the build context but not excluded (2.0 MB): data (2.0 MB); add data/ to .dockerignore"
+    assert lines[1] == "  1:1 warning ML502 dockerignore-gap  datasets sent with the build context but not excluded (2.0 MB): data (2.0 MB); add data to .dockerignore"
     assert "      not fixed automatically: datasets are not excluded automatically while a `COPY . .` may need them" in lines
     assert lines[-1] == "1 finding in 1 file (1 warning); 1 Dockerfile linted"
     data = json.loads(mdl(tmp_path, "check", "--isolated", "--select", "ML502", "-f", "json", "Dockerfile").stdout)

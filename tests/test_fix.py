@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PAIRS = sorted(p for p in (ROOT / "fixtures" / "fix").glob("*.Dockerfile") if not p.name.endswith(".fixed.Dockerfile"))
 FIXTURES = sorted((ROOT / "fixtures" / "dockerfiles").glob("*.Dockerfile")) + PAIRS
 # fixable rules whose fixes only touch .dockerignore: covered by the context tests below
-CONTEXT_FIXES = {"ML501", "ML502"}
+CONTEXT_FIXES = {"ML501", "ML502", "ML506"}  # ML506: tests/test_context_infer.py
 
 
 def _selected(case: Path) -> list[str]:
@@ -244,7 +244,7 @@ def _context(tmp_path: Path, dockerfile_text: str, files: dict[str, str]) -> Pat
     return tmp_path / "Dockerfile"
 
 
-_ML_CONTEXT = {".venv/pyvenv.cfg": "home = /usr\n", ".git/HEAD": "ref: refs/heads/main\n", "src/__pycache__/a.cpython-311.pyc": "x", "app.py": "print(1)\n"}
+_ML_CONTEXT = {".venv/pyvenv.cfg": "home = /usr\n", ".git/HEAD": "ref: refs/heads/main\n", "src/__pycache__/a.cpython-311.pyc": "x" * (2 << 20), "app.py": "print(1)\n"}
 
 
 def test_dockerignore_is_created(tmp_path):
@@ -267,13 +267,13 @@ def test_dockerignore_is_extended_in_its_own_style(tmp_path):
 
 
 def test_dockerignore_keeps_what_a_copy_names(tmp_path):
-    path = _context(tmp_path, "FROM python:3.11-slim\nCOPY .venv /venv\nCOPY app.py /app/\n", {"app.py": "print(1)\n"})
+    path = _context(tmp_path, "FROM python:3.11-slim\nCOPY .venv /venv\nCOPY app.py /app/\n", {"app.py": "print(1)\n", ".git/HEAD": "ref: refs/heads/main\n"})
     fixmod.run([str(path)], Options(select=["ML501"]), write=True, out=io.StringIO())
     assert ".venv\n" not in (tmp_path / ".dockerignore").read_text()
 
 
 def test_data_is_not_excluded_while_copy_dot_may_use_it(tmp_path):
-    files = {"data/train.csv": "a,b\n", "app.py": "print(1)\n", ".dockerignore": ".git\n"}
+    files = {"data/train.csv": "a,b\n" * (1 << 19), "app.py": "print(1)\n", ".dockerignore": ".git\n"}
     path = _context(tmp_path, "FROM python:3.11-slim\nCOPY . /app\n", files)
     result = fixmod.run([str(path)], Options(select=["ML502"]), write=True, out=io.StringIO())
     assert (tmp_path / ".dockerignore").read_text() == ".git\n"

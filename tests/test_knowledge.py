@@ -50,8 +50,9 @@ def test_templates_public_keys_and_code_are_not_credentials(path):
         ("labels.json", b'{"type": "classification", "labels": []}', False),
         (".npmrc", b"//registry.npmjs.org/:_authToken=abc\n", True),
         (".npmrc", b"registry=https://registry.npmjs.org/\n", False),
-        (".env", b"# settings\nexport HF_TOKEN=hf_x\n", True),
+        (".env", b"# settings\nexport HF_TOKEN=hf_notarealtoken\n", True),
         (".env", b"# nothing set here\n", False),
+        (".env", b"MODEL_NAME=bert-base-uncased\nOPENAI_API_KEY=<your key>\nHF_TOKEN=\n", False),  # settings, placeholders
         ("config.json", b'{"auths": {"ghcr.io": {"auth": "dXNlcjpwYXNz"}}}', False),
         (".docker/config.json", b'{"auths": {"ghcr.io": {"auth": "dXNlcjpwYXNz"}}}', True),
         (".docker/config.json", b'{"auths": {"ghcr.io": {}}, "credsStore": "desktop"}', False),

@@ -189,7 +189,7 @@ def requirements_outside_context():
     write("secrets.txt", "unpinned-private-package\n")  # outside the context: never read
     write("app/Dockerfile", REQ_DOCKERFILE)
     write("app/requirements.txt", "-r ../secrets.txt\nflask==3.0.0\n")
-    outside = "`../secrets.txt` included from requirements.txt points outside the build context and is not read"
+    outside = "`../secrets.txt` included from requirements.txt points outside the assumed context app and is not read"
     return Case(["app/Dockerfile"], findings=(("ML204", "app/requirements.txt", 1, 4, outside),), code=1)
 
 
@@ -211,10 +211,10 @@ def context_of_100k_files():
         os.mkdir(f"{root}/data{d:02}")
         for f in range(1000):
             os.mknod(f"{root}/data{d:02}/{f}.npy")
-    dockerignore = "the build context {} has no .dockerignore (or {}.dockerignore): everything in it is sent to the builder; add one"
+    dockerignore = "the build context {} has no .dockerignore (or {}.dockerignore) and a COPY of the whole context puts all of it in the image; add one"
     unpinned = "`torch` in big/requirements.txt is not pinned to one version; pin it with `==`"
     found = (("ML501", "big/Dockerfile", 1, 1, dockerignore.format("big", "Dockerfile")), ("ML201", "big/requirements.txt", 1, 1, unpinned))
-    return Case(["--select", "ML201,ML202,ML501", "big/"], findings=(*found, ("ML501", "good.Dockerfile", 1, 1, dockerignore.format(".", "good.Dockerfile"))), code=1)
+    return Case(["--select", "ML201,ML202,ML501", "big/"], findings=found, code=1)
 
 
 ROWS = [
@@ -312,7 +312,7 @@ def test_crlf_and_lf_give_the_same_findings(tmp_path):
     crlf = run(tmp_path, ["--format", "json", "crlf/Dockerfile"])
     assert lf.returncode == crlf.returncode == 1
     assert [(r, line, col) for r, _, line, col, _ in findings(lf.stdout)] == [
-        ("ML501", 1, 1), ("ML104", 3, 13), ("ML103", 3, 31), ("ML105", 5, 12), ("ML202", 5, 20),
+        ("ML104", 3, 13), ("ML103", 3, 31), ("ML105", 5, 12), ("ML202", 5, 20),
         ("ML402", 5, 20), ("ML301", 9, 1), ("ML302", 9, 1), ("ML309", 10, 5), ("ML303", 11, 1),
     ]  # fmt: skip
     same = [(r, p.replace("crlf/", "lf/"), line, col, m.replace("context crlf", "context lf")) for r, p, line, col, m in findings(crlf.stdout)]

@@ -10,6 +10,7 @@ from functools import lru_cache
 
 _MODEL_DIRS = frozenset(("models", "checkpoints", "weights"))
 _MODEL_EXT = frozenset(".pt .pth .ckpt .safetensors .onnx .h5 .keras .joblib .pkl .pickle .gguf .tflite".split())
+_MODEL_SUFFIXES = tuple(sorted(_MODEL_EXT))
 _NOT_CODE_DIRS = _MODEL_DIRS | frozenset(("requirements", "data", "datasets", "wheels", "dist", "vendor", "assets", "static", "docs"))
 _MANIFEST = re.compile(
     r"(requirements|constraints)[\w.-]*\.(txt|in)|pyproject\.toml|setup\.(py|cfg)|[\w.-]*\.lock|Pipfile"
@@ -35,6 +36,11 @@ def is_model_path(src: str) -> bool:
     if any(p.lower() in _MODEL_DIRS for p in parts):
         return True
     return any(last.endswith(ext) for ext in _MODEL_EXT)
+
+
+def has_model_ext(path: str) -> bool:
+    """A file whose extension is a weights or serialized-model format."""
+    return path.lower().endswith(_MODEL_SUFFIXES)
 
 
 @lru_cache(maxsize=1 << 16)

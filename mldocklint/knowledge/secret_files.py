@@ -35,7 +35,14 @@ _PRIVATE_KEY = re.compile(rb"-----BEGIN (?:RSA |DSA |EC |OPENSSH |ENCRYPTED |PGP
 
 TABLE: tuple[SecretFile, ...] = (
     SecretFile(
-        "dotenv", "environment file", (".env", ".env.*", "*.env"), re.compile(rb"^\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*\s*=", re.M),
+        # a line that sets a credential-like name (as ML309 names them) to a value of 6+ characters
+        # that is not a placeholder: most .env files in repositories hold only settings
+        "dotenv", "environment file with credentials", (".env", ".env.*", "*.env"),
+        re.compile(
+            rb"^[ \t]*(?:export[ \t]+)?\w*(?:PASSWORD|PASSWD|TOKEN|SECRET|API_?KEY|ACCESS_KEY|PRIVATE_KEY|CREDENTIALS?)\w*[ \t]*=[ \t]*['\"]?"
+            rb"(?![#<$]|your|change|xxx|example|dummy|placeholder|replace|none|null|todo|insert|(?:true|false|yes|no)\b)[^\s#'\"]{6,}",
+            re.M | re.I,
+        ),
         "Docker Compose: environment files (`.env`, `KEY=value` lines), docs.docker.com/compose/how-tos/environment-variables/variable-interpolation/",
     ),
     SecretFile(

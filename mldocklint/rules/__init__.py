@@ -62,6 +62,7 @@ MODULES = (
     "ml503_large_context",
     "ml504_copy_ignored_file",
     "ml505_large_baked_model",
+    "ml506_secret_file_in_context",
     "ml601_image_too_large",
     "ml602_too_many_layers",
     "ml603_wasted_space",

@@ -1,7 +1,11 @@
 """
 ## What it does
-Checks that the build context has an ignore file: `.dockerignore` at its root, or
-`<Dockerfile-name>.dockerignore` next to the Dockerfile (which BuildKit prefers).
+Checks that the build context has an ignore file (`.dockerignore` at its root, or
+`<Dockerfile-name>.dockerignore` next to the Dockerfile, which BuildKit prefers) when it
+matters: the Dockerfile copies the whole context (`COPY . .`), or the context sends what the
+build does not use and should not get: a `.git`, a virtualenv, `.terraform`, datasets or
+model files (as ML502 judges them with its default sizes), credential files (as ML506 does), or more than 5 MB. A
+folder holding only what the image copies needs no ignore file.
 
 ## Why is this bad?
 Without one, Docker sends everything in the directory to the builder before the first
@@ -49,9 +53,28 @@ FIX = "safe"
 NEEDS_CONTEXT = True
 
 from mldocklint.model import Problem  # noqa: E402
+from mldocklint.rules._context_common import CACHES, copies, unwanted  # noqa: E402
+from mldocklint.units import MB, human  # noqa: E402
+
+# A context smaller than this that sends nothing unwanted costs nothing worth a finding.
+SMALL = 5 * MB
 
 
 def check(target, options):
-    if target.context.dockerignore is None:
+    ctx = target.context
+    if ctx.dockerignore is not None:
+        return
+    why = []
+    if copies(target)[1]:
+        why.append("a COPY of the whole context puts all of it in the image")
+    kinds = sorted(k for k in unwanted(target, MB, 10 * MB) if k not in CACHES)
+    if ctx.secrets:
+        kinds.append("credential files")
+    if kinds:
+        why.append("it sends " + ", ".join(kinds))
+    total = sum(ctx.sent().values())
+    if total > SMALL:
+        why.append(f"it sends {human(total)}")
+    if why:
         name = target.dockerfile.path.rsplit("/", 1)[-1]
-        yield Problem(1, 1, f"the build context {target.context.shown_root} has no .dockerignore (or {name}.dockerignore): everything in it is sent to the builder; add one")
+        yield Problem(1, 1, f"the build context {ctx.shown_root} has no .dockerignore (or {name}.dockerignore) and {'; '.join(why)}; add one")

@@ -2,11 +2,15 @@
 ## What it does
 Looks at the files the build context would send (after `.dockerignore`) and flags those
 that do not belong in a build: `.git`, virtualenvs (directories holding `pyvenv.cfg`),
-`__pycache__`, `.ipynb_checkpoints`, experiment tracking output (`mlruns/`, `wandb/`),
-datasets (a `data/` or `datasets/` directory, or `*.csv`/`*.parquet`/... files over
-`min-data-mb`) and checkpoints or model files that no `COPY` names (when a `COPY . .` is what brings the
-model the app loads, with no `COPY` naming a model, model files are not reported). One finding per kind,
-naming the largest entries and the total size.
+`__pycache__`, `.ipynb_checkpoints` and experiment tracking output (`mlruns/`,
+`mlartifacts/`, `wandb/`, `lightning_logs/`), each from 1 MB in all, `.terraform/`, datasets
+and model files. A dataset is known by its contents, not its name: the data files (`*.csv`,
+`*.parquet`, `*.npy`, ...; images and audio from 50 files) of one directory, `min-data-mb`
+or more in all; a directory holding Python sources is a package, never a dataset. Model
+files are weights (`*.pt`, `*.safetensors`, `*.onnx`, ...) of `min-model-mb` or more. Data and models the image
+uses are not gaps: named by a `COPY`, or brought by `COPY . .` and named in the context's
+code or configuration (models: while no `COPY` names a model). One finding per kind, naming
+the largest entries and the total size.
 
 ## Why is this bad?
 Every byte is sent to the builder on every build, and `COPY . .` puts it in the image: a
@@ -54,8 +58,8 @@ Safe: adds the entries found to `.dockerignore` (`**/__pycache__` and
 `COPY . .` may bring them into the image on purpose.
 
 ## Options
-`min-data-mb` (default 1): data files (`*.csv`, `*.parquet`, ...) at least this large are
-flagged outside `data/` directories too.
+`min-data-mb` (default 1): the size, in MB, from which a directory's data files are reported.
+`min-model-mb` (default 10): the size, in MB, from which a model file is reported.
 """
 
 ID = "ML502"
@@ -65,83 +69,35 @@ SEVERITY = "warning"
 SUMMARY = ".dockerignore does not exclude files that should not be sent"
 FIX = "safe"
 NEEDS_CONTEXT = True
-OPTIONS = {"min-data-mb": 1}
+OPTIONS = {"min-data-mb": 1, "min-model-mb": 10}
 
 from mldocklint.model import Problem  # noqa: E402
-from mldocklint.rules._context_common import top  # noqa: E402
+from mldocklint.rules._context_common import copies, top, unwanted  # noqa: E402
 from mldocklint.units import MB, human  # noqa: E402
-from mldocklint.knowledge.files import is_model_path# noqa: E402
-from mldocklint.target import copy_sources# noqa: E402
 
-_DIRS = {".git": "git", "__pycache__": "pycache", ".ipynb_checkpoints": "notebook checkpoints", "mlruns": "experiment runs", "wandb": "experiment runs", "data": "datasets", "datasets": "datasets"}
-_DATA_EXT = (".csv", ".tsv", ".parquet", ".feather", ".arrow", ".npy", ".npz", ".h5ad", ".jsonl", ".tfrecord")
-_HINT = {"git": ".git/", "virtualenv": ".venv/", "pycache": "**/__pycache__/", "notebook checkpoints": "**/.ipynb_checkpoints/", "experiment runs": "mlruns/ and wandb/", "datasets": "data/", "model files": "the checkpoint paths"}
+_PATTERN = {"pycache": "**/__pycache__/", "notebook checkpoints": "**/.ipynb_checkpoints/"}
 
 
-def _copied(target) -> tuple[list[str], bool]:
-    """Context paths named by COPY/ADD sources, and whether one copies the whole context."""
-
-    out = []
-    whole = False
-    for stage in target.built_stages():
-        for instr in stage.instructions:
-            for src in copy_sources(instr):
-                s = src.strip("/").removeprefix("./")
-                if s in ("", ".", "*"):
-                    whole = True
-                else:
-                    out.append(s)
-    return list(dict.fromkeys(out)), whole
-
-
-def _used(path: str, copied: list[str]) -> bool:
-    import fnmatch
-
-    return any(path == c or path.startswith(c.rstrip("/") + "/") or fnmatch.fnmatchcase(path, c) for c in copied)
+def _hint(kind: str, found: dict[str, int]) -> str:
+    if kind in _PATTERN:
+        return _PATTERN[kind]
+    names = sorted(found, key=lambda p: (-found[p], p))
+    return ", ".join(names[:3]) + (" and the rest" if len(names) > 3 else "")
 
 
 def check(target, options):
     ctx = target.context
-    sent = ctx.sent()
-    venvs = {p.rsplit("/", 1)[0] if "/" in p else "" for p in sent if p.rsplit("/", 1)[-1] == "pyvenv.cfg"}
-    venvs.discard("")
-    copied, whole = _copied(target)
-    # `COPY . .` may be what brings the model the app loads, unless a COPY names the model
-    keep_models = whole and not any(is_model_path(c) for c in copied)
-    min_data = float(options["min-data-mb"]) * MB
-    groups: dict[str, dict[str, int]] = {}
-    for path, n in sent.items():
-        parts = path.split("/")
-        kind = root = None
-        for k, part in enumerate(parts[:-1]):
-            prefix = "/".join(parts[: k + 1])
-            if prefix in venvs:
-                kind, root = "virtualenv", prefix
-                break
-            if part in _DIRS:
-                kind, root = _DIRS[part], prefix
-                break
-        if kind is None and path.lower().endswith(_DATA_EXT) and n >= min_data:
-            kind, root = "datasets", path
-        if kind is None and is_model_path(path):
-            kind, root = "model files", path
-        if kind in ("datasets", "model files") and _used(path, copied):
-            continue
-        if kind == "model files" and keep_models:
-            continue
-        if kind is not None:
-            group = groups.setdefault(kind, {})
-            group[root] = group.get(root, 0) + n
+    groups = unwanted(target, float(options["min-data-mb"]) * MB, float(options["min-model-mb"]) * MB)
     for kind, found in sorted(groups.items()):
         total = sum(found.values())
-        yield Problem(1, 1, f"{kind} sent with the build context but not excluded ({human(total)}): {top(found)}; add {_HINT[kind]} to {ctx.dockerignore or '.dockerignore'}", key=kind, fix=_fix(target, kind, found))
+        yield Problem(1, 1, f"{kind} sent with the build context but not excluded ({human(total)}): {top(found)}; add {_hint(kind, found)} to {ctx.dockerignore or '.dockerignore'}", key=kind, fix=_fix(target, kind, found))
 
 
 def _fix(target, kind: str, found: dict[str, int]):
     """Ignore patterns for the entries found; none for data or models while `COPY . .` may use them."""
     from mldocklint.fixes import Fix
 
-    if kind in ("datasets", "model files") and any(s.strip("/").removeprefix("./") in ("", ".", "*") for i in target.dockerfile.instructions for s in copy_sources(i)):
+    if kind in ("datasets", "model files") and copies(target)[1]:
         return Fix(skipped=f"{kind} are not excluded automatically while a `COPY . .` may need them")
     name = {"pycache": "__pycache__", "notebook checkpoints": ".ipynb_checkpoints"}.get(kind)
     return Fix(ignore=(f"**/{name}",) if name else tuple(sorted(found)))
