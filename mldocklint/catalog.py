@@ -37,12 +37,18 @@ def source_path(rule) -> str:
 
 def page(rule) -> str:
     """The Markdown page of one rule."""
+    from mldocklint.knowledge.foreign_rules import linter
+
     facts = [
         f"- **Severity:** {rule.severity}",
         f"- **Category:** {rule.category}",
         f"- **Fix:** {_FIX[rule.fix]}",
         f"- **Roles:** {_roles(rule)}",
     ]
+    if rule.opt_in:
+        facts.append(f"- **Runs:** only when selected (`--select {rule.id}`, `extend-select`)")
+    if rule.aliases:
+        facts.append("- **Aliases:** " + ", ".join(f"`{a}` ({linter(a)})" for a in rule.aliases))
     if rule.needs_context:
         facts.append("- **Reads:** the build context")
     if rule.scope == "image":
@@ -76,7 +82,27 @@ def index(rules) -> str:
     for category, group in _by_category(rules):
         out += ["", f"## {category}", "", "| Rule | Slug | Severity | Fix | Summary |", "|---|---|---|---|---|"]
         out += [f"| [{r.id}]({r.id}.md) | {r.slug} | {r.severity} | {r.fix} | {_cell(r.summary)} |" for r in group]
-    return "\n".join(out) + "\n"
+    return "\n".join(out + mapping(rules)) + "\n"
+
+
+def mapping(rules) -> list[str]:
+    """The tables of other linters' checks: which rule covers each, and what is left out and why."""
+    from mldocklint.knowledge.foreign_rules import DIFFERENCES, NOT_COVERED, linter
+
+    notes = dict(DIFFERENCES)
+    covered = sorted((a, r) for r in rules for a in r.aliases)
+    out = ["", "## Other linters' checks", ""]
+    out.append(
+        "Each name is accepted wherever a rule id is (`--select`, `--ignore`, configuration, `explain`, pragmas), "
+        "and `# hadolint ignore=...`, `# hadolint global ignore=...` and `# check=skip=...` suppress the rules they map to. "
+        "ShellCheck's codes (`SC2086`) are reported as themselves by the SC family."
+    )
+    for name in ("hadolint", "BuildKit"):
+        out += ["", f"### {name} → mldocklint", "", f"| {name} | Rule | Notes |", "|---|---|---|"]
+        out += [f"| {a} | [{r.id}]({r.id}.md) {r.slug} | {_cell(notes.get(a, ''))} |" for a, r in covered if linter(a) == name]
+    out += ["", "### Not covered", "", "| Check | Linter | Why |", "|---|---|---|"]
+    out += [f"| {code} | {linter(code)} | {_cell(why)} |" for code, why in NOT_COVERED]
+    return out
 
 
 def _cell(text: str) -> str:

@@ -174,8 +174,8 @@ def rules_command(fmt):
     if fmt == "json":
         import json
 
-        keys = ("id", "slug", "category", "severity", "fix", "summary", "url", "scope", "needs_context", "options")
-        click.echo(json.dumps([{k: getattr(r, k) for k in keys} for r in rules], indent=2))
+        keys = ("id", "slug", "category", "severity", "fix", "summary", "url", "scope", "needs_context", "options", "aliases", "opt_in")
+        click.echo(json.dumps([{k: list(v) if isinstance(v := getattr(r, k), tuple) else v for k in keys} for r in rules], indent=2))
         return
     columns = ("id", "slug", "severity", "category", "fix", "summary")
     if not commands.is_terminal(sys.stdout):

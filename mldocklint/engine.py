@@ -82,7 +82,7 @@ class Options:
 
     def chosen(self) -> set[str]:
         """Ids the selection keeps: rule ids, and ShellCheck codes named one by one."""
-        chosen = registry.resolve(self.select) if self.select is not None else set(registry.all_rules())
+        chosen = registry.resolve(self.select) if self.select is not None else {r.id for r in registry.all_rules().values() if not r.opt_in}
         chosen |= registry.resolve(self.extend_select)
         ignored = registry.resolve(self.ignore)
         return {r for r in chosen if not registry.covers(ignored, r)}

@@ -9,6 +9,14 @@ show them. A pragma that suppresses nothing is reported as ML900.
 ``# mldocklint: role=job`` sets the image's role (read by ``roles.pragma``); an unknown
 role is reported as ML900 too.
 
+Other linters' pragmas are honoured for the codes that map to mldocklint rules (the rules'
+``aliases``; ShellCheck codes are themselves): hadolint's ``# hadolint ignore=DL3008,SC2086``
+(the instruction on the next line, as hadolint reads it) and ``# hadolint global
+ignore=...``, and BuildKit's ``# check=skip=Rule1,Rule2`` (``skip=all``: every BuildKit
+check), as the parser directive at the top of the file (the file) or as a comment above an
+instruction (that instruction). Codes that map to nothing are ignored, and these pragmas are
+never reported as ML900.
+
 ``per-file-ignores`` from the configuration drop findings the way ``--ignore`` does.
 """
 
@@ -26,6 +34,10 @@ _IGNORE = re.compile(r"mldocklint\s*:\s*(global\s+)?ignore\s*=\s*(.*)$", re.IGNO
 _NO_COLON = re.compile(r"mldocklint\s+(global\s+)?ignore\s*=\s*(.*)$", re.IGNORECASE)
 # a pragma written after an instruction on its line: Docker makes it part of the instruction
 _INLINE = re.compile(r"\S.*?\s#\s*(mldocklint\s*:?\s*(?:global\s+)?ignore\s*=.*)$", re.IGNORECASE)
+# hadolint's grammar (src/Hadolint/Pragma.hs): codes of D, L, S, C and digits, comma-separated
+_HADOLINT = re.compile(r"hadolint[ \t]+(global[ \t]+)?ignore[ \t]*=[ \t]*([DLSC0-9]+(?:[ \t]*,[ \t]*[DLSC0-9]+)*)[ \t]*(?:#.*)?$")
+_HADOLINT_CODE = re.compile(r"DL\d{4}")
+_CHECK = re.compile(r"check\s*=\s*(.*)$", re.IGNORECASE)
 UNUSED = "ML900"
 
 
@@ -38,6 +50,7 @@ class Pragma(NamedTuple):
     last: int
     stage: str | None  # a stage-wide pragma: the stage's label
     used: set[str]  # rules it suppressed, filled in as findings are matched
+    foreign: bool = False  # another linter's pragma (hadolint, BuildKit): never reported as unused
 
 
 def ignored_by_path(path: str, options, matched: set | None = None) -> set[str]:
@@ -73,7 +86,7 @@ def apply(df: Dockerfile, findings: list[Finding], options, matched: set | None 
         extra = list(bad)
         for p in pragmas:
             for rid, written in p.rules.items():
-                if rid not in p.used and family(rid) in enabled and rid != UNUSED:
+                if not p.foreign and rid not in p.used and family(rid) in enabled and rid != UNUSED:
                     where = "in this file" if p.is_global else "in this stage" if p.stage else "on the next instruction"
                     extra.append((p.line, f"`ignore={written}` suppresses nothing {where}; remove it"))
         out += [_suppress(f, df, pragmas) for f in _unused_findings(df, extra, options)]
@@ -91,7 +104,18 @@ def parse(df: Dockerfile) -> tuple[list[Pragma], list[tuple[int, str]]]:
         m = _INLINE.search(text) if line not in comment_lines and "mldocklint" in text.lower() else None
         if m:
             bad.append((line, f"a pragma on an instruction's line is part of the instruction, not a comment; put `# {_written(m.group(1))}` on its own line above"))
+    if "check" in df.directives:
+        pragmas += _foreign(df, 1, _skipped(df.directives["check"]), "check=" + df.directives["check"], True)
     for line, text in df.comments:
+        foreign = _HADOLINT.match(text)
+        if foreign is not None:
+            codes = re.split(r"[ \t]*,[ \t]*", foreign.group(2))
+            pragmas += _foreign(df, line, codes, text, bool(foreign.group(1)), hadolint=True)
+            continue
+        foreign = _CHECK.match(text)
+        if foreign is not None:
+            pragmas += _foreign(df, line, _skipped(foreign.group(1)), text, False)
+            continue
         missing = _NO_COLON.match(text)
         if missing:
             bad.append((line, f"pragma without the colon, read as a plain comment; write `# {_written(text)}`"))
@@ -127,6 +151,48 @@ def _written(text: str) -> str:
     """A pragma in its right form: ``mldocklint: [global ]ignore=RULES -- reason``."""
     m = re.match(r"mldocklint\s*:?\s*(global\s+)?ignore\s*=\s*(.*)$", text.strip(), re.IGNORECASE)
     return f"mldocklint: {'global ' if m.group(1) else ''}ignore={m.group(2).strip()}"
+
+
+def _skipped(value: str) -> list[str]:
+    """The checks a BuildKit ``check`` directive skips (``skip=A,B;error=true``); ``all``: every
+    BuildKit check a rule covers."""
+    from mldocklint.rules import all_rules
+
+    names: list[str] = []
+    for part in value.split(";"):
+        key, _, val = part.partition("=")
+        if key.strip().lower() == "skip":
+            names += [n.strip() for n in val.split(",") if n.strip()]
+    if any(n.lower() == "all" for n in names):
+        return [a for r in all_rules().values() for a in r.aliases if not _HADOLINT_CODE.fullmatch(a)]
+    return names
+
+
+def _foreign(df: Dockerfile, line: int, codes, text: str, is_global: bool, hadolint: bool = False) -> list[Pragma]:
+    """A pragma of another linter for the codes that map to rules; none when nothing maps."""
+    from mldocklint.rules import aliases, is_shellcheck_code
+
+    table = aliases()
+    rules: dict[str, str] = {}
+    for code in codes:
+        up = code.upper()
+        if hadolint:  # its codes only: DL (mapped through aliases) and SC
+            rids = (up,) if is_shellcheck_code(up) else table.get(up, ())
+        else:  # BuildKit's check names only
+            rids = () if _HADOLINT_CODE.fullmatch(up) else table.get(up, ())
+        for rid in rids:
+            rules.setdefault(rid, code)
+    if not rules:
+        return []
+    if is_global:
+        first, last = 1, len(df.lines)
+    elif hadolint:  # hadolint: the instruction that starts on the next line, nothing else
+        instr = next((i for i in df.instructions if i.line == line + 1), None)
+        first, last = (instr.line, instr.end_line) if instr else (0, -1)
+    else:
+        first, last, _ = _scope(df, line, False)
+        last = next((i.end_line for i in df.instructions if i.line == first), last)  # a FROM: only its lines
+    return [Pragma(line, rules, "# " + text, is_global, first, last, None, set(), True)]
 
 
 def _scope(df: Dockerfile, line: int, is_global: bool) -> tuple[int, int, str | None]:

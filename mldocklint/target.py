@@ -70,14 +70,19 @@ class Target:
 
     def problem_at_word(self, instr: Instruction, command: int, word: int, message: str, **kw) -> Problem:
         """A problem at word ``word`` of ``self.commands(instr)[command]``, or at the instruction."""
+        span = self.word_span(instr, command, word)
+        if span is None:
+            return Problem.at(instr, message, **kw)
+        return Problem(span[0], span[1], message, end_line=span[2], end_column=span[3], **kw)
+
+    def word_span(self, instr: Instruction, command: int, word: int) -> tuple[int, int, int, int] | None:
+        """(line, column, end_line, end_column) of word ``word`` of ``self.commands(instr)[command]``
+        when it is written verbatim in the source, else None; cached per instruction."""
         key = ("spans", id(instr))
         spans = self._cache.get(key)
         if spans is None:
             spans = self._cache[key] = word_spans(self.dockerfile, instr, self.commands(instr))
-        span = spans[command][word] if command < len(spans) and word < len(spans[command]) else None
-        if span is None:
-            return Problem.at(instr, message, **kw)
-        return Problem(span[0], span[1], message, end_line=span[2], end_column=span[3], **kw)
+        return spans[command][word] if command < len(spans) and word < len(spans[command]) else None
 
     def runs(self, stage: Stage | None = None):
         """(RUN instruction, command words) pairs, for one stage or all."""
@@ -88,22 +93,67 @@ class Target:
                     for words in self.commands(instr):
                         yield instr, words
 
-    def pip_installs(self, stages: list[Stage] | None = None):
-        """Every ``pip install`` command (``PipInstall``) in ``stages`` (default: all)."""
+    def installs(self, stages: list[Stage] | None = None) -> list:
+        """Every command that installs Python packages (``PipInstall``) in ``stages`` (default: all):
+        pip, uv, pipx, poetry and conda (see ``shell.installer``); cached per stage."""
+        found = []
         for stage in stages if stages is not None else self.dockerfile.stages:
-            for instr in stage.instructions:
-                if instr.keyword != "RUN":
+            key = ("installs", stage.index)
+            cached = self._cache.get(key)
+            if cached is None:
+                cached = self._cache[key] = list(self._stage_installs(stage))
+            found += cached
+        return found
+
+    def _stage_installs(self, stage: Stage):
+        for instr in stage.instructions:
+            if instr.keyword != "RUN":
+                continue
+            for ci, words in enumerate(self.commands(instr)):
+                found = shell.installer(words)
+                if found is None:
                     continue
-                for ci, words in enumerate(self.commands(instr)):
-                    args = shell.pip_install_args(words)
-                    if args is None:
-                        continue
-                    opts, reqs = shell.pip_options(args)
-                    offset, k, found = len(words) - len(args), 0, []
-                    for r in reqs:
-                        k = args.index(r, k) + 1
-                        found.append((offset + k - 1, r))
-                    yield PipInstall(stage, instr, ci, words, opts, found)
+                args = words[found.start :]
+                opts, reqs = shell.pip_options(args, found.tool)
+                if found.start > 2 and found.tool == "pip":  # `pip --no-cache-dir install`
+                    before, _ = shell.pip_options([w for w in words[1 : found.start - 1] if w.startswith("-")])
+                    opts = {**before, **opts}
+                k, listed = 0, []
+                for r in reqs:
+                    k = args.index(r, k) + 1
+                    listed.append((found.start + k - 1, r))
+                yield PipInstall(stage, instr, ci, words, opts, listed, found.tool, found.action, self._settings(stage, instr))
+
+    def pip_installs(self, stages: list[Stage] | None = None) -> list:
+        """The installs of ``installs`` whose arguments are pip requirements (all but conda's)."""
+        return [p for p in self.installs(stages) if p.tool != "conda"]
+
+    def _settings(self, stage: Stage, instr: Instruction) -> dict[str, str]:
+        """Installer settings in effect for a RUN of ``stage`` (see ``PipInstall.settings``).
+
+        One pass over the stage, cached: ``PIP_*``/``UV_*`` values from ENV and ARG (build
+        arguments are in every RUN's environment), pip configuration earlier RUNs write, and
+        assignments in the RUN itself.
+        """
+        key = ("settings", stage.index)
+        by_run = self._cache.get(key)
+        if by_run is None:
+            by_run = self._cache[key] = {}
+            env: dict[str, str] = {}
+            config: dict[str, str] = {}
+            for i in self.effective(stage):
+                if i.keyword == "ENV":
+                    env.update((i.value[k], dequote(i.value[k + 1])) for k in range(0, len(i.value) - 1, 2) if i.value[k].startswith(_INSTALLER_VARS))
+                elif i.keyword == "ARG":
+                    for item in i.value:
+                        name, eq, val = item.partition("=")
+                        val = dequote(val) if eq else self.dockerfile.global_args.get(name)
+                        if name.startswith(_INSTALLER_VARS) and val is not None and name not in env:
+                            env[name] = val
+                elif i.keyword == "RUN":
+                    by_run[id(i)] = {**config, **env, **{m.group(1): dequote(m.group(2)) for m in _INLINE_VAR.finditer(i.rest)}}
+                    config.update(_pip_config(self.commands(i), i))
+        return by_run.get(id(instr), {})
 
     def built_stages(self) -> list[Stage]:
         """Stages that end up in the target image or feed it (FROM parent, COPY --from,
@@ -262,14 +312,32 @@ def known_root_base(df: Dockerfile, stage: Stage) -> str | None:
 
 
 class PipInstall(NamedTuple):
-    """One ``pip install`` command of a RUN (see ``Target.pip_installs``)."""
+    """One command that installs Python packages in a RUN (see ``Target.installs``)."""
 
     stage: Stage
     instr: Instruction
     command: int  # index into Target.commands(instr)
     words: list[str]
-    options: dict[str, list[str]]
+    options: dict[str, list[str]]  # as given on the command; pip's abbreviations spelled out
     requirements: list[tuple[int, str]]  # (word index, requirement word)
+    tool: str = "pip"  # see shell.Install
+    action: str = "install"
+    # PIP_*/UV_* variables from ENV, ARG and the RUN itself, and pip config (`pip config set`, a
+    # pip.conf a RUN writes) under PIP_* names: {"PIP_NO_CACHE_DIR": "1"}
+    settings: dict = {}
+
+    @property
+    def locked(self) -> bool:
+        return shell.Install(self.tool, self.action, 0).locked
+
+    def setting(self, option: str) -> str | None:
+        """The value an option has for this command: given on it (``""`` for a flag), else from the
+        settings (``--no-cache-dir`` -> ``PIP_NO_CACHE_DIR``, ``UV_NO_CACHE`` for uv), else None."""
+        if option in self.options:
+            values = self.options[option]
+            return values[-1] if values else ""
+        prefix = "UV_" if self.tool in ("uv", "uv-project") else "PIP_"
+        return self.settings.get(prefix + option.lstrip("-").upper().replace("-", "_"))
 
     def indexes(self) -> list[tuple[int, str]]:
         """(word index, URL) of the package indexes and find-links locations given on the command."""
@@ -282,6 +350,29 @@ class PipInstall(NamedTuple):
                 elif k + 1 < len(self.words):
                     found.append((k + 1, self.words[k + 1]))
         return found
+
+
+_INSTALLER_VARS = ("PIP_", "UV_")
+_INLINE_VAR = re.compile(r"(?:^|(?<=[\s;&|(]))((?:PIP|UV)_[A-Z0-9_]+)=(\"[^\"]*\"|'[^']*'|[^\s;&|)]*)")
+_CONF_LINE = re.compile(r"(?m)^\s*([a-z][a-z0-9-]*)\s*=\s*(\S+)")
+
+
+def _pip_config(cmds: list[list[str]], instr: Instruction) -> dict[str, str]:
+    """Settings a RUN leaves in pip's configuration: ``pip config set SECTION.KEY VALUE`` and the
+    ``key = value`` lines of a ``pip.conf``/``pip.ini`` it writes; as PIP_* names."""
+    found = {}
+    for words in cmds:
+        if words and shell._PIP.fullmatch(shell.program(words[0])) and "config" in words:
+            rest = words[words.index("config") + 1 :]
+            rest = [w for w in rest if not w.startswith("--")]
+            if rest[:1] == ["set"] and len(rest) >= 3:
+                found["PIP_" + rest[1].partition(".")[2].upper().replace("-", "_")] = rest[2]
+    text = instr.rest + "".join(d.content for d in instr.heredocs)
+    if "pip.conf" in text or "pip.ini" in text:
+        for m in _CONF_LINE.finditer(text.replace("\\n", "\n")):
+            if "--" + m.group(1) in shell._PIP_LONG:
+                found["PIP_" + m.group(1).upper().replace("-", "_")] = m.group(2).strip("\"'")
+    return found
 
 
 def _healthcheck_command(instr: Instruction) -> Instruction:
@@ -317,7 +408,7 @@ def span(instr: Instruction, src: str, k: int, length: int) -> tuple[int, int, i
     return line, column, line, column + length
 
 
-_EDGE = frozenset(" \t\r\n\"'[],;&|()`\\")
+_EDGE = frozenset(" \t\r\n\"'[],;&|()`\\<>")
 
 
 def word_spans(df: Dockerfile, instr: Instruction, cmds: list[list[str]]) -> list[list[tuple[int, int, int, int] | None]]:

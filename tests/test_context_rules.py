@@ -38,13 +38,23 @@ def test_unpinned_requirement_every_source(in_root):
     d = "fixtures/contexts/requirements/"
     assert run(case("requirements"), "ML201") == [
         ("ML201", d + "env/environment.yml", 5, 5),
-        ("ML201", d + "env/environment.yml", 9, 10),
         ("ML201", d + "pyproject.toml", 6, 4),
         ("ML201", d + "reqs/base.txt", 3, 3),
         ("ML201", d + "reqs/extra.txt", 1, 1),
         ("ML201", d + "reqs/prod.txt", 4, 1),
-        ("ML201", d + "reqs/prod.txt", 6, 1),
     ]
+
+
+def test_unpinned_requirement_one_finding_per_file(in_root):
+    d = "fixtures/contexts/requirements/"
+    result = Result()
+    Linter(Options(select=["ML201"], inline_suppressions=False)).lint_file(case("requirements"), result)
+    got = {f.path: f.message for f in result.findings}
+    assert got[d + "reqs/prod.txt"] == "2 entries in " + d + "reqs/prod.txt are not pinned to one version: `pandas>=2.0`, `git+https://github.com/org/lib.git@main#egg=lib`; pin them with `==`"
+    assert got[d + "pyproject.toml"] == (
+        "the image installs " + d + "pyproject.toml's dependencies from ranges (`uvicorn>=0.20`) without a lock or constraints file; "
+        "install with a constraints file (`pip install -c constraints.txt .`) or from a lock (`uv sync --locked`, `poetry install`)"
+    )
 
 
 def test_unpinned_requirement_path_is_relative_to_cwd(monkeypatch):

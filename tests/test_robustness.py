@@ -26,7 +26,7 @@ from mldocklint.engine import MAX_BYTES
 from mldocklint.rules import all_rules
 
 GOOD = "FROM python:3.11\nRUN pip install flask\n"
-GOOD_FINDING = ("ML202", "good.Dockerfile", 2, 17, "`flask` is installed without an exact version; pin it (`flask==X.Y.Z`) or use a pinned requirements file")
+GOOD_FINDING = ("ML202", "good.Dockerfile", 2, 1, "installs a package without an exact version: `flask`; pin it (`flask==X.Y.Z`) or install from a pinned requirements or constraints file")
 SELECT = ["--select", "ML000,ML201,ML202,ML204"]
 TOO_BIG = f"larger than {MAX_BYTES >> 20} MiB: too big for a Dockerfile, not linted"
 
@@ -312,7 +312,7 @@ def test_crlf_and_lf_give_the_same_findings(tmp_path):
     crlf = run(tmp_path, ["--format", "json", "crlf/Dockerfile"])
     assert lf.returncode == crlf.returncode == 1
     assert [(r, line, col) for r, _, line, col, _ in findings(lf.stdout)] == [
-        ("ML104", 3, 13), ("ML103", 3, 31), ("ML105", 5, 12), ("ML202", 5, 20),
+        ("ML202", 3, 1), ("ML104", 3, 13), ("ML103", 3, 31), ("ML105", 5, 12),
         ("ML402", 5, 20), ("ML301", 9, 1), ("ML302", 9, 1), ("ML309", 10, 5), ("ML303", 11, 1),
     ]  # fmt: skip
     same = [(r, p.replace("crlf/", "lf/"), line, col, m.replace("context crlf", "context lf")) for r, p, line, col, m in findings(crlf.stdout)]
@@ -336,7 +336,7 @@ def test_a_failing_rule_is_reported_and_the_other_rules_and_files_still_run(tmp_
 
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 2
-    assert [line.split(" ", 2)[:2] for line in result.stdout.splitlines()] == [["a.Dockerfile:2:17:", "ML202"], ["b.Dockerfile:2:17:", "ML202"]]
+    assert [line.split(" ", 2)[:2] for line in result.stdout.splitlines()] == [["a.Dockerfile:2:1:", "ML202"], ["b.Dockerfile:2:1:", "ML202"]]
     assert result.stderr == (
         error("a.Dockerfile", "internal error in rule ML303 (shell-form-cmd): RuntimeError: rule bug")
         + error("b.Dockerfile", "internal error in rule ML303 (shell-form-cmd): RuntimeError: rule bug")

@@ -185,10 +185,12 @@ async def test_a_change_is_linted_again(client: LanguageClient, project):
 async def test_columns_are_utf16_and_incremental_changes_apply(client: LanguageClient, project):
     line = 'RUN echo "🐳" && pip install flask'
     uri = open_doc(client, project / "Dockerfile", f"FROM python:3.11-slim\n{line}\n")
-    start = line.index("flask") + 1  # the whale is two UTF-16 code units
+    start = line.index("install") + 1  # the whale is two UTF-16 code units
+    end = len(line) + 1
     diagnostics = await published(client, uri)
-    assert [f for f in found(diagnostics) if f[0] == "ML202"] == [("ML202", 1, start, 1, start + 5)]
-    pin = lsp.TextDocumentContentChangePartial(range=lsp.Range(lsp.Position(1, start + 5), lsp.Position(1, start + 5)), text="==3.0.3")
+    assert [f for f in found(diagnostics) if f[0] == "ML105"] == [("ML105", 1, start, 1, start + 7)]
+    assert [f for f in found(diagnostics) if f[0] == "ML202"] == [("ML202", 1, 0, 1, end)]  # the whole RUN
+    pin = lsp.TextDocumentContentChangePartial(range=lsp.Range(lsp.Position(1, end), lsp.Position(1, end)), text="==3.0.3")
     client.text_document_did_change(lsp.DidChangeTextDocumentParams(lsp.VersionedTextDocumentIdentifier(uri=uri, version=2), [pin]))
     diagnostics = await published(client, uri, lambda ds: "ML202" not in codes(ds))
     assert the(diagnostics, "ML105").range.start == lsp.Position(1, line.index("install") + 1)

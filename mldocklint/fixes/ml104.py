@@ -1,4 +1,10 @@
-"""ML104: end the ``RUN`` with ``&& rm -rf /var/lib/apt/lists/*``.
+"""ML104: end the ``RUN`` with ``&& rm -rf /var/lib/apt/lists/*``, or merge an update-only
+``RUN`` into the install ``RUN`` right below it.
+
+When a later ``RUN`` installs with the lists, removing them would break that install: an
+update-only ``RUN`` directly followed by that ``RUN`` (both shell form without flags or
+heredocs, no comment between them) is joined to it with `` && `` on a continuation line; the
+merged ``RUN`` gets the removal in the next pass. Otherwise nothing is changed.
 
 A one-line ``RUN`` gets `` && rm -rf ...`` appended; a ``RUN`` that spans lines gets a new
 continuation line indented like its last line, with the file's escape character and line
@@ -11,7 +17,8 @@ from __future__ import annotations
 import re
 
 from mldocklint.fixes import Edit, Fix, instruction_at, newline
-from mldocklint.syntax.shell import scripts
+from mldocklint.rules.ml104_apt_lists_kept import later_installs
+from mldocklint.syntax.shell import apt_command, scripts
 
 RM = "rm -rf /var/lib/apt/lists/*"
 _OPEN_END = re.compile(r"(&&|\|\||[;&|(\\{]|\bthen|\bdo|\belse)\s*$")
@@ -23,6 +30,10 @@ def fix(target, finding):
     if instr is None or instr.keyword != "RUN" or instr.exec_form:
         return None
     nl = newline(df)
+    stage = df.stages[instr.stage]
+    later = later_installs(target, stage).get(id(instr))
+    if later is not None:
+        return _merge(target, instr, later)
     if instr.heredocs:
         doc = instr.heredocs[-1]
         if len(instr.heredocs) != 1 or scripts(instr) != [doc.content] or not doc.content.endswith("\n"):
@@ -40,3 +51,20 @@ def fix(target, finding):
     rows = [r for n, r in enumerate(src.split("\n")[1:], instr.line + 1) if r.strip() and n not in commented]
     indent = min((r[: len(r) - len(r.lstrip())] for r in rows), key=len)
     return Fix((Edit(instr.end, instr.end, f" {df.escape}{nl}{indent}&& {RM}"),))
+
+
+def _merge(target, update, install):
+    df = target.dockerfile
+    stage = df.stages[update.stage]
+    k = stage.instructions.index(update)
+    adjacent = k + 1 < len(stage.instructions) and stage.instructions[k + 1] is install
+    installs_here = any((a := apt_command(w)) is not None and w[a] == "install" for w in target.commands(update))
+    plain = all(not i.flags and not i.heredocs and not i.exec_form for i in (update, install))
+    commented = any(update.end_line < line < install.line for line, _ in df.comments)
+    last = df.text[update.start : update.end].rsplit("\n", 1)[-1].rstrip("\r")
+    if not adjacent or installs_here or not plain or commented or "#" in last or _OPEN_END.search(last):
+        return None
+    head = re.match(r"RUN[ \t]+", df.text[install.start : install.end], re.I)
+    if head is None:
+        return None
+    return Fix((Edit(update.end, install.start + head.end(), f" && {df.escape}{newline(df)}    "),))

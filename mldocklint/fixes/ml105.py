@@ -1,14 +1,22 @@
-"""ML105: add ``--no-cache-dir`` (``--no-cache`` for ``uv pip``) right after ``install``."""
+"""ML105: add ``--no-cache-dir`` (``--no-cache`` for uv) right after the sub-command of every
+install of the finding's stage that keeps its cache."""
 
-from mldocklint.fixes import after_word, command_at, instruction_at
-from mldocklint.syntax.shell import program
+from mldocklint.fixes import Edit, Fix, instruction_at, offset
+from mldocklint.rules.ml105_pip_cache_kept import subcommand, uncached
 
 
 def fix(target, finding):
-    instr = instruction_at(target.dockerfile, finding.line)
-    found = command_at(target, instr, finding) if instr is not None else None
-    if found is None:
+    df = target.dockerfile
+    instr = instruction_at(df, finding.line)
+    if instr is None:
         return None
-    words, _ = found
-    flag = "--no-cache" if program(words[0]) == "uv" else "--no-cache-dir"
-    return after_word(target, finding, "install", " " + flag)
+    edits = []
+    for p in uncached(target, df.stages[instr.stage]):
+        k = subcommand(p)
+        span = target.word_span(p.instr, p.command, k)
+        if span is None:
+            return None
+        at = offset(df, span[0], span[1])
+        flag = " --no-cache-dir" if p.tool == "pip" else " --no-cache"
+        edits.append(Edit(at + len(p.words[k]), at + len(p.words[k]), flag))
+    return Fix(tuple(edits)) if edits else None

@@ -13,25 +13,7 @@ import json
 import re
 
 from mldocklint.fixes import Edit, Fix, instruction_at
-
-_SHELL_CHARS = re.compile(r"[$`'\"\\|&;<>*?\[\]{}()~#!\n]")
-_ASSIGN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
-_BUILTINS = frozenset(
-    ". : [ alias break case cd continue do done elif else esac eval exec exit export fi for "
-    "function if local read readonly return select set shift source then time trap ulimit umask "
-    "unset until wait while".split()
-)
-
-
-def plain_words(command: str) -> list[str] | None:
-    """The words of ``command`` when running it through ``/bin/sh -c`` adds nothing, else None."""
-    if _SHELL_CHARS.search(command):
-        return None
-    words = command.split()
-    if not words or _ASSIGN.match(words[0]) or words[0] in _BUILTINS:
-        return None
-    return words
-
+from mldocklint.syntax.shell import plain_words
 
 def fix(target, finding):
     df = target.dockerfile

@@ -14,10 +14,16 @@ _MODEL_SUFFIXES = tuple(sorted(_MODEL_EXT))
 _NOT_CODE_DIRS = _MODEL_DIRS | frozenset(("requirements", "data", "datasets", "wheels", "dist", "vendor", "assets", "static", "docs"))
 _MANIFEST = re.compile(
     r"(requirements|constraints)[\w.-]*\.(txt|in)|pyproject\.toml|setup\.(py|cfg)|[\w.-]*\.lock|Pipfile"
-    r"|(environment|conda)[\w.-]*\.ya?ml|README[\w.]*|LICEN[CS]E[\w.]*|Makefile[\w.-]*",
+    r"|(environment|conda)[\w.-]*\.ya?ml|README[\w.]*|LICEN[CS]E[\w.]*|Makefile[\w.-]*"
+    r"|_{0,2}version(__)?\.py|__about__\.py",  # the version file setup.py reads, copied on its own
     re.I,
 )
 _CODE_EXT = frozenset((".py", ".pyx", ".ipynb"))
+# single configuration files without an extension: dotfiles, run-control files
+# (matplotlibrc, .condarc, .bashrc) and system files such as /etc/motd
+_CONFIG_NAME = re.compile(r"\..*|.*rc|motd|issue|hosts|crontab|Procfile|Dockerfile|Containerfile", re.I)
+# where configuration goes in an image, not code
+CONFIG_DESTINATIONS = ("/etc/", "/usr/share/", "/usr/local/etc/")
 
 
 def _parts(src: str) -> list[str]:
@@ -57,4 +63,4 @@ def is_code_path(src: str) -> bool:
     if any(last.endswith(ext) for ext in _CODE_EXT):
         return True
     # a directory: written with a trailing slash, or a name without an extension
-    return src.endswith("/") or "." not in last
+    return src.endswith("/") or ("." not in last and not _CONFIG_NAME.fullmatch(last))

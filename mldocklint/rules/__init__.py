@@ -2,6 +2,8 @@
 
 ShellCheck's checks are one family, ``SC``: each of its codes (``SC2086``) is accepted
 wherever a rule id is, and ``lookup`` gives a code the family's metadata and its wiki page.
+A rule's ``aliases`` (hadolint codes such as ``DL3002``, BuildKit check names such as
+``WorkdirRelativePath``, in any case) are accepted wherever its id is.
 """
 
 from __future__ import annotations
@@ -32,6 +34,16 @@ MODULES = (
     "ml017_expose_invalid_format",
     "ml018_copy_from_unknown_stage",
     "ml019_pipe_without_pipefail",
+    "ml020_env_same_statement_reference",
+    "ml021_copy_sources_need_directory",
+    "ml022_useradd_high_uid",
+    "ml023_sudo_in_run",
+    "ml024_add_local_files",
+    "ml025_apt_in_run",
+    "ml026_curl_and_wget",
+    "ml027_ln_bin_sh",
+    "ml028_cd_in_run",
+    "ml029_consecutive_run",
     "ml101_copy_before_install",
     "ml102_model_after_code",
     "ml103_apt_install_recommends",
@@ -42,6 +54,8 @@ MODULES = (
     "ml202_unpinned_pip_install",
     "ml203_unpinned_base_image",
     "ml204_missing_requirements_file",
+    "ml205_add_url_without_checksum",
+    "ml206_unpinned_model_download",
     "ml301_missing_python_env",
     "ml302_root_user",
     "ml303_shell_form_cmd",
@@ -102,6 +116,17 @@ def all_rules() -> dict[str, Rule]:
     return {r.id: r for r in sorted(rules, key=lambda r: r.id)}
 
 
+@lru_cache(maxsize=None)
+def aliases() -> dict[str, tuple[str, ...]]:
+    """Each alias, upper case, -> the ids of the rules that cover it (one check may be split
+    into several rules: BuildKit's SecretsUsedInArgOrEnv)."""
+    out: dict[str, tuple[str, ...]] = {}
+    for r in all_rules().values():
+        for a in r.aliases:
+            out[a.upper()] = out.get(a.upper(), ()) + (r.id,)
+    return out
+
+
 def is_shellcheck_code(rule_id: str) -> bool:
     return len(rule_id) == 6 and rule_id.startswith(SHELLCHECK) and rule_id[2:].isdigit()
 
@@ -125,9 +150,11 @@ def lookup(rule_id: str) -> Rule | None:
 
 
 def get(selector: str) -> Rule:
-    """A rule by id or slug (case-insensitive for ids); a ShellCheck code (SC2086) too."""
+    """A rule by id, alias (the first rule that covers it) or slug (case-insensitive for ids and
+    aliases); a ShellCheck code (SC2086) too."""
     rules = all_rules()
-    rule = lookup(selector.upper())
+    up = selector.upper()
+    rule = lookup(aliases().get(up, (up,))[0])
     if rule is None:
         rule = next((r for r in rules.values() if r.slug == selector.lower()), None)
     if rule is None:
@@ -136,7 +163,7 @@ def get(selector: str) -> Rule:
 
 
 def resolve(selectors) -> set[str]:
-    """Rule ids named by ids (ML302), slugs (root-user) or id prefixes (ML3, ML)."""
+    """Rule ids named by ids (ML302), aliases (DL3002), slugs (root-user) or id prefixes (ML3, ML)."""
     rules = all_rules()
     out: set[str] = set()
     for raw in selectors:
@@ -148,6 +175,8 @@ def resolve(selectors) -> set[str]:
                 out.update(r for r in rules if r.startswith("ML"))
             elif up in rules or is_shellcheck_code(up):
                 out.add(up)
+            elif up in aliases():
+                out.update(aliases()[up])
             elif up.startswith("ML") and up[2:].isdigit() and any(r.startswith(up) for r in rules):
                 out.update(r for r in rules if r.startswith(up))
             else:

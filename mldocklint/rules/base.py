@@ -3,7 +3,8 @@
 A rule module defines ``ID``, ``SLUG``, ``CATEGORY``, ``SEVERITY``, ``SUMMARY``, ``FIX``
 ("safe", "unsafe" or "none"), optionally ``OPTIONS`` (defaults), ``NEEDS_CONTEXT`` (runs
 only with a build context), ``ALIASES`` (hadolint codes and BuildKit check names it covers), ``ROLES`` (the image
-roles it judges, ``roles.ROLES``; default all: the engine skips it for the others)
+roles it judges, ``roles.ROLES``; default all: the engine skips it for the others),
+``OPT_IN`` (runs only when selected by id, alias, slug, prefix or ``ALL``)
 or ``USES_CONTEXT`` (runs always, reads ``target.context`` when
 it was loaded), and ``check(target, options)`` (``target.Target``): a generator of ``model.Problem``. Its module docstring
 is its documentation (sections checked, pages in ``rules/`` generated and examples run by
@@ -35,6 +36,7 @@ class Rule(NamedTuple):
     aliases: tuple[str, ...] = ()  # other linters' names for what the rule checks (hadolint codes, BuildKit checks)
     docs: str = ""  # the page's address when it is not mldocklint's own (ShellCheck's wiki)
     roles: tuple[str, ...] = ROLES  # image roles the rule judges
+    opt_in: bool = False  # left out of the default selection (style checks)
 
     @property
     def url(self) -> str:
@@ -59,4 +61,5 @@ def rule_from_module(mod: ModuleType) -> Rule:
         uses_context=getattr(mod, "USES_CONTEXT", False),
         aliases=tuple(getattr(mod, "ALIASES", ())),
         roles=tuple(getattr(mod, "ROLES", ROLES)),
+        opt_in=getattr(mod, "OPT_IN", False),
     )

@@ -39,6 +39,7 @@ CATEGORY = "syntax"
 SEVERITY = "error"
 SUMMARY = "The Dockerfile cannot be parsed"
 FIX = "none"
+ALIASES = ("DL3043", "DL3061")
 
 
 def check(target, options):

@@ -38,7 +38,7 @@ CATEGORY = "correctness"
 SEVERITY = "error"
 SUMMARY = "Two stages with the same name"
 FIX = "none"
-ALIASES = ("DuplicateStageName",)
+ALIASES = ("DuplicateStageName", "DL3024")
 
 
 def check(target, options):

@@ -41,7 +41,7 @@ CATEGORY = "correctness"
 SEVERITY = "warning"
 SUMMARY = "Relative WORKDIR without an absolute one before it"
 FIX = "none"
-ALIASES = ("WorkdirRelativePath",)
+ALIASES = ("WorkdirRelativePath", "DL3000")
 
 
 def check(target, options):

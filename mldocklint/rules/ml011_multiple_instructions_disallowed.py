@@ -41,7 +41,7 @@ CATEGORY = "correctness"
 SEVERITY = "warning"
 SUMMARY = "CMD, ENTRYPOINT or HEALTHCHECK replaced later in the same stage"
 FIX = "none"
-ALIASES = ("MultipleInstructionsDisallowed", "DL4003", "DL4004")
+ALIASES = ("MultipleInstructionsDisallowed", "DL3012", "DL4003", "DL4004")
 ONCE = ("CMD", "ENTRYPOINT", "HEALTHCHECK")
 
 

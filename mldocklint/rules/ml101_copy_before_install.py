@@ -4,7 +4,9 @@ Flags a `COPY` or `ADD` of application code (the whole context `COPY . .`, a sou
 directory such as `src/`, or `*.py` files) that comes before the first Python dependency
 install of the same stage: `pip install -r ...`, `pip install .`, `pip install NAME`,
 `poetry install`, `uv sync`, `pipenv install`, `pdm install`, or `conda env create -f`.
-Copying only the dependency files first (`requirements*.txt`, `pyproject.toml`,
+Only code counts: single configuration or data files (`matplotlibrc`, `motd`, dotfiles,
+`*.yaml`, `*.json`) and anything copied to `/etc/`, `/usr/share/` or a dot directory are
+not code. Copying only the dependency files first (`requirements*.txt`, `pyproject.toml`,
 `setup.py`, lock files, `environment.yml`) is the right pattern and is not flagged, and
 neither is an install of the project itself after the dependencies are in place
 (`pip install --no-deps .`, `poetry install --only-root`, or any install that follows
@@ -51,9 +53,9 @@ None.
 import re
 
 from mldocklint.model import Problem
-from mldocklint.knowledge.files import is_code_path
+from mldocklint.knowledge.files import CONFIG_DESTINATIONS, is_code_path
 from mldocklint.target import copy_sources
-from mldocklint.syntax.shell import pip_install_args, pip_options, program
+from mldocklint.syntax.shell import installer, pip_options, program
 
 ID = "ML101"
 SLUG = "copy-before-install"
@@ -68,25 +70,25 @@ _CONDA = frozenset(("conda", "mamba", "micromamba"))
 
 
 def _installs_dependencies(words: list[str]) -> bool:
-    args = pip_install_args(words)
-    if args is not None:
-        opts, reqs = pip_options(args)
-        if "--no-deps" in opts and not ({"-r", "--requirement"} & opts.keys()):
-            return False
-        named = [r for r in reqs if _NAME.match(r).group().lower() not in _TOOLING]
-        return bool(named) or bool({"-r", "--requirement", "-e", "--editable"} & opts.keys())
-    prog, rest = program(words[0]), words[1:]
-    if prog == "poetry":
-        return rest[:1] == ["install"] and "--only-root" not in rest
-    if prog in ("pipenv", "pdm"):
-        return rest[:1] in (["install"], ["sync"])
-    if prog == "uv":
-        return rest[:1] == ["sync"]
-    if prog in _CONDA:
-        if rest[:1] == ["env"]:
-            rest = rest[1:]
-        return rest[:1] in (["create"], ["update"], ["install"]) and any(w in ("-f", "--file") or w.startswith("--file=") for w in rest)
-    return False
+    found = installer(words)
+    if found is None:
+        prog, rest = program(words[0]), words[1:]
+        if prog in ("pipenv", "pdm"):
+            return rest[:1] in (["install"], ["sync"])
+        if prog in _CONDA and rest[:1] == ["env"]:
+            return rest[1:2] in (["create"], ["update"]) and any(w in ("-f", "--file") or w.startswith("--file=") for w in rest)
+        return False
+    opts, reqs = pip_options(words[found.start :], found.tool)
+    if found.tool == "poetry" and found.action == "install":
+        return "--only-root" not in opts
+    if found.locked:
+        return True
+    if found.tool == "conda":
+        return bool({"-f", "--file"} & opts.keys())
+    if found.tool == "pipx" or ("--no-deps" in opts and not ({"-r", "--requirement"} & opts.keys())):
+        return False
+    named = [r for r in reqs if _NAME.match(r).group().lower() not in _TOOLING]
+    return bool(named) or bool({"-r", "--requirement", "-e", "--editable"} & opts.keys())
 
 
 def check(target, options):
@@ -94,7 +96,8 @@ def check(target, options):
         code: list = []
         for instr in stage.instructions:
             if instr.keyword in ("COPY", "ADD"):
-                if any(is_code_path(s) for s in copy_sources(instr)):
+                dest = instr.value[-1] if instr.value else ""
+                if not dest.startswith(CONFIG_DESTINATIONS) and "/." not in dest and any(is_code_path(s) for s in copy_sources(instr)):
                     code.append(instr)
             elif instr.keyword == "RUN" and any(_installs_dependencies(w) for w in target.commands(instr)):
                 for c in code:

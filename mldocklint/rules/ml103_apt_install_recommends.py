@@ -53,6 +53,7 @@ CATEGORY = "build"
 SEVERITY = "warning"
 SUMMARY = "apt-get install without --no-install-recommends"
 FIX = "safe"
+ALIASES = ("DL3015",)
 
 _OFF = re.compile(r"APT::Install-Recommends[\s=\"']*(false|0|no|off)\b", re.I)
 

@@ -70,6 +70,7 @@ CATEGORY = "dependencies"
 SEVERITY = "warning"
 SUMMARY = "Base image without a tag, or tagged latest"
 FIX = "none"
+ALIASES = ("DL3006", "DL3007")
 
 _REF = re.compile(r"\$\{(\w+)([^}]*)\}|\$(\w+)")
 _VERSIONED_PATH = re.compile(r"/v?\d+\.\d+[^/]*/")  # a path segment that is a version: .../1.22.0/...

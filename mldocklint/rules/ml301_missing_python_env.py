@@ -9,6 +9,11 @@ the like, or when its base is a Python image (`python`, `pytorch`, `tensorflow`,
 Jupyter, Hugging Face). The finding points at the final stage's `FROM`, where the `ENV`
 belongs, and names the missing variable(s).
 
+Where uv installs the packages (`uv pip install`, `uv sync`, `uv add`) and bytecode is
+compiled at build time (`UV_COMPILE_BYTECODE` set by `ENV` or `ARG`, or `--compile-bytecode`),
+as uv's Docker guide recommends, `PYTHONDONTWRITEBYTECODE` is not required; where uv installs
+without it, the message offers both ways.
+
 ## Why is this bad?
 Without `PYTHONUNBUFFERED`, Python block-buffers stdout and stderr when they are not a
 terminal, which is the case in a container: `print` and logging output sits in an 8 KB
@@ -70,6 +75,14 @@ def _interpreter_flags(words: list[str]) -> str:
     return ""
 
 
+def _uv_bytecode(target, stage) -> bool | None:
+    """None when uv installs nothing in the image; else whether it compiles bytecode at build."""
+    uv = [p for p in target.installs(target.image_stages(stage)) if p.tool in ("uv", "uv-project")]
+    if not uv:
+        return None
+    return any("--compile-bytecode" in p.options or p.setting("--compile-bytecode") not in (None, "", "0", "false") for p in uv)
+
+
 def check(target, options):
     stage = target.final
     if not target.runs_python(stage):
@@ -77,10 +90,12 @@ def check(target, options):
     env = target.env(stage)
     flags = _interpreter_flags(target.entrypoint_words(stage))
     missing = [name for name, flag in _VARS if not env.get(name, ("",))[0] and flag not in flags]
+    uv = _uv_bytecode(target, stage) if "PYTHONDONTWRITEBYTECODE" in missing else None
+    if uv:
+        missing.remove("PYTHONDONTWRITEBYTECODE")
     if missing:
         names = " and ".join(missing)
-        yield Problem.at(
-            stage.from_instruction,
-            f"the image runs Python without {names}; add `ENV " + " ".join(f"{n}=1" for n in missing) + "`",
-            stage=stage.label,
-        )
+        advice = "add `ENV " + " ".join(f"{n}=1" for n in missing) + "`"
+        if uv is False:
+            advice += " (or, as uv images do, compile bytecode at build time with `ENV UV_COMPILE_BYTECODE=1` instead of PYTHONDONTWRITEBYTECODE)"
+        yield Problem.at(stage.from_instruction, f"the image runs Python without {names}; {advice}", stage=stage.label)

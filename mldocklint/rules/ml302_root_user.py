@@ -37,7 +37,7 @@ CMD ["python", "app.py"]
 
 Base images known to run as a non-root user already (`mambaorg/micromamba` as
 `$MAMBA_USER`, Jupyter's docker-stacks images as `jovyan`, distroless `:nonroot` tags,
-Chainguard images, Bitnami images, `nginxinc/nginx-unprivileged`) count as non-root when no
+Chainguard images, Bitnami images, `nginxinc/nginx-unprivileged`, `rayproject/ray` as `ray`) count as non-root when no
 later `USER root` undoes it. AWS Lambda function images (a `public.ecr.aws/lambda/*` base, a base named
 for Lambda whose `CMD` is a handler such as `app.lambda_handler`, or `awslambdaric` as the
 entry point) are not judged: Lambda runs every image as its own
@@ -66,6 +66,7 @@ CATEGORY = "runtime"
 SEVERITY = "error"
 SUMMARY = "The image runs as root"
 FIX = "unsafe"
+ALIASES = ("DL3002",)
 ROLES = ("serving", "job", "unknown")
 
 _ROOT = ("root", "0", "0:0", "root:root", "root:0", "0:root")
@@ -73,13 +74,15 @@ _ROOT = ("root", "0", "0:0", "root:root", "root:0", "0:root")
 _NONROOT_BASES = (
     "mambaorg/micromamba", "jupyter/", "quay.io/jupyter/", "cgr.dev/chainguard/", "bitnami/", "docker.io/bitnami/",
     "nginxinc/nginx-unprivileged",  # https://hub.docker.com/r/nginxinc/nginx-unprivileged (runs as uid 101)
+    "rayproject/ray",  # https://hub.docker.com/r/rayproject/ray (the images run as user `ray`, with password-less sudo)
 )
 # AWS Lambda runs every container image as its own non-root user, whatever the image says:
 # https://docs.aws.amazon.com/lambda/latest/dg/images-create.html ("Lambda ... runs as a default Linux user with least-privileged permissions")
 _LAMBDA = ("public.ecr.aws/lambda/", "amazon/aws-lambda-")
 
 
-def _nonroot_base(image: str) -> bool:
+def nonroot_base(image: str) -> bool:
+    """Whether ``image``'s own configuration sets a non-root USER."""
     image = image.lower().removeprefix("docker.io/")
     if image.startswith("gcr.io/distroless/"):
         return image.rsplit(":", 1)[-1].startswith("nonroot") or ":nonroot" in image or "-nonroot" in image
@@ -107,7 +110,7 @@ def check(target, options):
         return
     user = target.last("USER", stage)
     if user is None:
-        if _nonroot_base(target.dockerfile.root_base(stage)):
+        if nonroot_base(target.dockerfile.root_base(stage)):
             return
         yield Problem.at(
             stage.from_instruction,

@@ -65,6 +65,7 @@ CATEGORY = "runtime"
 SEVERITY = "info"
 SUMMARY = "Serving image without a HEALTHCHECK"
 FIX = "none"
+ALIASES = ("DL3057",)
 ROLES = ("serving",)
 
 

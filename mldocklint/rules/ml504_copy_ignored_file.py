@@ -61,6 +61,7 @@ CATEGORY = "context"
 SEVERITY = "error"
 SUMMARY = "A COPY source is excluded by .dockerignore or missing"
 FIX = "none"
+ALIASES = ("CopyIgnoredFile",)
 NEEDS_CONTEXT = True
 
 import posixpath  # noqa: E402

@@ -205,6 +205,13 @@ def parse_pyproject(text: str, path: str) -> tuple[list[Entry], str | None]:
 _CONDA_PIN = re.compile(r"^([A-Za-z0-9_.\-]+)\s*(==?)\s*([^\s=<>!*,|]+)(=[^\s]*)?$")
 
 
+def conda_spec(spec: str) -> tuple[str, bool]:
+    """(canonical name, pinned) of a conda package spec: ``numpy=1.26.4``, ``conda-forge::numpy==1.26.4``."""
+    bare = spec.split("::", 1)[-1]
+    m = _CONDA_PIN.match(bare)
+    return canonical(m.group(1) if m else re.split(r"[\s=<>!~]", bare, maxsplit=1)[0]), m is not None
+
+
 def parse_environment(text: str, path: str) -> tuple[list[Entry], list[Include], str | None]:
     """Conda dependencies and the pip section of an ``environment.yml``."""
     import yaml
@@ -233,15 +240,13 @@ def parse_environment(text: str, path: str) -> tuple[list[Entry], list[Include],
         if not isinstance(item, yaml.ScalarNode):
             continue
         spec = str(item.value).strip()
-        bare = spec.split("::", 1)[-1]
-        m = _CONDA_PIN.match(bare)
-        name = canonical(m.group(1) if m else re.split(r"[\s=<>!~]", bare, maxsplit=1)[0])
-        if name == "pip" and has_pip_section and not m:
+        name, pinned = conda_spec(spec)
+        if name == "pip" and has_pip_section and not pinned:
             continue
         line, col = item.start_mark.line + 1, item.start_mark.column + 1
         if item.style in ('"', "'"):
             col += 1
-        entries.append(Entry(spec, name, m is not None, path, line, col, col + len(spec), kind="conda"))
+        entries.append(Entry(spec, name, pinned, path, line, col, col + len(spec), kind="conda"))
     return entries, includes, None
 
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import NamedTuple
 
 from mldocklint.model import Instruction
 
 _TOKEN = re.compile(
     r"""(?P<op>&&|\|\||;;|[;&|()\n])"""
-    r"""|(?P<redir>\d*(?:>>|>&|<&|&>|>\||<<<|<>|[<>])(?:&?\d+|-)?)"""
+    r"""|(?P<redir>\d*(?:>>|>&|<&|&>|>\||<<<|<<-|<<|<>|[<>])(?:&?\d+|-)?)"""
     r"""|(?P<word>(?:[^\s'"\\;&|()<>]|\\[^\n]|\\$|'[^']*'?|"(?:[^"\\]|\\.)*"?)+)"""
     r"""|(?P<space>[ \t\r\f\v]+|\\\n)""",
     re.S,
@@ -49,26 +50,90 @@ def _split(script: str) -> tuple[tuple[str, ...], ...]:
     commands: list[list[str]] = []
     words: list[str] = []
     skip_next = False
-    for m in _TOKEN.finditer(script):
+    pattern = False  # reading the patterns of a `case` branch (`a|b)`)
+    heredocs: list[tuple[str, bool]] = []  # (delimiter, tabs stripped) of `<<EOF` redirects on this line
+    pos, end = 0, len(script)
+    while pos < end:
+        m = _TOKEN.match(script, pos)
+        if m is None:
+            pos += 1
+            continue
+        pos = m.end()
         kind = m.lastgroup
         if kind == "word":
+            text = m.group()
             if skip_next:
                 skip_next = False
+                if heredocs and heredocs[-1][0] is None:
+                    heredocs[-1] = (_unquote(text), heredocs[-1][1])
                 continue
-            text = m.group()
-            if text.startswith("#") and not words:
-                # a comment runs to the end of the line
+            if text.startswith("#"):  # a comment runs to the end of the line
+                nl = script.find("\n", pos)
+                pos = end if nl < 0 else nl
                 continue
             words.append(_unquote(text))
         elif kind == "op":
+            op = m.group()
+            if op == "\n" and heredocs:  # the bodies of this line's here-documents follow it
+                pos = _skip_heredocs(script, pos, heredocs)
+                heredocs = []
+            if words[:1] == ["case"] or (pattern and op in ")|"):
+                pattern = op != ")"  # `case WORD in a)` or `a|b)`: patterns, not commands
+                words = []
+                continue
+            if op in (";;", ";&"):
+                pattern = True
             if words:
-                commands.append(words)
+                command = _compound(_strip_comments(words))
+                if command:
+                    commands.append(command)
+                elif words[0] == "esac":
+                    pattern = False
                 words = []
         elif kind == "redir":
-            skip_next = not m.group().endswith(("-",)) and not m.group()[-1].isdigit()
+            r = m.group()
+            skip_next = not r.endswith("-") and not r[-1].isdigit()
+            if r.lstrip("0123456789") in ("<<", "<<-"):
+                heredocs.append((None, r.endswith("-")))
+                skip_next = True
     if words:
-        commands.append(words)
-    return tuple(tuple(_strip_comments(c)) for c in commands if c)
+        command = _compound(_strip_comments(words))
+        if command:
+            commands.append(command)
+    return tuple(tuple(c) for c in commands)
+
+
+def _skip_heredocs(script: str, pos: int, heredocs: list) -> int:
+    """Position after the bodies of here-documents that start at ``pos`` (each ends at its delimiter line)."""
+    for delimiter, tabs in heredocs:
+        if delimiter is None:
+            continue
+        while pos < len(script):
+            nl = script.find("\n", pos)
+            line = script[pos : len(script) if nl < 0 else nl]
+            pos = len(script) if nl < 0 else nl + 1
+            if (line.lstrip("\t") if tabs else line).rstrip("\r") == delimiter:
+                break
+    return pos
+
+
+# words that open or close compound commands; the command follows them
+_LEADING = frozenset(("if", "then", "elif", "else", "do", "while", "until", "!", "{"))
+_CLOSING = frozenset(("fi", "done", "esac", "}"))
+_LOOPS = frozenset(("for", "select"))
+
+
+def _compound(words: list[str]) -> list[str]:
+    """The simple command inside compound syntax: ``then pip install x`` -> ``pip install x``.
+
+    ``for x in ...`` and the closing words (``fi``, ``done``, ``esac``, ``}``) are no command.
+    """
+    k = 0
+    while k < len(words) and words[k] in _LEADING:
+        k += 1
+    if k < len(words) and (words[k] in _CLOSING or words[k] in _LOOPS):
+        return []
+    return words[k:]
 
 
 def _strip_comments(words: list[str]) -> list[str]:
@@ -99,7 +164,37 @@ def program(word: str) -> str:
     return word.rpartition("/")[2]
 
 
-_SHELLS = frozenset(("sh", "bash", "dash", "ash", "zsh"))
+SHELLS = frozenset(("sh", "bash", "dash", "ash", "zsh"))
+_SHELL_CHARS = re.compile(r"[$`'\"\\|&;<>*?\[\]{}()~#!\n]")
+_BUILTINS = frozenset(
+    ". : [ alias break case cd continue do done elif else esac eval exec exit export fi for "
+    "function if local read readonly return select set shift source then time trap ulimit umask "
+    "unset until wait while".split()
+)
+
+
+_NEEDS_SHELL = re.compile(r"[$`|&;<>*?(){}~]")
+
+
+_QUOTED = re.compile(r"'[^']*'|" r'"((?:[^"\\]|\\.)*)"')
+
+
+def needs_shell(command: str) -> bool:
+    """The command uses what only a shell does: variables, operators, redirections, globs,
+    sub-shells (quoted text counts only for the expansions double quotes allow)."""
+    bare = _QUOTED.sub(lambda m: "".join(c for c in (m.group(1) or "") if c in "$`"), command)
+    return bool(_NEEDS_SHELL.search(bare))
+
+
+def plain_words(command: str) -> list[str] | None:
+    """The words of ``command`` when running it through ``/bin/sh -c`` adds nothing, else None."""
+    if _SHELL_CHARS.search(command):
+        return None
+    words = command.split()
+    if not words or _ASSIGN.match(words[0]) or words[0] in _BUILTINS:
+        return None
+    return words
+
 _HEREDOC_MARK = re.compile(r"\d*<<-?\s*(['\"]?)[^\s'\"]+\1")
 
 
@@ -110,7 +205,7 @@ def scripts(instr: Instruction) -> list[str]:
         return [target.rest]
     head = _HEREDOC_MARK.sub("", target.rest).strip()
     words = head.split()
-    if not words or program(words[0]) in _SHELLS:
+    if not words or program(words[0]) in SHELLS:
         return [doc.content for doc in target.heredocs]
     return [head]
 
@@ -128,42 +223,106 @@ def commands(instr: Instruction) -> list[list[str]]:
         if not a:
             continue
         found.append(a)
-        if program(a[0]) in _SHELLS and "-c" in a[1:]:
-            k = a.index("-c")
-            if k + 1 < len(a):
-                found.extend(x for x in (argv(w) for w in split_commands(a[k + 1])) if x)
+        inner = shell_script(a)
+        if inner is not None:
+            found.extend(x for x in (argv(w) for w in split_commands(inner)) if x)
     return found
 
 
-def pip_install_args(words: list[str]) -> list[str] | None:
-    """Arguments after ``install`` when the command is a pip install, else None.
+_SHORT_C = re.compile(r"-[A-Za-z]*c[A-Za-z]*")
 
-    Knows ``pip``, ``pip3``, ``pip3.11``, ``python -m pip``, ``uv pip`` and ``conda run ... pip``.
-    """
+
+def shell_script(words: list[str]) -> str | None:
+    """The script of ``sh -c SCRIPT`` (also ``bash -lc``, ``bash -euxc``), else None."""
+    if not words or program(words[0]) not in SHELLS:
+        return None
+    for k, w in enumerate(words[1:-1], 1):
+        if _SHORT_C.fullmatch(w):
+            return words[k + 1]
+        if not w.startswith(("-", "+")):
+            return None
+    return None
+
+
+class Install(NamedTuple):
+    """A command that installs Python packages: which tool, and where its arguments start."""
+
+    tool: str  # "pip" (pip, pip3, python -m pip), "uv" (uv pip), "uv-project" (uv add/sync), "pipx", "poetry", "conda"
+    action: str  # the sub-command: "install", "add" or "sync"
+    start: int  # index in the command's words of the first argument after the sub-command
+
+    @property
+    def locked(self) -> bool:
+        """Installs what a lock file says (``uv sync``, ``poetry install``), not named packages."""
+        return self.action == "sync" or (self.tool == "poetry" and self.action == "install")
+
+
+_CONDA = frozenset(("conda", "mamba", "micromamba"))
+_SUBCOMMANDS = {"pip": ("install",), "uv": ("install",), "uv-project": ("add", "sync"), "pipx": ("install",), "poetry": ("install", "add"), "conda": ("install",)}
+
+
+def installer(words: list[str]) -> Install | None:
+    """What a command installs with: ``pip``/``pip3``/``pip3.11``, ``pythonX.Y -m pip``, ``uv pip``,
+    ``python -m uv pip``, ``uv add``/``uv sync``, ``pipx install``, ``poetry install``/``add``,
+    ``conda``/``mamba``/``micromamba install`` and ``conda run ... pip``; None for other commands."""
     if not words:
         return None
     prog = program(words[0])
-    rest = words[1:]
-    if prog in ("conda", "mamba", "micromamba") and rest[:1] == ["run"]:
-        k = 1
-        while k < len(rest) and rest[k].startswith("-"):
-            k += 2 if rest[k] in ("-n", "--name", "-p", "--prefix") else 1
-        return pip_install_args(rest[k:])
-    if prog.startswith("python"):
-        if len(rest) >= 2 and rest[0] == "-m" and rest[1] in ("pip", "pip3"):
-            rest = rest[2:]
-        else:
-            return None
-    elif prog == "uv" and rest[:1] == ["pip"]:
-        rest = rest[1:]
-    elif not _PIP.fullmatch(prog):
+    k = 1
+    if prog in _CONDA and words[1:2] == ["run"]:
+        k = 2
+        while k < len(words) and words[k].startswith("-"):
+            k += 2 if words[k] in ("-n", "--name", "-p", "--prefix") else 1
+        found = installer(words[k:])
+        return found._replace(start=found.start + k) if found is not None else None
+    if prog.startswith("python") and words[1:2] == ["-m"] and len(words) > 2:
+        prog, k = words[2], 3
+    if prog == "uv":
+        tool, k = ("uv", k + 1) if words[k : k + 1] == ["pip"] else ("uv-project", k)
+    elif _PIP.fullmatch(prog):
+        tool = "pip"
+    elif prog in ("pipx", "poetry"):
+        tool = prog
+    elif prog in _CONDA:
+        tool = "conda"
+    else:
         return None
-    # skip global options before the sub-command
-    while rest and rest[0].startswith("-"):
-        rest = rest[1:]
-    if rest[:1] != ["install"]:
+    while k < len(words) and words[k].startswith("-"):  # global options before the sub-command
+        k += 1
+    if k >= len(words) or words[k] not in _SUBCOMMANDS[tool]:
         return None
-    return rest[1:]
+    return Install(tool, words[k], k + 1)
+
+
+def pip_install_args(words: list[str]) -> list[str] | None:
+    """Arguments after ``install`` when the command is a pip install (pip, ``uv pip``), else None."""
+    found = installer(words)
+    if found is None or found.tool not in ("pip", "uv"):
+        return None
+    return words[found.start :]
+
+
+# pip reads any unique prefix of a long option as that option (optparse); pip install's options
+_PIP_LONG = tuple(
+    "--help --debug --isolated --require-virtualenv --python --verbose --version --quiet --log --no-input "
+    "--keyring-provider --proxy --retries --timeout --exists-action --trusted-host --cert --client-cert "
+    "--cache-dir --no-cache-dir --disable-pip-version-check --no-color --no-python-version-warning "
+    "--use-feature --use-deprecated --resume-retries --requirement --constraint --build-constraint --no-deps --pre "
+    "--editable --dry-run --target --platform --python-version --implementation --abi --user --root --prefix "
+    "--src --upgrade --upgrade-strategy --force-reinstall --ignore-installed --ignore-requires-python "
+    "--no-build-isolation --use-pep517 --no-use-pep517 --check-build-dependencies --break-system-packages "
+    "--config-settings --global-option --compile --no-compile --no-warn-script-location --no-warn-conflicts "
+    "--no-binary --only-binary --prefer-binary --require-hashes --progress-bar --root-user-action --report "
+    "--group --index-url --extra-index-url --no-index --find-links".split()
+)
+
+
+def pip_long_option(name: str) -> str:
+    """The pip option a long option names: itself, or the one option it is a unique prefix of."""
+    if not name.startswith("--") or name in _PIP_LONG:
+        return name
+    found = [o for o in _PIP_LONG if o.startswith(name)]
+    return found[0] if len(found) == 1 else name
 
 
 _PIP_OPTS_WITH_VALUE = frozenset(
@@ -177,25 +336,34 @@ _PIP_OPTS_WITH_VALUE = frozenset(
     # uv pip install
     "-p --index --default-index --index-strategy --torch-backend --resolution --prerelease --fork-strategy "
     "--link-mode --python-platform --exclude-newer --override -b --build-constraints -P --upgrade-package "
-    "--reinstall-package --refresh-package --no-build-package --no-binary-package --extra --config-setting".split()
+    "--reinstall-package --refresh-package --no-build-package --no-binary-package --extra --config-setting "
+    # uv add / uv sync, pipx, poetry
+    "--package --optional --dev-group --only-group --no-group --with --without --only -E --extras --pip-args --suffix".split()
 )
+_CONDA_OPTS_WITH_VALUE = frozenset(("-c", "--channel", "-n", "--name", "-p", "--prefix", "-f", "--file"))  # -f: micromamba's --file
 
 
-def pip_options(args: list[str]) -> tuple[dict[str, list[str]], list[str]]:
-    """Split pip install arguments into options (name -> values) and requirement words."""
+def pip_options(args: list[str], tool: str = "pip") -> tuple[dict[str, list[str]], list[str]]:
+    """Split install arguments into options (name -> values) and requirement words.
+
+    For pip, an abbreviated long option is read as the option it abbreviates (``--no-cache``).
+    """
     opts: dict[str, list[str]] = {}
     reqs: list[str] = []
+    with_value = _CONDA_OPTS_WITH_VALUE if tool == "conda" else _PIP_OPTS_WITH_VALUE
     k = 0
     while k < len(args):
         a = args[k]
         if a.startswith("-"):
             name, eq, val = a.partition("=")
-            if not eq and name not in _PIP_OPTS_WITH_VALUE and len(name) > 2 and not name.startswith("--"):
+            if tool == "pip":
+                name = pip_long_option(name)
+            if not eq and name not in with_value and len(name) > 2 and not name.startswith("--"):
                 # -rrequirements.txt
                 name, val, eq = name[:2], name[2:], "="
             if eq:
                 opts.setdefault(name, []).append(val)
-            elif name in _PIP_OPTS_WITH_VALUE and k + 1 < len(args):
+            elif name in with_value and k + 1 < len(args):
                 opts.setdefault(name, []).append(args[k + 1])
                 k += 1
             else:
