@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import sys
 
-_COMMANDS = ("check", "image", "rules", "explain", "server")
-
-
 def _plain_paths(args: list[str]) -> list[str] | None:
     """The paths of ``[check] PATH...`` when no option is given, else None."""
-    if args and args[0] in _COMMANDS:
+    from mldocklint.commands import COMMANDS
+
+    if args and args[0] in COMMANDS:
         if args[0] != "check":
             return None
         args = args[1:]
@@ -35,6 +34,7 @@ def run() -> None:
 
             print(f"mldocklint {__version__}")
             return
+        commands.refuse_mistyped_command(args)
         paths = _plain_paths(args)
         if paths is not None:
             commands.check(paths)

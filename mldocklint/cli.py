@@ -18,6 +18,7 @@ class DefaultGroup(click.Group):
     """A group that runs ``check`` when the first argument is not a command."""
 
     def parse_args(self, ctx, args):
+        commands.refuse_mistyped_command(args)
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
             args = ["check", *args]
         elif not args:
@@ -26,7 +27,11 @@ class DefaultGroup(click.Group):
 
 
 class PairedOutputs(click.Command):
-    """``--output FILE`` belongs to the ``--format`` given just before it."""
+    """``--output FILE`` belongs to the ``--format`` given just before it.
+
+    An ``--output`` with no ``--format`` before it (when there is a ``--format`` at all), two
+    ``--output``s for one ``--format`` and two reports to standard output are usage errors.
+    """
 
     def parse_args(self, ctx, args):
         pairs: list[list] = []
@@ -36,16 +41,26 @@ class PairedOutputs(click.Command):
             if a == "--":
                 break
             name, eq, val = a.partition("=")
+            if name[:2] in ("-f", "-o") and len(name) > 2:  # -fjson, -oout.json
+                name, eq, val = name[:2], "=", a[2:]
             if name in ("--format", "-f", "--output", "-o"):
                 if not eq:
                     val = args[k + 1] if k + 1 < len(args) else None
+                    k += 1
                 if name in ("--format", "-f"):
                     pairs.append([val, None])
                 elif pairs and pairs[-1][1] is None:
                     pairs[-1][1] = val
+                elif pairs:
+                    commands.fail(f"--output {val}: the --format before it already has --output {pairs[-1][1]}; write `--format FORMAT --output FILE` for each report")
                 else:
                     pairs.append([None, val])
             k += 1
+        if len(pairs) > 1 and pairs[0][0] is None:
+            commands.fail(f"--output {pairs[0][1]} comes before any --format; write `--format FORMAT --output FILE` for each report")
+        to_stdout = [f for f, o in pairs if o in (None, "-")]
+        if len(to_stdout) > 1:
+            commands.fail(f"--format {' and --format '.join(to_stdout)} would all write to standard output; give all but one an --output FILE")
         ctx.meta["outputs"] = pairs
         return super().parse_args(ctx, args)
 
@@ -59,13 +74,28 @@ def main():
 _FORMATS = ("text", "json", "sarif", "github", "gitlab")
 
 
+class Choice(click.Choice):
+    """click's choice, with the nearest valid value named when one is close."""
+
+    def convert(self, value, param, ctx):
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter as e:
+            from mldocklint.names import did_you_mean
+
+            hint = did_you_mean(str(value), self.choices)
+            if not hint:
+                raise
+            self.fail(f"{e.message.rstrip('.')}{hint}", param, ctx)
+
+
 _COMMON_OPTIONS = (
     click.option("--select", multiple=True, help="Rules to run: ids (ML302), slugs (root-user) or prefixes (ML3)."),
     click.option("--ignore", multiple=True, help="Rules to skip: ids, slugs or prefixes."),
     click.option("--extend-select", multiple=True, help="Rules to run on top of the selection."),
-    click.option("--failure-threshold", type=click.Choice(["error", "warning", "info", "none"]), default=None, help="Exit 1 when a finding is at or above this severity [default: warning]."),
-    click.option("--format", "-f", "formats", multiple=True, type=click.Choice(_FORMATS), help="Output format; repeat with --output for several reports."),
-    click.option("--output", "-o", "outputs", multiple=True, type=click.Path(dir_okay=False), help="Write the preceding --format to FILE."),
+    click.option("--failure-threshold", type=Choice(["error", "warning", "info", "none"]), default=None, help="Exit 1 when a finding is at or above this severity [default: warning]."),
+    click.option("--format", "-f", "formats", multiple=True, type=Choice(_FORMATS), help="Output format; repeat with --output for several reports."),
+    click.option("--output", "-o", "outputs", multiple=True, type=click.Path(dir_okay=False), help="Write the --format just before it to FILE (each report: --format FORMAT --output FILE)."),
     click.option("--config", "config_file", type=click.Path(dir_okay=False), help="Configuration file (pyproject.toml or .mldocklint.yaml)."),
     click.option("--isolated", is_flag=True, help="Ignore configuration files."),
     click.option("--no-inline-suppressions", is_flag=True, help="Ignore '# mldocklint: ignore=' comments."),
@@ -90,10 +120,11 @@ def common_options(f):
 @click.option("--fix", is_flag=True, help="Apply safe fixes in place.")
 @click.option("--diff", is_flag=True, help="Print the fixes as a unified diff; write nothing.")
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that may change behaviour.")
+@click.option("--dependents", is_flag=True, help="A named file that is not a Dockerfile (.dockerignore, requirements file) stands for the Dockerfiles that use it (the pre-commit hook passes changed files).")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, help="Worker processes [default: one per CPU for large batches].")
 @click.pass_context
 def check(ctx, paths, **kwargs):
-    """Lint Dockerfiles (files, or directories searched recursively; '-' for stdin)."""
+    """Lint Dockerfiles: PATHS are files, directories searched recursively, or '-' for stdin [default: .]."""
     commands.check(paths, ctx.meta["outputs"], **kwargs)
 
 
@@ -115,6 +146,7 @@ def image_command(ctx, ref, dockerfile, target, max_expand_gb, platform, insecur
     from mldocklint.image.source import load
 
     options = commands.make_options("image", **common)
+    options = options.of(dockerfile) if dockerfile else options  # the Dockerfile's project settings
     options.target = target or options.target
     if not common["isolated"] and os.path.isfile(".dive-ci"):
         from mldocklint.image.dive_ci import KEYS, DiveCIError, read
@@ -133,7 +165,7 @@ def image_command(ctx, ref, dockerfile, target, max_expand_gb, platform, insecur
 
 
 @main.command("rules")
-@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", help="A table (rich on a terminal, plain when piped) or JSON.")
+@click.option("--format", "-f", "fmt", type=Choice(["text", "json"]), default="text", help="A table (rich on a terminal, plain when piped) or JSON.")
 def rules_command(fmt):
     """List every rule: id, slug, severity, category, fix and summary."""
     from mldocklint.rules import all_rules
@@ -170,7 +202,7 @@ def explain_command(rule):
     try:
         found = get(rule)
     except UnknownRule as e:
-        commands.fail(f"{e}; `mldocklint rules` lists them")
+        commands.fail(str(e))
     text = catalog.page(found).split("\n", 1)[1]  # without the "generated" comment
     if not commands.is_terminal(sys.stdout):
         click.echo(text, nl=False)

@@ -13,12 +13,35 @@ import sys
 from mldocklint import __version__
 
 EXIT_USAGE = 2
+COMMANDS = ("check", "image", "rules", "explain", "server")
+USAGE = """\
+Usage: mldocklint [check] [OPTIONS] [PATHS]...   lint Dockerfiles (PATHS default to `.`)
+       mldocklint image [OPTIONS] REF            inspect a built image
+       mldocklint rules | explain RULE           list the rules, print one rule's page
+Run `mldocklint --help` or `mldocklint check --help` for the options.
+"""
 
 
 def fail(message: str) -> None:
     """A usage error: one line on stderr, exit 2."""
     print(f"mldocklint: error: {message}", file=sys.stderr)
     sys.exit(EXIT_USAGE)
+
+
+def note(message: str) -> None:
+    """A remark on how the command line was read: one line on stderr; the run goes on."""
+    print(f"mldocklint: note: {message}", file=sys.stderr)
+
+
+def refuse_mistyped_command(args: list[str]) -> None:
+    """Exit 2 when the first argument is no command and no existing path, but close to a command name."""
+    if not args or args[0].startswith("-") or args[0] in COMMANDS or os.path.lexists(args[0]):
+        return
+    from mldocklint.names import nearest
+
+    near = nearest(args[0], COMMANDS)
+    if near:
+        fail(f"`{args[0]}` is neither a command nor a file; did you mean `{near}`?")
 
 
 def build_args(values) -> dict[str, str]:
@@ -31,10 +54,16 @@ def build_args(values) -> dict[str, str]:
     return out
 
 
-def make_options(scope, select=(), ignore=(), extend_select=(), failure_threshold=None, config_file=None, isolated=False, no_inline_suppressions=False, debug=False, **_):
+def make_options(
+    scope, select=(), ignore=(), extend_select=(), failure_threshold=None, config_file=None, isolated=False, no_inline_suppressions=False, debug=False, overrides=None, **_
+):
     """Options from the configuration file, then the command line; bad input exits 2.
 
-    ``formats`` and ``outputs`` come in ``**_``: ``cli`` pairs them into reports itself.
+    Without ``--config`` or ``--isolated`` the configuration is found from each Dockerfile's
+    directory upwards: the options returned are those found from the current directory, and
+    their ``for_dir`` gives the options for another directory (built once per configuration
+    file, with the same command-line flags and ``overrides`` applied). ``formats`` and
+    ``outputs`` come in ``**_``: ``cli`` pairs them into reports itself.
     """
     from mldocklint.engine import Options
     from mldocklint.rules import UnknownRule, resolve
@@ -44,36 +73,115 @@ def make_options(scope, select=(), ignore=(), extend_select=(), failure_threshol
             resolve(values)
         except UnknownRule as e:
             fail(f"{flag}: {e}")
-    options = Options(debug=debug)
-    try:
-        if not isolated:
-            from mldocklint import config
+    noted: set[str] = set()
 
-            config.apply(options, config.find(config_file))
-        if select:
-            options.select = list(select)
-        options.ignore += list(ignore)
-        options.extend_select += list(extend_select)
-        options.enabled(scope)  # unknown rules are usage errors
-    except (UnknownRule, ValueError) as e:  # config errors name the file and key
-        fail(str(e))
-    options.failure_threshold = failure_threshold or options.failure_threshold
-    options.inline_suppressions = options.inline_suppressions and not no_inline_suppressions
+    def build(path: str | None):
+        options = Options(debug=debug)
+        try:
+            if path is not None:
+                from mldocklint import config
+
+                config.apply(options, path)
+            if select:
+                _note_config_ignored(select, options, noted)
+                options.select = list(select)
+            options.ignore += list(ignore)
+            options.extend_select += list(extend_select)
+            options.enabled(scope)  # unknown rules are usage errors
+        except (UnknownRule, ValueError) as e:  # config errors name the file and key
+            fail(str(e))
+        options.failure_threshold = failure_threshold or options.failure_threshold
+        options.inline_suppressions = options.inline_suppressions and not no_inline_suppressions
+        if overrides is not None:
+            overrides(options)
+        return options
+
+    if isolated or config_file:
+        return build(config_file if not isolated else None)
+    for_dir = PerDirectory(build)
+    options = for_dir(None)
+    options.for_dir = for_dir
     return options
 
 
-def check(paths, reports=(), build_arg=(), context_dir=None, target=None, stdin_filename="-", fix=False, diff=False, unsafe_fixes=False, jobs=0, **common) -> None:
+class PerDirectory:
+    """Directory -> the options of the configuration found from it upwards, each built once."""
+
+    def __init__(self, build):
+        self.build = build
+        self.built: dict = {}  # configuration path (None: none found) -> options
+
+    def __call__(self, start: str | None):
+        from mldocklint import config
+
+        found = config.find(None, start)
+        if found not in self.built:
+            self.built[found] = self.build(found)
+        return self.built[found]
+
+
+def _note_unmatched_patterns(result, options) -> None:
+    """A ``per-file-ignores`` pattern that matched no reported path is named once."""
+    configs = options.for_dir.built.values() if options.for_dir is not None else [options]
+    seen: set[str] = set()
+    for opts in configs:
+        for pattern in opts.per_file_ignores:
+            if pattern not in result.patterns_matched and pattern not in seen:
+                seen.add(pattern)
+                shown = os.path.relpath(pattern) if os.path.isabs(pattern) else pattern
+                note(f"per-file-ignores: `{shown}` matches no linted file")
+
+
+def _note_config_ignored(select, options, noted: set) -> None:
+    """Rules ``--select`` names one by one (an id or slug, not a prefix) that the configuration's
+    ``ignore`` switches off: said once."""
+    from mldocklint.rules import UnknownRule, get, resolve
+
+    named = set()
+    for sel in (part.strip() for raw in select for part in raw.split(",")):
+        try:
+            named.add(get(sel).id)
+        except UnknownRule:  # a prefix such as ML3 or ALL
+            pass
+    both = sorted(named & resolve(options.ignore))
+    if both and ", ".join(both) not in noted:
+        noted.add(", ".join(both))
+        note(f"--select {', '.join(both)}: ignored by the configuration's `ignore`, so not run; use --isolated or edit the configuration")
+
+
+def check(
+    paths, reports=(), build_arg=(), context_dir=None, target=None, stdin_filename="-", fix=False, diff=False, unsafe_fixes=False, jobs=0, dependents=False, **common
+) -> None:
     """``mldocklint check``: lint ``paths`` (``-`` for stdin), write the reports and exit."""
     from mldocklint.engine import MAX_BYTES, lint
 
-    options = make_options("dockerfile", **common)
-    if build_arg:
-        options.build_args.update(build_args(build_arg))
-    options.context = context_dir or options.context
-    options.target = target or options.target
-    options.jobs = jobs
+    values = build_args(build_arg)
+
+    def overrides(options) -> None:
+        options.build_args.update(values)
+        options.context = context_dir or options.context
+        options.target = target or options.target
+        options.jobs = jobs
+
+    options = make_options("dockerfile", overrides=overrides, **common)
 
     paths = list(paths)
+    if dependents:
+        from mldocklint.discover import dependents as dockerfiles_using
+
+        paths = dockerfiles_using(paths)
+        if not paths:  # the changed files are used by no Dockerfile
+            sys.exit(0)
+    if not paths:
+        from mldocklint.discover import discover
+
+        if not discover(["."])[0]:
+            print(f"No Dockerfile found in the current directory.\n\n{USAGE}", end="", file=sys.stderr)
+            sys.exit(EXIT_USAGE)
+    if fix and diff:
+        note("--diff prints the fixes and writes nothing: --fix is not applied")
+    if unsafe_fixes and not (fix or diff):
+        note("--unsafe-fixes only takes effect with --fix or --diff: nothing is fixed")
     stdin = sys.stdin.buffer.read(MAX_BYTES + 1) if "-" in paths else None
     if fix or diff:
         from mldocklint import fix as fixer
@@ -93,6 +201,7 @@ def finish(result, options, reports=(), stream=None) -> None:
     if not reports or all(f is None for f, _ in reports):
         default = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
         reports = [(default, o) for _, o in reports] or [(default, None)]
+    _note_unmatched_patterns(result, options)
     emit(result, [(f or "text", o) for f, o in reports], stream)
     sys.exit(result.exit_code(options.failure_threshold))
 

@@ -1,7 +1,8 @@
 """Configuration: ``[tool.mldocklint]`` in pyproject.toml or ``.mldocklint.yaml``.
 
-``find`` walks up from the current directory to the repository root (the first directory
-holding ``.git``), stat-ing a few names per level and importing nothing. ``apply`` reads
+``find`` walks up from a directory (a Dockerfile's folder; the current directory by
+default) to the repository root (the first directory holding ``.git``), stat-ing a few
+names per level and importing nothing; ``commands.make_options`` calls it once per folder. ``apply`` reads
 and validates the file into ``engine.Options``; every problem is a ``ValueError`` naming
 the file, the key and the valid choices.
 """
@@ -12,14 +13,14 @@ import os
 
 from mldocklint.paths import display_path
 
-# Looked for in this order in each directory, from the current one up to the repository root.
+# Looked for in this order in each directory, from the starting one up to the repository root.
 NAMES = (".mldocklint.yaml", ".mldocklint.yml", "pyproject.toml")
 KEYS = ("select", "ignore", "extend-select", "per-file-ignores", "role", "severity", "failure-threshold", "target", "build-args", "contexts")
 _SECTION = b"[tool.mldocklint"
 
 
 def find(explicit: str | None = None, start: str | None = None) -> str | None:
-    """The configuration file to use: ``explicit``, else the nearest one found upward."""
+    """The configuration file to use: ``explicit``, else the nearest one found upward from ``start``."""
     if explicit:
         return explicit
     d = os.path.abspath(start or os.getcwd())
@@ -87,8 +88,13 @@ class _Reader:
         self.path = path
         self.base = os.path.dirname(os.path.abspath(path))
 
-    def fail(self, key: str, problem: str, choices=None):
-        more = f"; valid: {', '.join(choices)}" if choices else ""
+    def fail(self, key: str, problem: str, choices=None, given: str | None = None):
+        """Raise the error for ``key``: the nearest choice to what was ``given``, else every valid choice."""
+        from mldocklint.names import did_you_mean
+
+        more = did_you_mean(given, choices) if given is not None and choices else ""
+        if not more and choices:
+            more = f"; valid: {', '.join(choices)}"
         raise ValueError(f"{self.path}: {key}: {problem}{more}")
 
     def apply(self, doc: dict, options) -> None:
@@ -139,7 +145,7 @@ class _Reader:
                 for opt, val in value.items():
                     self.rule_option(name, str(opt), val, rule_options)
             else:
-                self.fail(key, "unknown key", (*KEYS, "<rule>.<option>"))
+                self.fail(key, "unknown key", (*KEYS, "<rule>.<option>"), given=key)
         for rid, opts in rule_options.items():
             options.rule_options.setdefault(rid, {}).update(opts)
 
@@ -150,7 +156,7 @@ class _Reader:
 
     def choice(self, key: str, value, choices) -> str:
         if value not in choices:
-            self.fail(key, f"invalid value {value!r}", choices)
+            self.fail(key, f"invalid value {value!r}", choices, given=str(value))
         return value
 
     def rules(self, key: str, value, ids: bool = False) -> list[str]:
@@ -187,7 +193,12 @@ class _Reader:
         key = f"{name}.{option}"
         rules = self.owners(name)
         if not rules:
-            self.fail(key, f"unknown rule {name!r}", ("a rule id or slug (`mldocklint rules` lists them)", "image"))
+            from mldocklint.names import did_you_mean
+            from mldocklint.rules import all_rules
+
+            names = sorted({n for r in all_rules().values() for n in (r.id, r.slug, r.category, r.scope)})
+            hint = did_you_mean(name, names) or "; `mldocklint rules` lists the rule ids and slugs; `image` names every image rule"
+            raise ValueError(f"{self.path}: {key}: unknown rule `{name}`{hint}")
         norm = option.replace("_", "-")
         applied = False
         for rule in rules:
@@ -197,7 +208,7 @@ class _Reader:
                     applied = True
         if not applied:
             valid = sorted({o.replace("_", "-") for r in rules for o in r.options})
-            self.fail(key, "unknown option" if valid else f"{name} has no options", valid)
+            self.fail(key, "unknown option" if valid else f"{name} has no options", valid, given=option)
 
     def typed(self, key: str, value, default):
         if default is None or isinstance(value, type(default)) and not (isinstance(value, bool) and not isinstance(default, bool)):

@@ -69,6 +69,9 @@ class BuildContext(NamedTuple):
     truncated: bool  # the walk stopped at MAX_ENTRIES
     requirements: tuple[RequirementsSource, ...] = ()
     apps: dict = {}  # the default is shared: never mutated
+    # (context path, binds) of the ./gunicorn.conf.py gunicorn reads in the image's working
+    # directory: binds () when it sets none, None when not a literal; None when there is none
+    gunicorn_conf: tuple[str, tuple[str, ...] | None] | None = None
     problems: tuple[ContextProblem, ...] = ()
     matcher: Matcher | None = None
     source: str = "given"  # what decided the context (``context_infer``)
@@ -535,6 +538,23 @@ def _load_apps(df: Dockerfile, stages: list[Stage], ctx: BuildContext, options) 
     return apps
 
 
+def _load_gunicorn_conf(df: Dockerfile, stages: list[Stage], ctx: BuildContext, options):
+    """The ``gunicorn.conf.py`` in the final stage's working directory, when it comes from the context."""
+    from mldocklint.syntax import python_app
+
+    if not stages:
+        return None
+    instructions = df.effective_instructions(max(stages, key=lambda s: s.index))
+    hit = container_to_context(ctx, Layout(instructions), instructions[-1], "gunicorn.conf.py")
+    rel = hit[0] if hit is not None else None
+    if rel is None or rel not in ctx.files or ctx.is_excluded(rel) or ctx.files[rel] > MAX_APP_READ:
+        return None
+    try:
+        return rel, python_app.gunicorn_binds(read_text(os.path.join(ctx.root, rel), MAX_APP_READ, options))
+    except OSError:
+        return None
+
+
 _WALKS: dict[tuple, tuple] = {}
 
 
@@ -602,6 +622,7 @@ def load(df: Dockerfile, context_dir: str, dockerfile_path: str | None, options,
     return ctx._replace(
         requirements=tuple(sources),
         apps=_load_apps(df, stages, ctx, options),
+        gunicorn_conf=_load_gunicorn_conf(df, stages, ctx, options),
         problems=(*ctx.problems, *req_problems),
         lfs_pointers=_lfs_pointers(ctx, copied),
         mentioned=_mentioned(ctx) if any(_norm_src(s) in ("", "*") for s in copied) else frozenset(),

@@ -96,3 +96,48 @@ def _walk(root: str) -> list[str]:
                 if os.path.isfile(full):
                     found.append(os.path.normpath(full) if root != "." else os.path.relpath(full))
     return found
+
+
+_IGNORE_SUFFIX = ".dockerignore"
+
+
+def dependents(paths: list[str]) -> list[str]:
+    """``paths`` with each file that is not a Dockerfile replaced by the Dockerfiles that use it.
+
+    A ``.dockerignore`` stands for the Dockerfiles in its folder without their own
+    ``<name>.dockerignore``; ``<name>.dockerignore`` for the Dockerfile ``<name>`` beside it;
+    any other file (a requirements file) for the Dockerfiles in its folder and in each folder
+    above it up to the repository root, whose default build context holds it.
+    """
+    from mldocklint.paths import repo_root
+
+    out: list[str] = []
+    for path in paths:
+        name = os.path.basename(path)
+        if path == "-" or is_dockerfile_name(name) or not os.path.isfile(path):
+            out.append(path)
+            continue
+        folder = os.path.dirname(path) or "."
+        if name == _IGNORE_SUFFIX:
+            out += [f for f in _dockerfiles_in(folder) if not os.path.exists(f + _IGNORE_SUFFIX)]
+        elif name.endswith(_IGNORE_SUFFIX):
+            own = os.path.join(folder, name[: -len(_IGNORE_SUFFIX)])
+            out += [own] if os.path.isfile(own) else []
+        else:
+            top = os.path.abspath(repo_root(folder) or folder)
+            d = os.path.abspath(folder)
+            while True:
+                out += [os.path.relpath(f) for f in _dockerfiles_in(d)]
+                if d == top or os.path.dirname(d) == d:
+                    break
+                d = os.path.dirname(d)
+    return out
+
+
+def _dockerfiles_in(folder: str) -> list[str]:
+    """The Dockerfiles directly in ``folder``, by name."""
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return []
+    return [os.path.join(folder, n) for n in names if is_dockerfile_name(n) and os.path.isfile(os.path.join(folder, n))]

@@ -62,6 +62,15 @@ class Options:
         self.debug = debug
         self.jobs = jobs
         self.buffers = dict(buffers or {})
+        # directory (None: the current one) -> the options of the configuration found from it
+        # upwards; set by the command line. None: these options for every file.
+        self.for_dir = None
+
+    def of(self, source: str | None) -> Options:
+        """The options for the Dockerfile at ``source`` (None: stdin without a name)."""
+        if self.for_dir is None:
+            return self
+        return self.for_dir(os.path.dirname(os.path.abspath(source)) if source else None)
 
     def role_for(self, path: str) -> str | None:
         """The role the configuration gives the file at ``path`` (the last matching pattern), or None."""
@@ -107,6 +116,8 @@ class Result:
         self.sources: dict[str, str] = {}  # shown path -> text, for reporters that quote lines
         self.file_info: dict[str, dict] = {}  # shown path -> what the linter understood of the file
         self.image: dict | None = None  # ImageFacts.as_dict() of an inspected image, for reporters
+        self.thresholds: dict[str, str] = {}  # path -> failure threshold of the options that linted it
+        self.patterns_matched: set[str] = set()  # per-file-ignores patterns that matched a reported path
 
     def open_findings(self) -> list[Finding]:
         return [f for f in self.findings if f.suppressed is None]
@@ -114,10 +125,11 @@ class Result:
     def exit_code(self, threshold: str) -> int:
         if self.errors:
             return 2
-        if threshold == "none":
-            return 0
-        limit = _RANK[threshold]
-        return 1 if any(_RANK[f.severity] <= limit for f in self.open_findings()) else 0
+        for f in self.open_findings():
+            level = self.thresholds.get(f.path, threshold)
+            if level != "none" and _RANK[f.severity] <= _RANK[level]:
+                return 1
+        return 0
 
 
 def read_bytes(path: str, result: Result) -> bytes | None:
@@ -178,6 +190,7 @@ class Linter:
         self.shellcheck_codes = options.shellcheck_codes()
         self.shellcheck_level = {**shell[0].options, **options.rule_options.get(shell[0].id, {})}["min-level"] if shell else ""
         self.needs_context = any(r.needs_context or r.uses_context for r in self.rules)
+        self.fixable_rules = {r.id: r.fix for r in self.rules if r.fix != "none"}
         self.last_target: Target | None = None
 
     def lint_files(self, paths: list[str]) -> Result:
@@ -242,6 +255,13 @@ class Linter:
             line_text = lines[error.line - 1] if error.line <= len(lines) else ""
             problem = Problem(error.line, error.column, error.message, end_line=error.line, end_column=max(len(line_text) + 1, error.column + 1))
             return [self._finding(rule, problem, None, shown, {})]
+        wanted = self.options.target
+        if wanted and df.stages and df.stage_named(wanted) is None:  # as `docker build --target` does
+            from mldocklint.names import did_you_mean
+
+            named = [st.name for st in df.stages if st.name]
+            result.errors.append((shown, f"target stage `{wanted}` not found (stages: {', '.join(named) or 'none named'}){did_you_mean(wanted, named)}"))
+            return []
         context = None
         if self.needs_context and context_dir is not None:
             from mldocklint import context as ctxmod
@@ -273,19 +293,37 @@ class Linter:
 
                     result.debug_output.append(traceback.format_exc())
         if batch is not None and scripts:
-            batch.add(df, findings, scripts, seen)
+            batch.add(df, findings, scripts, seen, target)
             return []
         if job is not None:
             findings += self.shellcheck_findings(df, scripts, self.finish_shellcheck(job, result), seen)
-        return self.finish(df, findings)
+        return self.finish(df, findings, result, target)
 
-    def finish(self, df: Dockerfile, findings: list[Finding]) -> list[Finding]:
-        """Apply pragmas and per-file ignores, once every rule's findings are in."""
+    def finish(self, df: Dockerfile, findings: list[Finding], result: Result, target: Target) -> list[Finding]:
+        """Apply pragmas and per-file ignores and mark what is fixable, once every rule's findings
+        are in; ``result`` learns the per-file-ignores patterns used and each path's threshold."""
         if self.options.inline_suppressions or self.options.per_file_ignores:
             from mldocklint import suppress
 
-            return suppress.apply(df, findings, self.options)
+            findings = suppress.apply(df, findings, self.options, result.patterns_matched)
+        if self.fixable_rules:
+            findings = [self._with_fixability(f, target) for f in findings]
+        for f in findings:
+            result.thresholds[f.path] = self.options.failure_threshold
         return findings
+
+    def _with_fixability(self, f: Finding, target: Target) -> Finding:
+        """``f`` with ``fixable`` set when its rule has a fix and the fix applies to it."""
+        kind = self.fixable_rules.get(f.rule)
+        if kind is None or f.suppressed is not None:
+            return f
+        from mldocklint.fixes import fix_for
+
+        try:
+            found = fix_for(target, f) is not None
+        except Exception:  # a broken fixer makes the finding unfixable, not the run fail
+            found = False
+        return f._replace(fixable=kind) if found else f
 
     # -- ShellCheck ------------------------------------------------------------------------
 
@@ -352,6 +390,21 @@ class Linter:
         )
 
 
+class Linters:
+    """One ``Linter`` per configuration: each Dockerfile gets the options found from its directory."""
+
+    def __init__(self, options: Options):
+        self.options = options
+        self._built: dict[int, Linter] = {}
+
+    def for_source(self, source: str | None) -> Linter:
+        options = self.options.of(source)
+        linter = self._built.get(id(options))
+        if linter is None:
+            linter = self._built[id(options)] = Linter(options)
+        return linter
+
+
 def _error_once(result: Result, message: str) -> None:
     if ("shellcheck", message) not in result.errors:
         result.errors.append(("shellcheck", message))
@@ -366,24 +419,24 @@ class Batch:
     def __init__(self, linter: Linter, result: Result):
         self.linter = linter
         self.result = result
-        self.pending: list[tuple[Dockerfile, list[Finding], list, dict]] = []
+        self.pending: list[tuple[Dockerfile, list[Finding], list, dict, Target]] = []
 
-    def add(self, df: Dockerfile, findings: list[Finding], scripts: list, seen: dict) -> None:
-        self.pending.append((df, findings, scripts, seen))
+    def add(self, df: Dockerfile, findings: list[Finding], scripts: list, seen: dict, target: Target) -> None:
+        self.pending.append((df, findings, scripts, seen, target))
         if len(self.pending) >= self.FILES:
             self.flush()
 
     def flush(self) -> None:
         pending, self.pending = self.pending, []
-        scripts = [s for _, _, mine, _ in pending for s in mine]
+        scripts = [s for _, _, mine, _, _ in pending for s in mine]
         if not scripts:
             return
         linter = self.linter
         job = linter.start_shellcheck(scripts, self.result)
         comments = iter(linter.finish_shellcheck(job, self.result) if job is not None else [[] for _ in scripts])
-        for df, findings, mine, seen in pending:
+        for df, findings, mine, seen, target in pending:
             findings += linter.shellcheck_findings(df, mine, [next(comments) for _ in mine], seen)
-            self.result.findings.extend(linter.finish(df, findings))
+            self.result.findings.extend(linter.finish(df, findings, self.result, target))
 
 
 def lint(paths: list[str], options: Options, stdin: bytes | None = None, stdin_name: str = "-") -> Result:
@@ -391,21 +444,29 @@ def lint(paths: list[str], options: Options, stdin: bytes | None = None, stdin_n
     from mldocklint.discover import discover
 
     result = Result()
-    linter = Linter(options)
+    linters = Linters(options)
     files, errors = discover(paths)
     result.errors.extend(errors)
+    groups: dict[Linter, list[str]] = {}  # every configuration is read before anything is linted
+    for f in files:
+        if f != "-":
+            groups.setdefault(linters.for_source(f), []).append(f)
     if "-" in files:
         shown, source = stdin_source(stdin_name, options)
-        linter.lint_bytes(stdin or b"", shown, result, source)
-    files = [f for f in files if f != "-"]
-    jobs = _jobs(options.jobs, len(files))
-    for part in _parallel(linter, files, jobs) if jobs > 1 else [linter.lint_files(files)]:
+        linters.for_source(source).lint_bytes(stdin or b"", shown, result, source)
+    parts: list[Result] = []
+    for linter, group in groups.items():
+        jobs = _jobs(linter.options.jobs, len(group))
+        parts += _parallel(linter, group, jobs) if jobs > 1 else [linter.lint_files(group)]
+    for part in parts:
         result.findings += part.findings
         result.errors += part.errors
         result.files += part.files
         result.debug_output += part.debug_output
         result.sources.update(part.sources)
         result.file_info.update(part.file_info)
+        result.thresholds.update(part.thresholds)
+        result.patterns_matched |= part.patterns_matched
     result.findings = unique(sorted(result.findings, key=Finding.sort_key))
     result.errors.sort()
     return result

@@ -14,9 +14,9 @@ import difflib
 import os
 import sys
 
-from mldocklint.engine import Linter, Options, Result, context_for, decode_text, read_bytes, stdin_source
+from mldocklint.engine import Linter, Linters, Options, Result, context_for, decode_text, read_bytes, stdin_source
 from mldocklint.paths import display_path
-from mldocklint.fixes import Edit, Fix, fixer
+from mldocklint.fixes import Edit, Fix, fix_for
 
 MAX_PASSES = 10
 _BOM = "\ufeff"
@@ -31,6 +31,8 @@ class Outcome:
         self.fixed = 0
         self.ignore: list[str] = []  # .dockerignore patterns to add
         self.info: dict = {}  # what the linter understood of the file (``Result.file_info``)
+        self.before: list = []  # findings of the text as given, before any fix
+        self.patterns: set[str] = set()  # per-file-ignores patterns that matched (``Result.patterns_matched``)
 
 
 def allowed_rules(linter: Linter, unsafe: bool) -> set[str]:
@@ -56,9 +58,11 @@ def fix_text(
     patterns_done: set[str] = set()
     ignore_fixed: set[str] = set()  # identities of findings an ignore-file fix answers
     scratch = Result()
-    for _ in range(MAX_PASSES):
+    for k in range(MAX_PASSES):
         linter.last_target = None
         findings = linter.lint_text(out.text, shown, scratch, context_dir, source, context_source)
+        if k == 0:
+            out.before = findings
         target = linter.last_target
         if target is None:  # the text does not parse: nothing to fix
             break
@@ -66,8 +70,7 @@ def fix_text(
         for f in findings:
             if f.suppressed is not None or f.rule not in allowed or f.path != shown or f.identity in ignore_fixed:
                 continue
-            fn = None if f.fix is not None else fixer(f.rule)
-            fx = f.fix if f.fix is not None else (fn(target, f) if fn else None)
+            fx = fix_for(target, f)
             if fx is not None:
                 fixes.append((f, fx))
         chosen: list[Edit] = []
@@ -95,6 +98,7 @@ def fix_text(
     linter.last_target = None
     out.findings = [f for f in linter.lint_text(out.text, shown, scratch, context_dir, source, context_source) if f.identity not in ignore_fixed]
     out.info = scratch.file_info[shown]
+    out.patterns = scratch.patterns_matched
     return out
 
 
@@ -132,10 +136,12 @@ def run(paths: list[str], options: Options, write: bool, unsafe: bool = False, o
     from mldocklint.syntax.dockerignore import ignore_file_for
 
     result = Result()
-    linter = Linter(options)
-    allowed = allowed_rules(linter, unsafe)
+    linters = Linters(options)
     files, errors = discover(paths)
     result.errors.extend(errors)
+    for f in files:  # every configuration is read before anything is written
+        if f != "-":
+            linters.for_source(f)
     fixed = changed = 0
     for f in files:
         if f == "-":
@@ -144,17 +150,22 @@ def run(paths: list[str], options: Options, write: bool, unsafe: bool = False, o
         else:
             shown, source = display_path(f), f
             data = read_bytes(f, result)
+        linter = linters.for_source(source)
         original = decode_text(data, shown, result) if data is not None else None
         if original is None:
             continue
         context_dir, context_source = context_for(source, options, _parsed(original, shown, options))
         bom = _BOM if original.startswith(_BOM) else ""
-        done = fix_text(linter, original[len(bom) :], shown, allowed, context_dir, source, context_source)
+        done = fix_text(linter, original[len(bom) :], shown, allowed_rules(linter, unsafe), context_dir, source, context_source)
         text = bom + done.text
         result.files += 1
         result.sources[shown] = text
         result.file_info[shown] = done.info
-        result.findings.extend(done.findings)
+        # findings point at the file as it is on disk: the fixed text when written, else the original
+        reported = done.findings if write else done.before
+        result.findings.extend(reported)
+        result.thresholds.update((x.path, linter.options.failure_threshold) for x in reported)
+        result.patterns_matched |= done.patterns
         fixed += done.fixed
         if f == "-" and write:
             out.write(text)

@@ -157,6 +157,7 @@ class Finding(NamedTuple):
     identity: str  # rule, path, stage, instruction text and occurrence: no line numbers
     suppressed: str | None = None  # the justification, when an inline pragma suppressed it
     fix: object | None = None
+    fixable: str | None = None  # "safe" or "unsafe" when a fix for this finding exists, else None
 
     @property
     def fingerprint(self) -> str:
@@ -181,4 +182,5 @@ class Finding(NamedTuple):
             "end_column": self.end_column,
             "stage": self.stage,
             "fingerprint": self.fingerprint,
+            "fix": self.fixable,
         }

@@ -31,6 +31,9 @@ from mldocklint.roles import ROLES, pragma_value
 
 _PRAGMA = re.compile(r"mldocklint\s*:", re.IGNORECASE)
 _IGNORE = re.compile(r"mldocklint\s*:\s*(global\s+)?ignore\s*=\s*(.*)$", re.IGNORECASE)
+_NO_COLON = re.compile(r"mldocklint\s+(global\s+)?ignore\s*=\s*(.*)$", re.IGNORECASE)
+# a pragma written after an instruction on its line: Docker makes it part of the instruction
+_INLINE = re.compile(r"\S.*?\s#\s*(mldocklint\s*:?\s*(?:global\s+)?ignore\s*=.*)$", re.IGNORECASE)
 # hadolint's grammar (src/Hadolint/Pragma.hs): codes of D, L, S, C and digits, comma-separated
 _HADOLINT = re.compile(r"hadolint[ \t]+(global[ \t]+)?ignore[ \t]*=[ \t]*([DLSC0-9]+(?:[ \t]*,[ \t]*[DLSC0-9]+)*)[ \t]*(?:#.*)?$")
 _HADOLINT_CODE = re.compile(r"DL\d{4}")
@@ -50,23 +53,26 @@ class Pragma(NamedTuple):
     foreign: bool = False  # another linter's pragma (hadolint, BuildKit): never reported as unused
 
 
-def ignored_by_path(path: str, options) -> set[str]:
-    """Rule ids that ``per-file-ignores`` switches off for ``path``."""
+def ignored_by_path(path: str, options, matched: set | None = None) -> set[str]:
+    """Rule ids that ``per-file-ignores`` switches off for ``path``; patterns that match go in ``matched``."""
     from mldocklint.rules import resolve
 
     out: set[str] = set()
     for pattern, rules in options.per_file_ignores.items():
         if matches(path, pattern):
             out |= resolve(rules)
+            if matched is not None:
+                matched.add(pattern)
     return out
 
 
-def apply(df: Dockerfile, findings: list[Finding], options) -> list[Finding]:
+def apply(df: Dockerfile, findings: list[Finding], options, matched: set | None = None) -> list[Finding]:
+    """Findings after per-file ignores (matched against each finding's own path) and pragmas."""
     if options.per_file_ignores:
         from mldocklint.rules import covers
 
-        off = ignored_by_path(df.path, options)
-        findings = [f for f in findings if not covers(off, f.rule)]
+        off = {path: ignored_by_path(path, options, matched) for path in {df.path, *(f.path for f in findings)}}
+        findings = [f for f in findings if not covers(off[f.path], f.rule)]
     if not options.inline_suppressions:
         return findings
     pragmas, bad = parse(df)
@@ -93,6 +99,11 @@ def parse(df: Dockerfile) -> tuple[list[Pragma], list[tuple[int, str]]]:
 
     pragmas: list[Pragma] = []
     bad: list[tuple[int, str]] = []
+    comment_lines = {line for line, _ in df.comments}
+    for line, text in enumerate(df.lines if "mldocklint" in df.text.lower() else (), 1):
+        m = _INLINE.search(text) if line not in comment_lines and "mldocklint" in text.lower() else None
+        if m:
+            bad.append((line, f"a pragma on an instruction's line is part of the instruction, not a comment; put `# {_written(m.group(1))}` on its own line above"))
     if "check" in df.directives:
         pragmas += _foreign(df, 1, _skipped(df.directives["check"]), "check=" + df.directives["check"], True)
     for line, text in df.comments:
@@ -104,6 +115,10 @@ def parse(df: Dockerfile) -> tuple[list[Pragma], list[tuple[int, str]]]:
         foreign = _CHECK.match(text)
         if foreign is not None:
             pragmas += _foreign(df, line, _skipped(foreign.group(1)), text, False)
+            continue
+        missing = _NO_COLON.match(text)
+        if missing:
+            bad.append((line, f"pragma without the colon, read as a plain comment; write `# {_written(text)}`"))
             continue
         if not _PRAGMA.match(text):
             continue
@@ -121,8 +136,8 @@ def parse(df: Dockerfile) -> tuple[list[Pragma], list[tuple[int, str]]]:
         for sel in filter(None, re.split(r"[\s,]+", spec)):
             try:
                 rules.setdefault(get(sel).id, sel)
-            except UnknownRule:
-                bad.append((line, f"unknown rule {sel!r} in suppression comment; use an id (ML302) or a slug (root-user)"))
+            except UnknownRule as e:
+                bad.append((line, f"{e} (in a suppression comment)"))
         if not rules:
             if not spec.strip():
                 bad.append((line, "suppression comment names no rule; write `# mldocklint: ignore=ML302 -- reason`"))
@@ -130,6 +145,12 @@ def parse(df: Dockerfile) -> tuple[list[Pragma], list[tuple[int, str]]]:
         first, last, stage = _scope(df, line, bool(m.group(1)))
         pragmas.append(Pragma(line, rules, reason.strip(), bool(m.group(1)), first, last, stage, set()))
     return pragmas, bad
+
+
+def _written(text: str) -> str:
+    """A pragma in its right form: ``mldocklint: [global ]ignore=RULES -- reason``."""
+    m = re.match(r"mldocklint\s*:?\s*(global\s+)?ignore\s*=\s*(.*)$", text.strip(), re.IGNORECASE)
+    return f"mldocklint: {'global ' if m.group(1) else ''}ignore={m.group(2).strip()}"
 
 
 def _skipped(value: str) -> list[str]:
@@ -218,7 +239,8 @@ def _unused_findings(df: Dockerfile, problems: list[tuple[int, str]], options) -
     seen: dict[tuple, int] = {}
     for line, message in sorted(problems):
         text = lines[line - 1] if 0 < line <= len(lines) else ""
-        column = text.find("#") + 1 or 1
+        at = text.lower().find("mldocklint")
+        column = (text.rfind("#", 0, at) if at >= 0 else text.find("#")) + 1 or 1
         base = (UNUSED, df.path, None, text.strip(), message)
         occurrence = seen.get(base, 0)
         seen[base] = occurrence + 1

@@ -212,7 +212,13 @@ def test_unknown_rule_is_a_usage_error(bad, args, name):
     result = check(*args, "Dockerfile")
     assert result.exit_code == 2
     assert result.stdout == ""
-    assert result.stderr == f"mldocklint: error: {args[0]}: unknown rule {name!r}: use an id (ML302), a slug (root-user), a prefix (ML3) or an alias (DL3002); `mldocklint rules` lists them\n"
+    assert result.stderr == f"mldocklint: error: {args[0]}: unknown rule `{name}`; `mldocklint rules` lists them\n"
+
+
+@pytest.mark.parametrize("args, hint", [(["--select", "rot-user"], "--select: unknown rule `rot-user`; did you mean `root-user`?"), (["--ignore", "shell-form-cnd"], "--ignore: unknown rule `shell-form-cnd`; did you mean `shell-form-cmd`?")])
+def test_unknown_rule_gets_the_nearest_name(bad, args, hint):
+    result = check(*args, "Dockerfile")
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", f"mldocklint: error: {hint}\n")
 
 
 # --- failure threshold and exit codes --------------------------------------------------------------
@@ -345,7 +351,8 @@ def test_user_text_is_never_read_as_markup(tmp_path, monkeypatch):
     assert rich.exit_code == 1, rich.stderr
     text = SGR.sub("", rich.stdout)
     assert text.splitlines()[0] == "[red]svc/Dockerfile  role unknown  context [red]svc (default)"
-    assert "`transformers[bold]`, `torch[red]`; pin them (`transformers[bold]==X.Y.Z`)" in text
+    joined = " ".join(text.split())  # messages wrap at word boundaries
+    assert "`transformers[bold]`, `torch[red]`; pin them (`transformers[bold]==X.Y.Z`)" in joined
     assert '   3 | RUN pip install --no-cache-dir "transformers[bold]" torch[red]' in text
 
 
@@ -375,18 +382,22 @@ def _colour_codes(text: str) -> list[str]:
 
 
 def _rich_view(path: str) -> str:
-    """What the terminal view shows for BAD with ML302 and ML303 selected, colours removed."""
+    """What the terminal view (80 columns) shows for BAD with ML302 and ML303 selected, colours removed:
+    messages wrapped at word boundaries, fixable findings marked, fixable counts at the end."""
     return "\n".join([
         f"{path}  role unknown  context . (default)",
-        f"  1:1 error   ML302 root-user  {_plain_message('ML302')}",
+        "  1:1 error   ML302 root-user  [unsafe fix] no USER in the final stage:",
+        "      the container runs as root; add a non-root user and `USER` it",
         "         1 | FROM python:3.11-slim",
         "             " + "^" * 21,
         "      see https://github.com/mldocklint/mldocklint/blob/main/rules/ML302.md",
-        f"  3:1 warning ML303 shell-form-cmd  {_plain_message('ML303')}",
+        "  3:1 warning ML303 shell-form-cmd  [fix] CMD in shell form runs under",
+        '      /bin/sh, which does not forward SIGTERM; use exec form: CMD ["...", "..."]',
         "         3 | CMD python app.py",
         "             " + "^" * 17,
         "      see https://github.com/mldocklint/mldocklint/blob/main/rules/ML303.md",
-        "2 findings in 1 file (1 error, 1 warning)",
+        "2 findings in 1 file (1 error, 1 warning); 1 Dockerfile linted",
+        "1 fixable with `--fix` (1 more with `--unsafe-fixes`)",
         "",
     ])
 
@@ -443,7 +454,7 @@ def test_no_color_alone_keeps_piped_output_plain(bad):
 
 FINDING_TYPES = {
     "rule": str, "slug": str, "severity": str, "message": str, "path": str, "line": int, "column": int,
-    "end_line": int, "end_column": int, "stage": str, "fingerprint": str,
+    "end_line": int, "end_column": int, "stage": str, "fingerprint": str, "fix": str,
 }
 
 
@@ -479,7 +490,8 @@ def test_json_report_shape(tmp_path, monkeypatch):
     assert [(f["end_line"], f["end_column"]) for f in doc["findings"]] == [(1, 22), (3, 18), (3, 33), (5, 14)]
     assert len({f["fingerprint"] for f in doc["findings"]}) == 4
     assert doc["errors"] == [{"path": "missing/Dockerfile", "message": "no such file or directory"}]
-    assert doc["summary"] == {"files": 2, "findings": 4}
+    assert [f["fix"] for f in doc["findings"]] == ["unsafe", "safe", "unsafe", "safe"]
+    assert doc["summary"] == {"files": 2, "files_with_findings": 2, "findings": 4, "fixable": {"safe": 2, "unsafe": 2}}
 
 
 def test_json_findings_sorted_by_path_line_rule(tmp_path, monkeypatch):
@@ -492,7 +504,7 @@ def test_json_findings_sorted_by_path_line_rule(tmp_path, monkeypatch):
     assert keys == sorted(keys)
     assert keys[:3] == [("a.Dockerfile", 1, "ML301"), ("a.Dockerfile", 1, "ML302"), ("a.Dockerfile", 3, "ML303")]
     assert [p for p, _, _ in keys[::3]] == ["a.Dockerfile", "a/Dockerfile", "b/Dockerfile"]
-    assert doc["summary"] == {"files": 3, "findings": 9}
+    assert doc["summary"] == {"files": 3, "files_with_findings": 3, "findings": 9, "fixable": {"safe": 6, "unsafe": 3}}
 
 
 def test_output_file_gets_the_report_and_stdout_stays_empty(bad):
@@ -545,7 +557,7 @@ def test_a_plain_check_reports_what_the_click_command_line_reports(bad, args):
 
 def test_the_entry_point_knows_every_command():
     """A command missing from __main__'s list would be linted as a path named like it."""
-    from mldocklint.__main__ import _COMMANDS
+    from mldocklint.commands import COMMANDS as _COMMANDS
 
     assert sorted(_COMMANDS) == sorted(main.commands)
 

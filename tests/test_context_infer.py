@@ -382,26 +382,26 @@ def _ml502(root, monkeypatch, dockerfile, files, ignore=".git\n"):
 
 def test_ml502_datasets_by_contents_not_by_name(tmp_path, monkeypatch):
     found = _ml502(tmp_path, monkeypatch, "FROM python:3.11-slim\nCOPY app.py /app/\n", {
-        "data/__init__.py": 10, "data/loader.py": 10, "data/sample.csv": 3 << 20,  # a Python package named data
+        "data/__init__.py": 10, "data/loader.py": 10, "data/sample.csv": 3_000_000,  # a Python package named data
         "datasets/tiny.csv": 100,  # a few bytes of data
-        "raw/train.parquet": 2 << 20, "raw/test.parquet": 1 << 20,  # a dataset in a folder not named data
-        "docs/img/a.png": 2 << 20,  # documentation images
-        "frames/" + "f.jpg": 0, **{f"frames/{k:03}.jpg": 40 << 10 for k in range(60)},  # 60 images: a dataset
+        "raw/train.parquet": 2_000_000, "raw/test.parquet": 1_000_000,  # a dataset in a folder not named data
+        "docs/img/a.png": 2_000_000,  # documentation images
+        "frames/" + "f.jpg": 0, **{f"frames/{k:03}.jpg": 40_000 for k in range(60)},  # 60 images: a dataset
         "app.py": 10,
     })
-    assert found == ["datasets: raw (3.0 MB), frames (2.3 MB)"]
+    assert found == ["datasets: raw (3.0 MB), frames (2.4 MB)"]
 
 
 def test_ml502_small_caches_small_models_and_terraform(tmp_path, monkeypatch):
     found = _ml502(tmp_path, monkeypatch, "FROM python:3.11-slim\nCOPY app.py /app/\n", {
-        "src/__pycache__/a.pyc": 4 << 10, "mlruns/0/meta.yaml": 300, "model.joblib": 2 << 20,
-        ".terraform/providers/aws": 3 << 20, "app.py": 10,
+        "src/__pycache__/a.pyc": 4_000, "mlruns/0/meta.yaml": 300, "model.joblib": 2_000_000,
+        ".terraform/providers/aws": 3_000_000, "app.py": 10,
     })
     assert found == ["terraform: .terraform (3.0 MB)"]
 
 
 def test_ml502_data_the_code_reads_after_copy_dot_is_not_a_gap(tmp_path, monkeypatch):
-    files = {"lookup/zip_codes.csv": 2 << 20, "raw/dump.csv": 2 << 20}
+    files = {"lookup/zip_codes.csv": 2_000_000, "raw/dump.csv": 2_000_000}
     _sized(tmp_path, files)
     tree(tmp_path, {"app.py": "import pandas\nZIPS = pandas.read_csv('lookup/zip_codes.csv')\n", "Dockerfile": "FROM python:3.11-slim\nCOPY . /app\n", ".dockerignore": ".git\n"})
     found = lint(tmp_path, monkeypatch, "Dockerfile", "ML502", context=".")[1]
@@ -412,7 +412,7 @@ def test_ml502_data_the_code_reads_after_copy_dot_is_not_a_gap(tmp_path, monkeyp
     "dockerfile, files, fires",
     [
         ("FROM python:3.11-slim\nCOPY app.py /app/\n", {"app.py": 10}, False),  # only what the image copies
-        ("FROM python:3.11-slim\nCOPY app.py /app/\n", {"app.py": 10, "notes.txt": 6 << 20}, True),  # over 5 MB
+        ("FROM python:3.11-slim\nCOPY app.py /app/\n", {"app.py": 10, "notes.txt": 6_000_000}, True),  # over 5 MB
         ("FROM python:3.11-slim\nCOPY app.py /app/\n", {"app.py": 10, ".git/HEAD": 20}, True),
         ("FROM python:3.11-slim\nCOPY . /app/\n", {"app.py": 10}, True),  # the whole context
     ],

@@ -105,9 +105,9 @@ def _at(found):
 
 def test_dockerignore_gap(tmp_path):
     df = _tree(tmp_path, "FROM python:3.11-slim\nCOPY models/model.onnx /m/\nCOPY . /app\n", "__pycache__/\n", {
-        ".git/HEAD": 10, ".venv/pyvenv.cfg": 10, ".venv/lib/torch.so": 1 << 20, "src/__pycache__/a.pyc": 2 << 20,
-        "data/train.parquet": 3 << 20, "models/model.onnx": 2 << 20, "ckpt/epoch1.pt": 12 << 20, "big.csv": 2 << 20, "small.csv": 10,
-        "wandb/run/log": 2 << 20, "app.py": 10,
+        ".git/HEAD": 10, ".venv/pyvenv.cfg": 10, ".venv/lib/torch.so": 1_000_000, "src/__pycache__/a.pyc": 2_000_000,
+        "data/train.parquet": 3_000_000, "models/model.onnx": 2_000_000, "ckpt/epoch1.pt": 12_000_000, "big.csv": 2_000_000, "small.csv": 10,
+        "wandb/run/log": 2_000_000, "app.py": 10,
     })
     found = Linter(Options(select=["ML502"], inline_suppressions=False)).lint_text(open(df).read(), "Dockerfile", Result(), str(tmp_path))
     msgs = sorted(f.message for f in found)
@@ -123,18 +123,18 @@ def test_dockerignore_gap(tmp_path):
 
 
 def test_dockerignore_gap_silent_when_excluded(tmp_path):
-    df = _tree(tmp_path, "FROM python:3.11-slim\nCOPY . /app\n", ".git\n.venv\ndata/\n", {".git/HEAD": 10, ".venv/pyvenv.cfg": 10, "data/x.csv": 1 << 22})
+    df = _tree(tmp_path, "FROM python:3.11-slim\nCOPY . /app\n", ".git\n.venv\ndata/\n", {".git/HEAD": 10, ".venv/pyvenv.cfg": 10, "data/x.csv": 4_000_000})
     assert run(df, "ML502") == []
 
 
 def test_large_context(tmp_path):
-    df = _tree(tmp_path, "FROM python:3.11-slim\nCOPY app.py /app/\n", "skip/\n", {"weights/a.bin": 400 << 20, "weights/b.bin": 200 << 20, "skip/huge": 2 << 30, "app.py": 10})
+    df = _tree(tmp_path, "FROM python:3.11-slim\nCOPY app.py /app/\n", "skip/\n", {"weights/a.bin": 400_000_000, "weights/b.bin": 200_000_000, "skip/huge": 2_000_000_000, "app.py": 10})
     assert _at(run(df, "ML503")) == [("ML503", 1, 1)]
     assert run(df, "ML503", rule_options={"ML503": {"max-mb": 700}}) == []
 
 
 def test_large_baked_model(tmp_path):
-    df = _tree(tmp_path, "FROM python:3.11-slim\nWORKDIR /app\nCOPY --chown=1000 models/ ./models/\nCOPY small.pt ./\n", None, {"models/llm.safetensors": 3 << 30, "small.pt": 10})
+    df = _tree(tmp_path, "FROM python:3.11-slim\nWORKDIR /app\nCOPY --chown=1000 models/ ./models/\nCOPY small.pt ./\n", None, {"models/llm.safetensors": 3_000_000_000, "small.pt": 10})
     assert _at(run(df, "ML505")) == [("ML505", 3, 19)]
     assert run(df, "ML505", rule_options={"ML505": {"max-gb": 4}}) == []
 

@@ -311,8 +311,20 @@ def test_cli_diff_prints_and_writes_nothing(tmp_path):
         "--- a/Dockerfile\n+++ b/Dockerfile\n@@ -1,3 +1,3 @@\n FROM python:3.11-slim\n USER 1000\n"
         '-CMD python app.py\n+CMD ["python", "app.py"]\n'
     )
-    assert proc.returncode == 0 and proc.stderr == b""
+    # nothing was written: the findings point at the file on disk, not at the fixed text
+    assert proc.returncode == 1
+    assert proc.stderr.decode() == "Dockerfile:3:1: ML303 shell-form-cmd CMD in shell form runs under /bin/sh, which does not forward SIGTERM; use exec form: CMD [\"...\", \"...\"]\n"
     assert path.read_text() == "FROM python:3.11-slim\nUSER 1000\nCMD python app.py\n"
+
+
+def test_cli_diff_reports_original_lines_where_fixes_add_lines(tmp_path):
+    path = tmp_path / "Dockerfile"
+    path.write_text("FROM python:3.11-slim\nRUN pip install flask==3.0.3\nCMD python app.py\n")
+    proc = _cli("--diff", "--select", "ML301,ML303,ML105", "Dockerfile", cwd=tmp_path)
+    assert "+ENV PYTHONUNBUFFERED=1 PYTHONDONTWRITEBYTECODE=1\n" in proc.stdout.decode()
+    assert [line.split(" ")[:2] for line in proc.stderr.decode().splitlines()] == [
+        ["Dockerfile:1:1:", "ML301"], ["Dockerfile:2:9:", "ML105"], ["Dockerfile:3:1:", "ML303"],
+    ]
 
 
 def test_cli_fix_writes_and_reports_what_is_left(tmp_path):

@@ -75,7 +75,7 @@ def test_cli_reads_dive_ci_unless_isolated_or_configured(image, tmp_path):
     (tmp_path / ".dive-ci").write_text("rules:\n  lowestEfficiency: 0.9\n  highestWastedBytes: disabled\n")
     out = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp_path, timeout=60)
     assert out.returncode == 1, out.stderr
-    assert out.stdout.startswith(f"{image}:1:1: ML603 wasted-space 3.0 MB are deleted or overwritten by later layers but still shipped (efficiency 40.0% is below lowest-efficiency 90.0%)")
+    assert out.stdout.startswith(f"image {image}: ML603 wasted-space 3.0 MB are deleted or overwritten by later layers but still shipped (efficiency 40.0% is below lowest-efficiency 90.0%)")
     assert subprocess.run([*cmd, "--isolated"], capture_output=True, text=True, cwd=tmp_path, timeout=60).returncode == 0
     (tmp_path / "pyproject.toml").write_text('[tool.mldocklint]\nwasted-space.lowest-efficiency = 0.3\n')
     assert subprocess.run(cmd, capture_output=True, text=True, cwd=tmp_path, timeout=60).returncode == 0  # the configuration wins

@@ -79,10 +79,15 @@ def test_findings_point_at_dockerfile_lines(exported, tmp_path):
     for name in ("docker-archive", "podman", "oci"):
         result = lint_image(sources[name], Options(select=["ML6", "ML302"]), str(dockerfile))
         got = [(f.rule, f.line, f.column) for f in result.findings]
-        expected = [("ML302", 1, 1), ("ML605", 1, 1), ("ML604", 2, 1), ("ML603", 3, 1), ("ML610", 3, 1), ("ML607", 5, 5)]
+        # ML302 (no USER) is the Dockerfile twin of ML605: reported once, with the image's evidence
+        expected = [("ML605", 1, 1), ("ML604", 2, 1), ("ML603", 3, 1), ("ML610", 3, 1), ("ML607", 5, 5)]
         if name == "docker-archive":
             expected.append(("ML606", 7, 1))
         assert got == sorted(expected, key=lambda t: (t[1], t[2], t[0])), name
+    result = lint_image(sources["docker-archive"], Options(select=["ML302", "ML309", "ML603"]), str(dockerfile))
+    assert [(f.rule, f.line) for f in result.findings] == [("ML302", 1), ("ML603", 3), ("ML309", 5)]  # no twin selected: kept
+    result = lint_image(sources["docker-archive"], Options(select=["ML309", "ML607"]), str(dockerfile))
+    assert [(f.rule, f.line, f.column) for f in result.findings] == [("ML607", 5, 5)]
 
 
 def test_inline_pragma_in_dockerfile_suppresses_an_image_finding(exported, tmp_path):
@@ -105,6 +110,10 @@ def test_cli_json_and_text_reports(exported):
     assert doc["image"]["wasted_bytes"] == 12_000_000
     assert "s3cr3t" not in out.stdout
     text = subprocess.run(cmd, capture_output=True, text=True, timeout=60).stdout
+    assert text.splitlines()[0].startswith(f"image {ref}: ML603 wasted-space 12.0 MB are deleted")
+    github = subprocess.run([*cmd, "--format", "github"], capture_output=True, text=True, timeout=60).stdout
+    shown = ref.replace(":", "%3A")
+    assert github.splitlines()[0].startswith(f"::warning title=ML603 wasted-space (image {shown})::12.0 MB are deleted")
     table = text.split("\n\n", 1)[1].splitlines()
     assert table[0] == f"{ref} (docker-archive): 4 layers, {_mb(doc['image']['bytes'])}, 12.0 MB wasted"
     share = 100 * 12_000_000 / doc["image"]["bytes"]
@@ -113,7 +122,7 @@ def test_cli_json_and_text_reports(exported):
 
 
 def _mb(n: int) -> str:
-    from mldocklint.image import human
+    from mldocklint.units import human
 
     return human(n)
 
@@ -123,7 +132,7 @@ def test_cli_podman_engine_through_docker_host(podman):
     env = {**os.environ, "DOCKER_HOST": f"unix://{tmp}/podman.sock"}
     out = subprocess.run([sys.executable, "-m", "mldocklint", "image", "localhost/mlt-waste:1", "--isolated", "--select", "ML605"], capture_output=True, text=True, env=env, timeout=60)
     assert out.returncode == 1, out.stderr
-    assert out.stdout.startswith("localhost/mlt-waste:1:1:1: ML605 image-runs-as-root ")
+    assert out.stdout.startswith("image localhost/mlt-waste:1: ML605 image-runs-as-root ")
     assert "healthcheck: unknown (Podman's Docker-compatible API" in out.stdout
     missing = subprocess.run([sys.executable, "-m", "mldocklint", "image", "localhost/nope:1", "--isolated"], capture_output=True, text=True, env=env, timeout=60)
     assert missing.returncode == 2

@@ -293,7 +293,7 @@ def test_cli_total_cap_is_one_line_exit_2_and_an_option(tmp_path):
     assert out.stdout == ""
     ok = subprocess.run([*cmd, "0.2"], capture_output=True, text=True, timeout=60)
     assert ok.returncode == 1, ok.stderr
-    assert ok.stdout.startswith(f"{ref}:1:1: ML610 zero-filled-file a 62.9 MB file of zeros: /a (layer 0);")
+    assert ok.stdout.startswith(f"image {ref}: ML610 zero-filled-file a 62.9 MB file of zeros: /a (layer 0);")
 
 
 def test_absurd_size_header_is_refused():

@@ -74,7 +74,7 @@ def test_unused_and_malformed_pragmas_are_ml900():
         USER 1000
         # mldocklint: ignore=ML303,ML302 -- stale
         CMD ["python", "app.py"]
-        # mldocklint: ignore=ML999
+        # mldocklint: ignore=ML999,rot-user
         # mldocklint: ignore=
         # mldocklint: disable=ML302
     """, RULES, inline_suppressions=True)
@@ -82,12 +82,13 @@ def test_unused_and_malformed_pragmas_are_ml900():
         ("ML900", 1, 1, "info", "`ignore=ML302` suppresses nothing in this file; remove it"),
         ("ML900", 4, 1, "info", "`ignore=ML302` suppresses nothing on the next instruction; remove it"),
         ("ML900", 4, 1, "info", "`ignore=ML303` suppresses nothing on the next instruction; remove it"),
-        ("ML900", 6, 1, "info", "unknown rule 'ML999' in suppression comment; use an id (ML302) or a slug (root-user)"),
+        ("ML900", 6, 1, "info", "unknown rule `ML999`; `mldocklint rules` lists them (in a suppression comment)"),
+        ("ML900", 6, 1, "info", "unknown rule `rot-user`; did you mean `root-user`? (in a suppression comment)"),
         ("ML900", 7, 1, "info", "suppression comment names no rule; write `# mldocklint: ignore=ML302 -- reason`"),
         ("ML900", 8, 1, "info", "unrecognised mldocklint comment; write `# mldocklint: ignore=ML302 -- reason`"),
     ]
     assert got[0].end_column == len("# mldocklint: global ignore=ML302 -- not needed") + 1
-    assert len({f.fingerprint for f in got}) == 6
+    assert len({f.fingerprint for f in got}) == 7
 
 
 def test_unused_check_only_counts_rules_that_ran():

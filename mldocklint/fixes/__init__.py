@@ -29,6 +29,11 @@ class Edit(NamedTuple):
 class Fix(NamedTuple):
     edits: tuple[Edit, ...] = ()
     ignore: tuple[str, ...] = ()  # .dockerignore patterns to add
+    skipped: str = ""  # with no edits and no patterns: why this finding is left to the user
+
+    def __bool__(self) -> bool:
+        """A fix that changes something (one that only says why it is skipped is false)."""
+        return bool(self.edits or self.ignore)
 
 
 def fixer(rule_id: str):
@@ -37,6 +42,16 @@ def fixer(rule_id: str):
         return import_module(f"mldocklint.fixes.{rule_id.lower()}").fix
     except ModuleNotFoundError:
         return None
+
+
+def fix_for(target, finding: Finding) -> Fix | None:
+    """The fix of one finding: the one its rule attached, else its rule's fixer's (None: none).
+
+    A rule may attach a ``Fix`` with only ``skipped`` set: no fix, and the reason why."""
+    if finding.fix is not None:
+        return finding.fix if finding.fix else None
+    fn = fixer(finding.rule)
+    return fn(target, finding) if fn else None
 
 
 # -- locating things in the text -------------------------------------------------------

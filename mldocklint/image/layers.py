@@ -21,8 +21,9 @@ import tarfile
 import zlib
 from typing import NamedTuple
 
-from mldocklint.image import ImageError, human
+from mldocklint.image import ImageError
 from mldocklint.knowledge import secret_files
+from mldocklint.units import human
 
 BLOCK = 512
 CHUNK = 1 << 20

@@ -16,6 +16,25 @@ from mldocklint.image.facts import ImageFacts, ImageTarget
 from mldocklint.model import Finding
 
 
+# A Dockerfile rule and the image rule that finds the same problem in the built image.
+TWINS = {"ML302": "ML605", "ML304": "ML606", "ML309": "ML607"}
+_SAME_LINE = frozenset(("ML309",))  # one finding per variable: twins are on the same line
+
+
+def merge_twins(findings: list[Finding]) -> list[Finding]:
+    """Each problem once: a Dockerfile finding whose image twin was found is dropped (the image is the evidence)."""
+    image = {(f.rule, f.path): set() for f in findings if f.rule in TWINS.values()}
+    for f in findings:
+        if (f.rule, f.path) in image:
+            image[f.rule, f.path].add(f.line)
+
+    def twin_found(f: Finding) -> bool:
+        lines = image.get((TWINS.get(f.rule), f.path))
+        return lines is not None and (f.rule not in _SAME_LINE or f.line in lines)
+
+    return [f for f in findings if not twin_found(f)]
+
+
 def lint_image(facts: ImageFacts, options: Options, dockerfile: str | None = None) -> Result:
     result = Result()
     result.image = facts.as_dict()
@@ -52,12 +71,13 @@ def lint_image(facts: ImageFacts, options: Options, dockerfile: str | None = Non
     if df is not None and (options.inline_suppressions or options.per_file_ignores):
         from mldocklint import suppress
 
-        findings = suppress.apply(df, findings, options)
+        findings = suppress.apply(df, findings, options, result.patterns_matched)
     elif df is None and options.per_file_ignores:
         from mldocklint.suppress import ignored_by_path
 
-        off = ignored_by_path(shown, options)
+        off = ignored_by_path(shown, options, result.patterns_matched)
         findings = [f for f in findings if f.rule not in off]
+    findings = merge_twins(findings)
     result.findings = sorted(findings, key=Finding.sort_key)
     result.errors.sort()
     return result

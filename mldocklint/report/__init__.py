@@ -47,3 +47,9 @@ def printable(text: str) -> str:
     if text.isprintable():
         return text
     return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
+def is_image_finding(f, result) -> bool:
+    """A finding about a built image with no Dockerfile to point at: its path is the image reference."""
+    image = getattr(result, "image", None)
+    return image is not None and f.path == image["ref"]

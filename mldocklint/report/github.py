@@ -18,10 +18,13 @@ def escape_property(text: str) -> str:
 
 
 def render(result, out, ctx) -> None:
-    from mldocklint.report import repo_path, repo_root
+    from mldocklint.report import is_image_finding, repo_path, repo_root
 
     root = repo_root()
     for f in result.open_findings():
+        if is_image_finding(f, result):  # no file in the repository to annotate: the image is named in the title
+            out.write(f"::{COMMAND[f.severity]} title={escape_property(f'{f.rule} {f.slug} (image {f.path})')}::{escape_data(f.message)}\n")
+            continue
         props = {
             "file": repo_path(f.path, root) or f.path,
             "line": f.line,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mldocklint.image import human
+from mldocklint.units import human
 
 WIDTH = 72  # characters of the instruction shown
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from mldocklint.report import printable
+from mldocklint.report import is_image_finding, printable
 
 
 def use_rich(out, ctx) -> bool:
@@ -19,13 +19,20 @@ def use_rich(out, ctx) -> bool:
 def render(result, out, ctx) -> None:
     findings = result.open_findings()
     if not use_rich(out, ctx):
-        out.write("".join(f"{printable(f.path)}:{f.line}:{f.column}: {f.rule} {f.slug} {printable(f.message)}\n" for f in findings))
+        out.write("".join(f"{location(f, result)}: {f.rule} {f.slug} {printable(f.message)}\n" for f in findings))
     else:
         _render_rich(result, findings, out, ctx)
     if getattr(result, "image", None) is not None:  # `mldocklint image`: the layer table
         from mldocklint.report.image_table import lines
 
         out.write("\n".join(["", *lines(result.image)]) + "\n")
+
+
+def location(f, result) -> str:
+    """``path:line:column``, or ``image REF`` for a finding about an image as a whole."""
+    if is_image_finding(f, result):
+        return f"image {printable(f.path)}"
+    return f"{printable(f.path)}:{f.line}:{f.column}"
 
 
 def _header(path: str, info: dict | None):
@@ -54,7 +61,8 @@ def _render_rich(result, findings, out, ctx) -> None:
     from mldocklint.rules import lookup
 
     no_color = bool(os.environ.get("NO_COLOR"))
-    console = Console(file=out, no_color=no_color, force_terminal=not no_color or None, highlight=False, soft_wrap=True, emoji=False)
+    # messages wrap at word boundaries; quoted source lines and carets are never wrapped
+    console = Console(file=out, no_color=no_color, force_terminal=not no_color or None, highlight=False, emoji=False)
     sources = result.sources
     current = None
     lines: list[str] | None = None
@@ -65,21 +73,50 @@ def _render_rich(result, findings, out, ctx) -> None:
             lines = text.splitlines() if text is not None else None
             console.print(_header(f.path, result.file_info.get(f.path)))
         head = Text()
-        head.append(f"  {f.line}:{f.column} ", style="dim")
+        head.append("  image " if is_image_finding(f, result) else f"  {f.line}:{f.column} ", style="dim")
         head.append(f"{f.severity:<7} ", style=_STYLE[f.severity])
         head.append(f"{f.rule} ", style="bold")
         head.append(f"{f.slug}  ", style="magenta")
+        if f.fixable:
+            head.append(_MARK[f.fixable], style="green")
         head.append(printable(f.message))
-        console.print(head)
+        for k, line in enumerate(head.wrap(console, max(20, console.width - 6))):  # at word boundaries, indented
+            console.print(Text.assemble("      " if k else "", line.rstrip() or line), soft_wrap=True)
         if lines is not None and 0 < f.line <= len(lines) and f.rule not in _REDACTED:
             src = printable(lines[f.line - 1].rstrip("\r\n").expandtabs(4))
-            console.print(Text.assemble((f"      {f.line:>4} | ", "dim"), src[:200]))
+            console.print(Text.assemble((f"      {f.line:>4} | ", "dim"), src[:200]), soft_wrap=True)
             width = max(1, (f.end_column - f.column) if f.end_line == f.line else len(src) - f.column + 1)
-            console.print(Text(" " * (13 + f.column - 1) + "^" * min(width, 80), style=_STYLE[f.severity]))
+            console.print(Text(" " * (13 + f.column - 1) + "^" * min(width, 80), style=_STYLE[f.severity]), soft_wrap=True)
         rule = lookup(f.rule)
         if rule is not None:
-            console.print(Text(f"      see {rule.url}", style="dim"))
+            if rule.fix != "none" and not f.fixable:
+                why = getattr(f.fix, "skipped", "") or f"{rule.slug}'s fix leaves findings it cannot fix without changing what the build does"
+                console.print(Text(f"      not fixed automatically: {why}", style="dim"))
+            console.print(Text(f"      see {rule.url}", style="dim"), soft_wrap=True)
+    for line in summary_lines(result, findings):
+        console.print(Text(line, style="bold" if findings else "bold green"))
+
+
+_MARK = {"safe": "[fix] ", "unsafe": "[unsafe fix] "}
+
+
+def summary_lines(result, findings) -> list[str]:
+    """"14 findings in 2 files (...); 5 Dockerfiles linted", then what ``--fix`` would fix."""
     counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}
-    summary = f"{len(findings)} finding{'s' if len(findings) != 1 else ''} in {result.files} file{'s' if result.files != 1 else ''}"
+    in_files = len({f.path for f in findings})
     detail = ", ".join(f"{n} {s}{'s' if n != 1 else ''}" for s, n in counts.items() if n)
-    console.print(Text(summary + (f" ({detail})" if detail else ""), style="bold" if findings else "bold green"))
+    out = [
+        f"{_plural(len(findings), 'finding')} in {_plural(in_files, 'file')}" + (f" ({detail})" if detail else "")
+        + f"; {_plural(result.files, 'Dockerfile')} linted"
+    ]
+    safe = sum(1 for f in findings if f.fixable == "safe")
+    unsafe = sum(1 for f in findings if f.fixable == "unsafe")
+    if safe:
+        out.append(f"{safe} fixable with `--fix`" + (f" ({unsafe} more with `--unsafe-fixes`)" if unsafe else ""))
+    elif unsafe:
+        out.append(f"{unsafe} fixable with `--fix --unsafe-fixes`")
+    return out
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n != 1 else ''}"

@@ -97,6 +97,18 @@ class UnknownRule(ValueError):
     pass
 
 
+def unknown(selector: str) -> UnknownRule:
+    """The error for a selector that names no rule, with the nearest slug or id as a hint."""
+    import re
+
+    from mldocklint.names import did_you_mean
+
+    rules = all_rules().values()
+    # an id or prefix that does not exist has no "nearest" rule worth suggesting: ML7 is not ML607
+    hint = "" if re.fullmatch(r"(?i)ml\d*", selector) else did_you_mean(selector, [r.slug for r in rules])
+    return UnknownRule(f"unknown rule `{selector}`" + (hint or "; `mldocklint rules` lists them"))
+
+
 @lru_cache(maxsize=None)
 def all_rules() -> dict[str, Rule]:
     """Every rule by id, in id order."""
@@ -146,7 +158,7 @@ def get(selector: str) -> Rule:
     if rule is None:
         rule = next((r for r in rules.values() if r.slug == selector.lower()), None)
     if rule is None:
-        raise UnknownRule(f"unknown rule {selector!r}")
+        raise unknown(selector)
     return rule
 
 
@@ -170,9 +182,6 @@ def resolve(selectors) -> set[str]:
             else:
                 slug = [r.id for r in rules.values() if r.slug == sel.lower()]
                 if not slug:
-                    raise UnknownRule(
-                        f"unknown rule {sel!r}: use an id (ML302), a slug (root-user), a prefix (ML3) or an alias (DL3002); "
-                        "`mldocklint rules` lists them"
-                    )
+                    raise unknown(sel)
                 out.update(slug)
     return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from mldocklint.model import Dockerfile, Instruction, Problem
 from mldocklint.target import span
+from mldocklint.units import MB, human
 
 # Where the context is only assumed (the Dockerfile's folder), a missing file may be in the real one.
 ASSUMED = "; if the image is built from another directory, set it with --context or [tool.mldocklint.contexts]"
@@ -20,18 +21,10 @@ def at_word(df: Dockerfile, instr: Instruction, word: str, message: str, **kw) -
     return Problem(line, col, message, end_line=end_line, end_column=end_col, **kw)
 
 
-def size(n: int) -> str:
-    """Bytes as a short human figure: 1.2 GB, 340 MB, 12 KB."""
-    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
-        if n >= scale:
-            return f"{n / scale:.1f} {unit}"
-    return f"{n} B"
-
-
 def top(groups: dict[str, int], k: int = 3) -> str:
     """The ``k`` largest of path -> size, as `path` (size), ..."""
     items = sorted(groups.items(), key=lambda kv: (-kv[1], kv[0]))
-    shown = ", ".join(f"{p} ({size(s)})" for p, s in items[:k])
+    shown = ", ".join(f"{p} ({human(s)})" for p, s in items[:k])
     return shown + (f" and {len(items) - k} more" if len(items) > k else "")
 
 
@@ -54,7 +47,7 @@ DATA_EXT = (".csv", ".tsv", ".parquet", ".feather", ".arrow", ".npy", ".npz", ".
 MEDIA_EXT = (".jpg", ".jpeg", ".png", ".wav", ".flac", ".mp3")
 MIN_MEDIA_FILES = 50
 # Caches and run folders smaller than this are not worth a finding.
-CACHE_FLOOR = 1 << 20
+CACHE_FLOOR = MB
 CACHES = ("pycache", "notebook checkpoints", "experiment runs")
 
 

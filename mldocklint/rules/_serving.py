@@ -44,7 +44,7 @@ class Word(NamedTuple):
 class Where(NamedTuple):
     """Where a setting comes from: a word of CMD/ENTRYPOINT, an ENV variable, or a default."""
 
-    source: str  # "flag", "env", "default", "app"
+    source: str  # "flag", "env", "default", "config" (a config file, at the program), "app"
     word: Word | None = None
     env: tuple[str, Instruction] | None = None  # (name, ENV instruction)
 
@@ -173,15 +173,23 @@ def servers(target: Target) -> list[Server]:
         if name in ("gunicorn", "hypercorn"):
             if _option(args, ("-c", "--config")) is not None:
                 host = port = None  # a config file may set the bind
-            elif name == "gunicorn" and "GUNICORN_CMD_ARGS" in env:
-                value, instr = env["GUNICORN_CMD_ARGS"]
-                bind = _option(tuple(Word(w, instr, 0, 0) for c in split_commands(value) for w in c), bind_flags)
-                if bind is not None:
-                    (host, port), host_at = _split_bind(bind[0]), Where("env", env=("GUNICORN_CMD_ARGS", instr))
+            elif name == "gunicorn":  # ./gunicorn.conf.py, then GUNICORN_CMD_ARGS, then $PORT
+                conf = _gunicorn_conf(target)
+                env_bind = None
+                if "GUNICORN_CMD_ARGS" in env:
+                    value, instr = env["GUNICORN_CMD_ARGS"]
+                    env_bind = _option(tuple(Word(w, instr, 0, 0) for c in split_commands(value) for w in c), bind_flags)
+                if env_bind is not None:
+                    (host, port), host_at = _split_bind(env_bind[0]), Where("env", env=("GUNICORN_CMD_ARGS", instr))
                     port_at = host_at
-            elif name == "gunicorn" and "PORT" in env:
-                host, port = "0.0.0.0", _int(env["PORT"][0])
-                host_at = port_at = Where("env", env=("PORT", env["PORT"][1]))
+                elif conf is None:
+                    host = port = None  # the config file sets it in a way not read
+                elif conf:
+                    (host, port), host_at = _split_bind(conf[0]), Where("config", prog)
+                    port_at = host_at
+                elif "PORT" in env:
+                    host, port = "0.0.0.0", _int(env["PORT"][0])
+                    host_at = port_at = Where("env", env=("PORT", env["PORT"][1]))
         if name == "gradio":  # the app source decides unless the variables are set
             host = host if host_env in env else None
             port = port if port_env in env else None
@@ -203,6 +211,17 @@ def servers(target: Target) -> list[Server]:
             host = None
         found.append(Server(name, prog, args, host, host_at, port, port_at, sub, tuple(words[at:])))
     return found
+
+
+def _gunicorn_conf(target: Target) -> tuple[str, ...] | None:
+    """The binds of the ./gunicorn.conf.py gunicorn reads by default: () when none is set or there
+    is no such file, None when unknown (not a literal, or copied in without the context read)."""
+    ctx = target.context
+    if ctx is not None:
+        found = getattr(ctx, "gunicorn_conf", None)
+        return () if found is None else found[1]
+    copied = any(i.keyword in ("COPY", "ADD") and any("gunicorn.conf.py" in v for v in i.value[:-1]) for i in target.effective(target.final))
+    return None if copied else ()
 
 
 def _env_span(target: Target, name: str, instr: Instruction, message: str, **kw) -> Problem:

@@ -1,4 +1,4 @@
-"""
+r"""
 ## What it does
 Flags `apt-get install` and `apt install` commands in `RUN` that do not pass
 `--no-install-recommends` (or `-o APT::Install-Recommends=false`). The stages that ship

@@ -1,4 +1,4 @@
-"""
+r"""
 ## What it does
 Flags a `RUN` that runs `apt-get update` (or `apt update`) but does not remove
 `/var/lib/apt/lists` in the same `RUN` (`rm -rf /var/lib/apt/lists/*`, or `find` on it

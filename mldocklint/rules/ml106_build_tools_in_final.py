@@ -1,4 +1,4 @@
-"""
+r"""
 ## What it does
 Flags compilers and build-only packages installed with a system or conda package
 manager (`apt-get`/`apt`, `apk`, `yum`/`dnf`/`microdnf`, `conda`/`mamba`/`micromamba`)

@@ -1,4 +1,4 @@
-"""
+r"""
 ## What it does
 Flags a model downloaded at build time without a pinned revision:
 - `huggingface-cli download REPO` or `hf download REPO` without `--revision`, or with a

@@ -1,4 +1,4 @@
-"""
+r"""
 ## What it does
 Flags a serving image without a `HEALTHCHECK`. It judges only images whose role is
 `serving` (see "How mldocklint understands an image" in the README): the `CMD` or

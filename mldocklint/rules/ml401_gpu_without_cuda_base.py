@@ -1,4 +1,4 @@
-"""
+r"""
 ## What it does
 Flags a package that needs a CUDA the image does not provide. What needs CUDA, in the
 `pip install` commands of the stages that reach the final image (the stage being built,

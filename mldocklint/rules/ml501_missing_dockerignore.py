@@ -53,10 +53,11 @@ FIX = "safe"
 NEEDS_CONTEXT = True
 
 from mldocklint.model import Problem  # noqa: E402
-from mldocklint.rules._context_common import CACHES, copies, size, unwanted  # noqa: E402
+from mldocklint.rules._context_common import CACHES, copies, unwanted  # noqa: E402
+from mldocklint.units import MB, human  # noqa: E402
 
 # A context smaller than this that sends nothing unwanted costs nothing worth a finding.
-SMALL = 5 << 20
+SMALL = 5 * MB
 
 
 def check(target, options):
@@ -66,14 +67,14 @@ def check(target, options):
     why = []
     if copies(target)[1]:
         why.append("a COPY of the whole context puts all of it in the image")
-    kinds = sorted(k for k in unwanted(target, 1 << 20, 10 << 20) if k not in CACHES)
+    kinds = sorted(k for k in unwanted(target, MB, 10 * MB) if k not in CACHES)
     if ctx.secrets:
         kinds.append("credential files")
     if kinds:
         why.append("it sends " + ", ".join(kinds))
     total = sum(ctx.sent().values())
     if total > SMALL:
-        why.append(f"it sends {size(total)}")
+        why.append(f"it sends {human(total)}")
     if why:
         name = target.dockerfile.path.rsplit("/", 1)[-1]
         yield Problem(1, 1, f"the build context {ctx.shown_root} has no .dockerignore (or {name}.dockerignore) and {'; '.join(why)}; add one")

@@ -72,7 +72,8 @@ NEEDS_CONTEXT = True
 OPTIONS = {"min-data-mb": 1, "min-model-mb": 10}
 
 from mldocklint.model import Problem  # noqa: E402
-from mldocklint.rules._context_common import copies, size, top, unwanted  # noqa: E402
+from mldocklint.rules._context_common import copies, top, unwanted  # noqa: E402
+from mldocklint.units import MB, human  # noqa: E402
 
 _PATTERN = {"pycache": "**/__pycache__/", "notebook checkpoints": "**/.ipynb_checkpoints/"}
 
@@ -86,10 +87,10 @@ def _hint(kind: str, found: dict[str, int]) -> str:
 
 def check(target, options):
     ctx = target.context
-    groups = unwanted(target, float(options["min-data-mb"]) * (1 << 20), float(options["min-model-mb"]) * (1 << 20))
+    groups = unwanted(target, float(options["min-data-mb"]) * MB, float(options["min-model-mb"]) * MB)
     for kind, found in sorted(groups.items()):
         total = sum(found.values())
-        yield Problem(1, 1, f"{kind} sent with the build context but not excluded ({size(total)}): {top(found)}; add {_hint(kind, found)} to {ctx.dockerignore or '.dockerignore'}", key=kind, fix=_fix(target, kind, found))
+        yield Problem(1, 1, f"{kind} sent with the build context but not excluded ({human(total)}): {top(found)}; add {_hint(kind, found)} to {ctx.dockerignore or '.dockerignore'}", key=kind, fix=_fix(target, kind, found))
 
 
 def _fix(target, kind: str, found: dict[str, int]):
@@ -97,6 +98,6 @@ def _fix(target, kind: str, found: dict[str, int]):
     from mldocklint.fixes import Fix
 
     if kind in ("datasets", "model files") and copies(target)[1]:
-        return None
+        return Fix(skipped=f"{kind} are not excluded automatically while a `COPY . .` may need them")
     name = {"pycache": "__pycache__", "notebook checkpoints": ".ipynb_checkpoints"}.get(kind)
     return Fix(ignore=(f"**/{name}",) if name else tuple(sorted(found)))

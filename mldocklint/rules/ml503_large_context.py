@@ -55,18 +55,19 @@ NEEDS_CONTEXT = True
 OPTIONS = {"max-mb": 500}
 
 from mldocklint.model import Problem  # noqa: E402
-from mldocklint.rules._context_common import size, top  # noqa: E402
+from mldocklint.rules._context_common import top  # noqa: E402
+from mldocklint.units import MB, human  # noqa: E402
 
 
 def check(target, options):
     ctx = target.context
     sent = ctx.sent()
     total = sum(sent.values())
-    if total <= float(options["max-mb"]) * (1 << 20):
+    if total <= float(options["max-mb"]) * MB:
         return
     entries: dict[str, int] = {}
     for path, n in sent.items():
         head = path.split("/", 1)[0] + ("/" if "/" in path else "")
         entries[head] = entries.get(head, 0) + n
     more = " (or more: the walk stopped early)" if ctx.truncated else ""
-    yield Problem(1, 1, f"the build context sends {size(total)}{more}, over the {options['max-mb']} MB budget; largest: {top(entries)}; exclude what the build does not use in .dockerignore")
+    yield Problem(1, 1, f"the build context sends {human(total)}{more}, over the {options['max-mb']} MB budget; largest: {top(entries)}; exclude what the build does not use in .dockerignore")

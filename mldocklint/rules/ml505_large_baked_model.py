@@ -46,7 +46,8 @@ FIX = "none"
 NEEDS_CONTEXT = True
 OPTIONS = {"max-gb": 1}
 
-from mldocklint.rules._context_common import at_word, size  # noqa: E402
+from mldocklint.rules._context_common import at_word  # noqa: E402
+from mldocklint.units import GB, human  # noqa: E402
 from mldocklint.knowledge.files import is_model_path# noqa: E402
 from mldocklint.target import copy_sources# noqa: E402
 
@@ -55,7 +56,7 @@ def check(target, options):
     from mldocklint.context import under
 
     ctx = target.context
-    budget = float(options["max-gb"]) * (1 << 30)
+    budget = float(options["max-gb"]) * GB
     sent = {p: n for p, n in ctx.sent().items() if is_model_path(p)}  # once: contexts can hold 100k files
     copied: dict[str, dict[str, int]] = {}  # model files by COPY source
     for stage in target.built_stages():
@@ -71,6 +72,6 @@ def check(target, options):
                     biggest = max(models, key=lambda p: (models[p], p))
                     yield at_word(
                         target.dockerfile, instr, src,
-                        f"`{src}` bakes {size(total)} of model files into the image (largest {biggest}, {size(models[biggest])}); mount the model at run time or download it at start-up",
+                        f"`{src}` bakes {human(total)} of model files into the image (largest {biggest}, {human(models[biggest])}); mount the model at run time or download it at start-up",
                         stage=stage.label, key=src,
                     )

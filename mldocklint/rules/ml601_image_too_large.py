@@ -38,7 +38,7 @@ and build tools out of the final stage.
 - `max-gb-cuda` (default 10): budget in GB for CUDA images.
 """
 
-from mldocklint.image import human
+from mldocklint.units import human
 
 ID = "ML601"
 SLUG = "image-too-large"

@@ -1,4 +1,4 @@
-"""
+r"""
 ## What it does
 Finds bytes that a layer adds and a later layer deletes or overwrites (whiteouts, opaque
 directories and files replaced by a later layer are all counted exactly), and flags the
@@ -50,7 +50,7 @@ as dive writes them: ratios, sizes such as `20MB`, or `disabled`) when no config
 them and `--isolated` is not given.
 """
 
-from mldocklint.image import human
+from mldocklint.units import human
 
 ID = "ML603"
 SLUG = "wasted-space"

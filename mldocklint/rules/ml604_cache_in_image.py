@@ -37,7 +37,7 @@ for `.git` and `__pycache__`.
 - `min-mb` (default 1): report caches larger than this many MB (10^6 bytes).
 """
 
-from mldocklint.image import human
+from mldocklint.units import human
 
 ID = "ML604"
 SLUG = "cache-in-image"

@@ -41,7 +41,7 @@ None: build in a separate stage and copy only the results into a `-runtime` or s
   this many MB (10^6 bytes).
 """
 
-from mldocklint.image import human
+from mldocklint.units import human
 
 ID = "ML608"
 SLUG = "toolchain-in-image"

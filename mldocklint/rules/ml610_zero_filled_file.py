@@ -39,7 +39,7 @@ None: pass `-l` to `useradd`, and create preallocated files at run time.
 - `min-mb` (default 10): report files over this many MB (10^6 bytes).
 """
 
-from mldocklint.image import human
+from mldocklint.units import human
 
 ID = "ML610"
 SLUG = "zero-filled-file"

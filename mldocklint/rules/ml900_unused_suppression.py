@@ -2,7 +2,9 @@
 ## What it does
 Reports a `# mldocklint: ignore=...` comment that suppresses nothing: the rule it names
 did not fire on the instruction, stage or file the comment covers. Also reports
-suppression comments that cannot be read (a misspelt keyword, an unknown rule).
+suppression comments that cannot be read (a misspelt keyword, an unknown rule, a
+missing colon) and pragmas written after an instruction on its line, which Docker makes
+part of the instruction; the message gives the right form.
 
 ## Why is this bad?
 A stale suppression hides the next real finding of that rule on the same line without

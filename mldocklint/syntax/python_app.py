@@ -262,7 +262,7 @@ class _Reader:
             kind = "aiohttp"
         elif full in ("waitress.serve",):
             kind = "waitress"
-        elif method == "launch" and "gradio" in self.frameworks:
+        elif method == "launch" and "gradio" in self.frameworks and not self.other_object(receiver):
             kind = "gradio"
         elif method == "run" and receiver and self.apps.get(receiver) == "flask":
             kind, positional = "flask", ("host", "port", "debug")
@@ -288,6 +288,12 @@ class _Reader:
         end_line = node.end_lineno or line
         end_col = self.column(end_line, node.end_col_offset or node.col_offset)
         self.calls.append(ServerCall(kind, line, col, end_line, end_col, host, port, debug, reload, guarded))
+
+    def other_object(self, name: str) -> bool:
+        """True when ``name`` was built by a call that is not Gradio's (``app = App(args)``): its
+        ``launch()`` is the program's own method, not Gradio's."""
+        value = self.names.get(name)
+        return isinstance(value, ast.Call) and self.apps.get(name) != "gradio" and not self.resolve(_dotted(value.func)).startswith("gradio.")
 
     def column(self, line: int, offset: int) -> int:
         """1-based character column of a UTF-8 byte offset on a line."""
@@ -334,3 +340,24 @@ def analyze(source: str, path: str) -> AppFacts:
     except RecursionError:
         return AppFacts(path)
     return AppFacts(path, tuple(reader.calls))
+
+
+def gunicorn_binds(source: str) -> tuple[str, ...] | None:
+    """The ``bind`` a gunicorn config file sets at top level: () when none, None when not a literal.
+
+    The file is parsed with ``ast``, never run; ``bind = "0.0.0.0:8000"`` and lists or tuples
+    of strings are read, anything computed is unknown.
+    """
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return None
+    binds: tuple[str, ...] | None = ()
+    for node in tree.body:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+        if not any(isinstance(t, ast.Name) and t.id == "bind" for t in targets):
+            continue
+        value = node.value
+        items = value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value]
+        binds = tuple(i.value for i in items) if all(isinstance(i, ast.Constant) and isinstance(i.value, str) for i in items) else None
+    return binds
