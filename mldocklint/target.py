@@ -93,6 +93,14 @@ class Target:
                     for words in self.commands(instr):
                         yield instr, words
 
+    def run_commands(self):
+        """(stage, RUN instruction, command index, words) of every command of every RUN."""
+        for s in self.dockerfile.stages:
+            for instr in s.instructions:
+                if instr.keyword == "RUN":
+                    for ci, words in enumerate(self.commands(instr)):
+                        yield s, instr, ci, words
+
     def installs(self, stages: list[Stage] | None = None) -> list:
         """Every command that installs Python packages (``PipInstall``) in ``stages`` (default: all):
         pip, uv, pipx, poetry and conda (see ``shell.installer``); cached per stage."""

@@ -60,16 +60,12 @@ def _no_log_init(words: list[str]) -> bool:
 
 
 def check(target, options):
-    for stage in target.stages:
-        for instr in stage.instructions:
-            if instr.keyword != "RUN":
-                continue
-            for ci, words in enumerate(target.commands(instr)):
-                if program(words[0]) != "useradd" or _no_log_init(words):
-                    continue
-                found = _uid(words)
-                if found and found[1].isdigit() and len(found[1]) > 5:
-                    yield target.problem_at_word(instr, ci, found[0],
-                        f"`useradd` with UID {found[1]} and without `-l` writes a sparse lastlog file of hundreds of MB into the layer; add `-l` (--no-log-init)",
-                        stage=stage.label,
-                    )
+    for stage, instr, ci, words in target.run_commands():
+        if program(words[0]) != "useradd" or _no_log_init(words):
+            continue
+        found = _uid(words)
+        if found and found[1].isdigit() and len(found[1]) > 5:
+            yield target.problem_at_word(instr, ci, found[0],
+                f"`useradd` with UID {found[1]} and without `-l` writes a sparse lastlog file of hundreds of MB into the layer; add `-l` (--no-log-init)",
+                stage=stage.label,
+            )

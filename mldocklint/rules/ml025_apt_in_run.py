@@ -45,10 +45,6 @@ ALIASES = ("DL3027",)
 
 
 def check(target, options):
-    for stage in target.stages:
-        for instr in stage.instructions:
-            if instr.keyword != "RUN":
-                continue
-            for ci, words in enumerate(target.commands(instr)):
-                if program(words[0]) == "apt":
-                    yield target.problem_at_word(instr, ci, 0, "`apt` has no stable command-line interface for scripts; use `apt-get` (or `apt-cache`)", stage=stage.label)
+    for stage, instr, ci, words in target.run_commands():
+        if program(words[0]) == "apt":
+            yield target.problem_at_word(instr, ci, 0, "`apt` has no stable command-line interface for scripts; use `apt-get` (or `apt-cache`)", stage=stage.label)

@@ -43,13 +43,9 @@ ALIASES = ("DL4005",)
 
 
 def check(target, options):
-    for stage in target.stages:
-        for instr in stage.instructions:
-            if instr.keyword != "RUN":
-                continue
-            for ci, words in enumerate(target.commands(instr)):
-                if program(words[0]) == "ln" and "/bin/sh" in words[1:]:
-                    yield target.problem_at_word(instr, ci, words.index("/bin/sh", 1),
-                        "`ln` over /bin/sh changes the shell of every script in the image; use `SHELL [\"/bin/bash\", \"-c\"]` for the Dockerfile's RUNs",
-                        stage=stage.label,
-                    )
+    for stage, instr, ci, words in target.run_commands():
+        if program(words[0]) == "ln" and "/bin/sh" in words[1:]:
+            yield target.problem_at_word(instr, ci, words.index("/bin/sh", 1),
+                "`ln` over /bin/sh changes the shell of every script in the image; use `SHELL [\"/bin/bash\", \"-c\"]` for the Dockerfile's RUNs",
+                stage=stage.label,
+            )

@@ -48,10 +48,6 @@ OPT_IN = True
 
 
 def check(target, options):
-    for stage in target.stages:
-        for instr in stage.instructions:
-            if instr.keyword != "RUN":
-                continue
-            for ci, words in enumerate(target.commands(instr)):
-                if program(words[0]) == "cd":
-                    yield target.problem_at_word(instr, ci, 0, "`cd` lasts for this RUN only; use WORKDIR to set the directory of the instructions that follow", stage=stage.label)
+    for stage, instr, ci, words in target.run_commands():
+        if program(words[0]) == "cd":
+            yield target.problem_at_word(instr, ci, 0, "`cd` lasts for this RUN only; use WORKDIR to set the directory of the instructions that follow", stage=stage.label)
