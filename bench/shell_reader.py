@@ -17,7 +17,7 @@ import time
 import bashlex
 
 from mldocklint.syntax.dockerfile import parse
-from mldocklint.syntax.shell import SHELLS, argv, program, scripts, split_commands, shell_script
+from mldocklint.syntax.shell import argv, program, scripts, split_commands, shell_script
 
 
 def _files(root: str):

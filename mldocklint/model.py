@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-SEVERITIES = ("error", "warning", "info")
-
 
 class Heredoc(NamedTuple):
     name: str

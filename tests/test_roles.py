@@ -125,8 +125,6 @@ def test_configured_role_drives_the_rules():
 
 
 def test_role_in_json_files_and_text_header(tmp_path):
-    from mldocklint.report import json_format  # noqa: F401  (the report is built from file_info)
-
     result = Result()
     Linter(Options(select=["ML302"])).lint_text('FROM python:3.11-slim\nEXPOSE 80\nCMD ["uvicorn", "a:app"]\n', "Dockerfile", result, str(tmp_path))
     info = result.file_info["Dockerfile"]

@@ -115,11 +115,6 @@ def before_instruction(df: Dockerfile, instr: Instruction) -> int:
     return offset(df, line, 1)
 
 
-def stage_end(df: Dockerfile, stage) -> int:
-    """Offset just after the last instruction of a stage (before its line ending)."""
-    return stage.instructions[-1].end
-
-
 def insert_lines(df: Dockerfile, at: int, lines: list[str], after: bool = False) -> Edit:
     """Insert whole lines at a line start (or, with ``after``, at the end of a line)."""
     nl = newline(df)

@@ -338,7 +338,6 @@ class LayerScan:
         self.dirs = 0
         self.links = 0
         self.size = 0  # bytes of regular files
-        self.tar_bytes = 0
         self.compression = compression
         self.zeros: list[tuple[str, int]] = []  # (path, size) of files of ZERO_MIN bytes or more, all zero
         self.secrets: list[tuple[str, str]] = []  # (path, credential-file class id); never their bytes
@@ -409,7 +408,6 @@ def scan_layer(raw, where: str, limits: Limits = Limits(), budget: Budget | None
             scan.entries.append((m.name, m.size if m.kind == "file" else 0))
     while reader.skip(CHUNK):  # the end-of-archive blocks and padding belong to the digest
         pass
-    scan.tar_bytes = reader.pos
     scan.digest = "sha256:" + reader.counter.sha.hexdigest()
     scan.stored_bytes = reader.counter.count
     scan.diff_id = "sha256:" + reader.sha.hexdigest()

@@ -144,12 +144,3 @@ def _setup(target: Target, stage: Stage, instr: Instruction) -> list[Stack]:
                     out.append(Stack("cuda", "setup", f"`{word}` installed with {found[0]}", instr))
                     break
     return out
-
-
-def final_has_cuda(target: Target, stage: Stage | None = None) -> bool | None:
-    """Whether the image has CUDA from its base image or from what it sets up itself (not
-    counting wheels that bring their own); None when the base depends on an ARG with no value."""
-    found = stacks(target, stage)
-    if found is None:
-        return None
-    return any(s.name == "cuda" and s.how != "wheels" for s in found)

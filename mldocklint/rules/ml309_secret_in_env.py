@@ -129,4 +129,3 @@ def _message(keyword: str, name: str, value: str | None, args_in_scope: set[str]
             f"use {secret_mount(arg)} where the build needs it, and pass it at run time (`docker run -e {name}`) where the container does"
         )
     return None
-    return None

@@ -80,7 +80,6 @@ OPTIONS = {"min-level": "warning"}
 OFF_BY_DEFAULT = frozenset(("SC2046", "SC2034", "SC1083", "SC2010"))
 LEVELS = ("error", "warning", "info", "style")
 SCOPE = "shell"  # run by the engine in one ShellCheck process per batch (mldocklint/shellcheck.py)
-CODE = re.compile(r"SC\d{4}")
 
 # ShellCheck's dialect for each shell program; others (python, pwsh, cmd, zsh...) are not checked.
 DIALECTS = {"sh": "sh", "dash": "dash", "bash": "bash", "ksh": "ksh", "mksh": "ksh", "ash": "busybox", "busybox": "busybox"}

@@ -27,9 +27,6 @@ DEFAULT_HOSTS = {
     "waitress": "0.0.0.0",
 }
 DEFAULT_PORTS = {"flask": 5000, "uvicorn": 8000, "gradio": 7860, "socketio": 5000, "aiohttp": 8080, "waitress": 8080}
-# Environment variables a server reads for its host and port when the call names none.
-HOST_ENV = {"gradio": "GRADIO_SERVER_NAME"}
-PORT_ENV = {"gradio": "GRADIO_SERVER_PORT"}
 
 
 class Value(NamedTuple):
