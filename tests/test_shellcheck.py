@@ -239,3 +239,17 @@ def test_fix_passes_reuse_shellcheck_results(monkeypatch):
     monkeypatch.setattr(shellcheck, "binary", lambda: None)  # would be an error if it were asked again
     result = Result()
     assert linter.lint_text(SRC, "Dockerfile", result) == first and result.errors == []
+
+
+def test_a_script_declares_only_the_names_it_uses_so_files_share_scripts():
+    from mldocklint.rules import sc_shellcheck
+    from mldocklint.syntax.dockerfile import parse
+    from mldocklint.target import Target
+
+    def texts(src):
+        return [s.text for s in sc_shellcheck.check(Target(parse(src)), {})]
+
+    one = texts("FROM debian:12\nARG torch_version=2.3\nRUN apt-get update\nRUN echo $torch_version\n")
+    two = texts("FROM debian:12\nARG other=1\nRUN apt-get update\n")
+    assert one[0] == two[0] == "# shellcheck shell=sh\napt-get update\n"
+    assert one[1] == '# shellcheck shell=sh\n: "${torch_version=}"\necho $torch_version\n'

@@ -163,8 +163,7 @@ def script_of(target, instr: Instruction, shell: str | None, declared: list[str]
             body = body[1:]
         elif shell is not None:
             parts.append((f"# shellcheck shell={shell}\n", None))
-        if declared:
-            parts.append((": " + " ".join(f'"${{{n}=}}"' for n in declared) + "\n", None))
+        at_declarations = len(parts)
         parts += [(line + "\n", off) for line, off in body]
     else:
         line, pieces = command_pieces(df.text, instr, df.escape)
@@ -172,8 +171,7 @@ def script_of(target, instr: Instruction, shell: str | None, declared: list[str]
         if at < 0:
             return None
         parts.append((f"# shellcheck shell={shell}\n", None))
-        if declared:
-            parts.append((": " + " ".join(f'"${{{n}=}}"' for n in declared) + "\n", None))
+        at_declarations = len(parts)
         ends = [p[0] for p in pieces[1:]] + [len(line)]
         for (lo, src), hi in zip(pieces, ends):
             lo2 = max(lo, at)
@@ -183,6 +181,12 @@ def script_of(target, instr: Instruction, shell: str | None, declared: list[str]
         parts += [(text + "\n", off) for text, off in body_lines]
     if shell is None:
         return None
+    # Only the names the script uses, so that the same RUN in two files is the same script
+    # (ShellCheck checks each distinct script once).
+    code = "".join(piece for piece, src in parts if src is not None)
+    used = [n for n in declared if "$" + n in code or "${" + n in code]
+    if used:
+        parts.insert(at_declarations, (": " + " ".join(f'"${{{n}=}}"' for n in used) + "\n", None))
     text, mapped, size = [], [], 0
     for piece, src in parts:
         if src is not None:
