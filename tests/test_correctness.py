@@ -18,14 +18,14 @@ RUN pip install -r requirements.txt | tee log
 
 def test_the_issue_example_gives_one_finding_per_bug():
     assert lint_text(EXAMPLE, "ML0") == [
-        ("ML005", 2, 26),
-        ("ML008", 3, 15),
-        ("ML002", 3, 27),
-        ("ML001", 3, 30),
-        ("ML010", 4, 11),
-        ("ML009", 5, 9),
-        ("ML018", 6, 13),
-        ("ML019", 7, 37),
+        ("ML005", 2, 26),  # the second `base`
+        ("ML008", 3, 15),  # ${PYVER}
+        ("ML002", 3, 27),  # as
+        ("ML001", 3, 30),  # Runtime
+        ("ML010", 4, 11),  # $PAHT
+        ("ML009", 5, 9),  # app
+        ("ML018", 6, 13),  # bulder
+        ("ML019", 7, 37),  # |
     ]
 
 

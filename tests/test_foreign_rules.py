@@ -6,33 +6,10 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from helpers import findings, lint_text
+from helpers import findings
 
 from mldocklint.cli import main
 from mldocklint.rules import UnknownRule, aliases, all_rules, get, resolve
-
-ISSUE_EXAMPLE = """\
-FROM python:3.11-slim AS base
-FROM python:3.11-slim AS base
-FROM python:${PYVER}-slim as Runtime
-ENV PATH=$PAHT:/opt/bin
-WORKDIR app
-COPY --from=bulder /x /x
-RUN pip install -r requirements.txt | tee log
-"""
-
-
-def test_the_issue_example_gives_one_finding_per_bug_at_its_word():
-    assert lint_text(ISSUE_EXAMPLE, "ML0") == [
-        ("ML005", 2, 26),  # the second `base`
-        ("ML008", 3, 15),  # ${PYVER}
-        ("ML002", 3, 27),  # as
-        ("ML001", 3, 30),  # Runtime
-        ("ML010", 4, 11),  # $PAHT
-        ("ML009", 5, 9),  # app
-        ("ML018", 6, 13),  # bulder
-        ("ML019", 7, 37),  # |
-    ]
 
 
 @pytest.mark.parametrize(
