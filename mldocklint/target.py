@@ -281,10 +281,9 @@ class Target:
         return any(p in base for p in ("python", "pytorch", "tensorflow", "conda", "jupyter", "huggingface"))
 
 
-def source_stage(df: Dockerfile, instr: Instruction) -> Stage | None:
-    """The stage an instruction's ``--from`` names (by name or index), or None (an image, or no flag)."""
-    src = instr.flag("from")
-    if src is None:
+def stage_ref(df: Dockerfile, src: str | None) -> Stage | None:
+    """The stage a ``from`` value names (by name or index), or None (an image, or no value)."""
+    if not src:
         return None
     ref = df.stage_named(src)
     if ref is None and src.isdigit() and int(src) < len(df.stages):
@@ -292,18 +291,14 @@ def source_stage(df: Dockerfile, instr: Instruction) -> Stage | None:
     return ref
 
 
+def source_stage(df: Dockerfile, instr: Instruction) -> Stage | None:
+    """The stage an instruction's ``--from`` names, or None (an image, or no flag)."""
+    return stage_ref(df, instr.flag("from"))
+
+
 def mount_stages(df: Dockerfile, instr: Instruction) -> list[Stage]:
     """The stages a RUN's ``--mount=...,from=NAME`` flags read."""
-    found = []
-    for spec in instr.flag_values("mount"):
-        fields = dict(part.partition("=")[::2] for part in spec.split(","))
-        src = fields.get("from")
-        ref = df.stage_named(src) if src else None
-        if ref is None and src and src.isdigit() and int(src) < len(df.stages):
-            ref = df.stages[int(src)]
-        if ref is not None:
-            found.append(ref)
-    return found
+    return [ref for ref in (stage_ref(df, fields.get("from")) for fields in mounts(instr)) if ref is not None]
 
 
 _ARG_REF = re.compile(r"\$\{(\w+)(:?-)?[^}]*\}|\$(\w+)")

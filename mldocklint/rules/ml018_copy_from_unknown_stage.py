@@ -42,7 +42,7 @@ None.
 import re
 
 from mldocklint.rules._correctness import closest
-from mldocklint.target import problem_at
+from mldocklint.target import mounts, problem_at
 
 ID = "ML018"
 SLUG = "copy-from-unknown-stage"
@@ -60,10 +60,7 @@ def _sources(instr):
         if src is not None:
             yield src
     elif instr.keyword == "RUN":
-        for spec in instr.flag_values("mount"):
-            fields = dict(part.partition("=")[::2] for part in spec.split(","))
-            if fields.get("from"):
-                yield fields["from"]
+        yield from (fields["from"] for fields in mounts(instr) if fields.get("from"))
 
 
 def check(target, options):
