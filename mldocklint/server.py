@@ -41,8 +41,8 @@ from mldocklint import __version__, catalog, config, context
 from mldocklint import fix as fixing
 from mldocklint.discover import is_dockerfile_name
 from mldocklint.engine import MAX_BYTES, Linter, Options, Result, context_for, decode_text, display_path, read_bytes
-from mldocklint.fixes import fixer, instruction_at, newline, offset
-from mldocklint.rules import all_rules
+from mldocklint.fixes import fix_for, instruction_at, newline, offset
+from mldocklint.rules import lookup
 from mldocklint.syntax.dockerignore import ignore_file_for
 
 # Seconds of quiet after a change before the document is linted again (milliseconds in
@@ -221,7 +221,6 @@ class Server(LanguageServer):
             self.publish(target, again=target == uri)
 
     def entries(self, uri: str, shown: str, text: Text, findings) -> dict[str, list[Entry]]:
-        rules = all_rules()
         texts = {shown: text}
         out: dict[str, list[Entry]] = {}
         for f in findings:
@@ -232,7 +231,7 @@ class Server(LanguageServer):
             where = texts[f.path]
             if where is None:
                 continue
-            rule = rules[f.rule]
+            rule = lookup(f.rule)
             diagnostic = lsp.Diagnostic(
                 range=where.range(f.line, f.column, f.end_line, f.end_column),
                 message=f.message,
@@ -381,11 +380,8 @@ class Server(LanguageServer):
     def fix_action(self, uri: str, lint: Lint, text: Text, entry: Entry) -> lsp.CodeAction | None:
         """The quick fix of a finding, from its rule's fixer (``mldocklint.fixes``), if it has one."""
         f = entry.finding
-        rule = all_rules()[f.rule]
-        fx = f.fix
-        if fx is None and rule.fix in ("safe", "unsafe") and lint.target is not None:
-            fn = fixer(f.rule)
-            fx = fn(lint.target, f) if fn else None
+        rule = lookup(f.rule)
+        fx = fix_for(lint.target, f) if f.fix is not None or (rule.fix in ("safe", "unsafe") and lint.target is not None) else None
         if fx is None:
             return None
         changes = self.document_edit(uri, [text.edit(*e) for e in fx.edits]) if fx.edits else []
@@ -458,7 +454,6 @@ class Server(LanguageServer):
 
     def hover(self, params: lsp.HoverParams) -> lsp.Hover | None:
         uri = params.text_document.uri
-        rules = all_rules()
         found = []
         for lint in self.lints.values():
             for entry in lint.entries.get(uri, ()):
@@ -466,7 +461,7 @@ class Server(LanguageServer):
                     found.append(entry.finding.rule)
         if not found:
             return None
-        return lsp.Hover(lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value="\n\n---\n\n".join(rule_help(rules[r]) for r in sorted(found))))
+        return lsp.Hover(lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value="\n\n---\n\n".join(rule_help(lookup(r)) for r in sorted(found))))
 
 
 def rule_help(rule) -> str:

@@ -156,6 +156,16 @@ def the(diagnostics, code: str) -> lsp.Diagnostic:
 # -- diagnostics ----------------------------------------------------------------------------
 
 
+async def test_shellcheck_findings_link_to_shellcheck_s_wiki_and_hover(client: LanguageClient, project):
+    uri = open_doc(client, project / "Dockerfile", 'FROM debian:12\nRUN cd /src; make\nUSER 1000\nCMD ["make"]\n')
+    diagnostics = await published(client, uri, lambda ds: any(str(d.code) == "SC2164" for d in ds))
+    sc = the(diagnostics, "SC2164")
+    assert (sc.range.start.line, sc.range.start.character) == (1, 4)
+    assert sc.code_description.href == "https://www.shellcheck.net/wiki/SC2164"
+    hover = await client.text_document_hover_async(lsp.HoverParams(lsp.TextDocumentIdentifier(uri), lsp.Position(1, 5)))
+    assert "ShellCheck" in hover.contents.value
+
+
 async def test_open_publishes_the_findings_at_their_exact_ranges(client: LanguageClient, project):
     uri = open_doc(client, project / "Dockerfile", DOCKERFILE)
     diagnostics = await published(client, uri)
