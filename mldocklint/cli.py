@@ -122,6 +122,7 @@ def common_options(f):
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that may change behaviour.")
 @click.option("--dependents", is_flag=True, help="A named file that is not a Dockerfile (.dockerignore, requirements file) stands for the Dockerfiles that use it (the pre-commit hook passes changed files).")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, help="Worker processes [default: one per CPU for large batches].")
+@click.option("--no-cache", is_flag=True, help="Neither read nor keep ShellCheck's results in the cache folder [default: $MLDOCKLINT_CACHE_DIR, else ~/.cache/mldocklint].")
 @click.pass_context
 def check(ctx, paths, **kwargs):
     """Lint Dockerfiles: PATHS are files, directories searched recursively, or '-' for stdin [default: .]."""

@@ -150,18 +150,33 @@ def _note_config_ignored(select, options, noted: set) -> None:
 
 
 def check(
-    paths, reports=(), build_arg=(), context_dir=None, target=None, stdin_filename="-", fix=False, diff=False, unsafe_fixes=False, jobs=0, dependents=False, **common
+    paths,
+    reports=(),
+    build_arg=(),
+    context_dir=None,
+    target=None,
+    stdin_filename="-",
+    fix=False,
+    diff=False,
+    unsafe_fixes=False,
+    jobs=0,
+    dependents=False,
+    no_cache=False,
+    **common,
 ) -> None:
     """``mldocklint check``: lint ``paths`` (``-`` for stdin), write the reports and exit."""
     from mldocklint.engine import MAX_BYTES, lint
+    from mldocklint.shellcheck import default_cache_dir
 
     values = build_args(build_arg)
+    cache_dir = None if no_cache else default_cache_dir()
 
     def overrides(options) -> None:
         options.build_args.update(values)
         options.context = context_dir or options.context
         options.target = target or options.target
         options.jobs = jobs
+        options.cache_dir = cache_dir
 
     options = make_options("dockerfile", overrides=overrides, **common)
 

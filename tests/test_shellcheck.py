@@ -185,7 +185,7 @@ def test_one_shellcheck_process_for_a_batch_and_each_distinct_script_once(tmp_pa
         started.append([x for x in args if x.endswith(".sh")])
         return real(args, *a, **kw)
 
-    monkeypatch.setattr(shellcheck.subprocess, "Popen", counting)
+    monkeypatch.setattr(subprocess, "Popen", counting)
     monkeypatch.setattr(shellcheck, "_SEEN", {})
     result = lint([str(tmp_path)], Options(select=["SC"], jobs=1))
     assert len(started) == 1 and len(started[0]) == 3  # /src0, /src1 and /same
@@ -253,3 +253,74 @@ def test_a_script_declares_only_the_names_it_uses_so_files_share_scripts():
     two = texts("FROM debian:12\nARG other=1\nRUN apt-get update\n")
     assert one[0] == two[0] == "# shellcheck shell=sh\napt-get update\n"
     assert one[1] == '# shellcheck shell=sh\n: "${torch_version=}"\necho $torch_version\n'
+
+
+# -- the cache folder -----------------------------------------------------------------------
+
+
+TWO_RUNS = "FROM debian:12\nRUN cd /src; make\nRUN echo $version\n"
+
+
+def _started(monkeypatch) -> list:
+    """ShellCheck processes started from now on (their script counts)."""
+    started = []
+    real = subprocess.Popen
+
+    def counting(args, *a, **kw):
+        started.append(len([x for x in args if x.endswith(".sh")]))
+        return real(args, *a, **kw)
+
+    monkeypatch.setattr(subprocess, "Popen", counting)
+    return started
+
+
+def _positions(result) -> list[tuple]:
+    return [(f.rule, f.line, f.column, f.end_line, f.end_column, f.message) for f in result.findings]
+
+
+def test_a_new_process_finds_the_results_in_the_cache_folder(tmp_path, monkeypatch):
+    (tmp_path / "Dockerfile").write_text(TWO_RUNS)
+    cache = tmp_path / "cache"
+    started = _started(monkeypatch)
+    monkeypatch.setattr(shellcheck, "_SEEN", {})
+    first = lint([str(tmp_path / "Dockerfile")], Options(select=["SC"], cache_dir=str(cache)))
+    assert started == [2] and [(f.rule, f.line, f.column) for f in first.findings] == [("SC2164", 2, 5), ("SC2154", 3, 10)]
+    monkeypatch.setattr(shellcheck, "_SEEN", {})  # as in a new process
+    again = lint([str(tmp_path / "Dockerfile")], Options(select=["SC"], cache_dir=str(cache)))
+    assert started == [2] and _positions(again) == _positions(first) and again.errors == []
+    monkeypatch.setattr(shellcheck, "_SEEN", {})  # another level is another ShellCheck setup
+    lint([str(tmp_path / "Dockerfile")], Options(select=["SC"], cache_dir=str(cache), rule_options=ALL_LEVELS))
+    assert started == [2, 2]
+
+
+def test_a_damaged_or_unwritable_cache_is_passed_over(tmp_path, monkeypatch):
+    (tmp_path / "Dockerfile").write_text(TWO_RUNS)
+    cache = tmp_path / "cache"
+    monkeypatch.setattr(shellcheck, "_SEEN", {})
+    first = lint([str(tmp_path / "Dockerfile")], Options(select=["SC"], cache_dir=str(cache)))
+    entries = sorted(p for p in cache.rglob("*") if p.is_file())
+    assert len(entries) == 2
+    entries[0].write_bytes(b"\x00not marshal")
+    started = _started(monkeypatch)
+    monkeypatch.setattr(shellcheck, "_SEEN", {})
+    again = lint([str(tmp_path / "Dockerfile")], Options(select=["SC"], cache_dir=str(cache)))
+    assert started == [1] and _positions(again) == _positions(first) and again.errors == []
+    blocked = tmp_path / "file"
+    blocked.write_text("")  # a file where the folder should be
+    monkeypatch.setattr(shellcheck, "_SEEN", {})
+    third = lint([str(tmp_path / "Dockerfile")], Options(select=["SC"], cache_dir=str(blocked / "cache")))
+    assert started == [1, 2] and _positions(third) == _positions(first) and third.errors == []
+
+
+def test_the_command_line_keeps_results_in_the_cache_folder_unless_told_not_to(tmp_path, monkeypatch):
+    (tmp_path / "Dockerfile").write_text(TWO_RUNS)
+    monkeypatch.setenv("MLDOCKLINT_CACHE_DIR", str(tmp_path / "kept"))
+    monkeypatch.setattr(shellcheck, "_SEEN", {})
+    runner = CliRunner()
+    result = runner.invoke(main, ["check", "--isolated", "--select", "SC", "--no-cache", str(tmp_path / "Dockerfile")])
+    assert [line.split()[1] for line in result.stdout.splitlines()] == ["SC2164", "SC2154"]
+    assert not (tmp_path / "kept").exists()
+    monkeypatch.setattr(shellcheck, "_SEEN", {})
+    result = runner.invoke(main, ["check", "--isolated", "--select", "SC", str(tmp_path / "Dockerfile")])
+    assert [line.split()[1] for line in result.stdout.splitlines()] == ["SC2164", "SC2154"]
+    assert len([p for p in (tmp_path / "kept").rglob("*") if p.is_file()]) == 2

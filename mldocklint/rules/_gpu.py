@@ -100,9 +100,16 @@ def stacks(target: Target, stage: Stage | None = None) -> list[Stack] | None:
     images, what the stages that ship set up (apt/yum/conda CUDA packages, names held in ENV/ARG
     included; ``/usr/local/cuda`` copied in; NVIDIA's runfile; ``CUDA_VERSION`` or
     ``NVIDIA_REQUIRE_CUDA`` set), and the Python packages that bring their own. None when the
-    base image depends on an ARG with no value."""
-    df = target.dockerfile
+    base image depends on an ARG with no value; cached."""
     stage = stage or target.final
+    key = ("stacks", stage.index)
+    if key not in target._cache:
+        target._cache[key] = _stacks(target, stage)
+    return target._cache[key]
+
+
+def _stacks(target: Target, stage: Stage) -> list[Stack] | None:
+    df = target.dockerfile
     if known_root_base(df, stage) is None:
         return None
     found: list[Stack] = []
