@@ -12,12 +12,14 @@ import os
 import re
 import sys
 
+from mldocklint import lazyre
+
 SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead", "When to ignore", "Fix", "Options")
 COMMAND = "python -m mldocklint.catalog"
 TABLE_START = "<!-- rules-table:start -->"
 TABLE_END = "<!-- rules-table:end -->"
 _FIX = {"safe": "safe (`--fix`)", "unsafe": "unsafe (`--fix --unsafe-fixes`)", "none": "none"}
-_FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.S | re.M)
+_FENCE = lazyre.compile(r"^```(\w*)\n(.*?)^```", re.S | re.M)
 
 
 def sections(doc: str) -> list[tuple[str, str]]:

@@ -15,16 +15,17 @@ import re
 from bisect import bisect_left
 from typing import NamedTuple
 
+from mldocklint import lazyre
 from mldocklint.model import Dockerfile, Instruction, Stage
-from mldocklint.target import copy_sources
 from mldocklint.syntax import shell
 from mldocklint.syntax.dockerignore import Matcher, ignore_file_for, parse as parse_ignore
 from mldocklint.syntax.requirements import Entry, IndexOption, index_options, parse_environment, parse_pyproject, parse_requirements
+from mldocklint.target import copy_sources
 
 MAX_ENTRIES = 200_000
 MAX_READ = 4 * 1024 * 1024  # bytes read from one requirements file
 MAX_APP_READ = 1024 * 1024  # larger application sources are not read
-_GLOB = re.compile(r"[*?\[]")
+_GLOB = lazyre.compile(r"[*?\[]")
 # pip reads requirements files with these byte-order marks (pip._internal.utils.encoding.BOMS)
 _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 
@@ -637,7 +638,7 @@ MAX_MENTION_FILES = 500
 MAX_MENTION_READ = 256 * 1024
 _LFS_POINTER = b"version https://git-lfs.github.com/spec/v1"
 _POINTER_SIZE = (100, 1024)  # a pointer is three short lines (github.com/git-lfs/git-lfs/blob/main/docs/spec.md)
-_QUOTED = re.compile(r"""["']([^"'\n]{1,300})["']""")
+_QUOTED = lazyre.compile(r"""["']([^"'\n]{1,300})["']""")
 _MENTION_EXT = (".py", ".yaml", ".yml", ".toml", ".cfg", ".ini", ".sh", ".json")
 
 

@@ -27,15 +27,13 @@ index of each repository is cached, so a batch of Dockerfiles reads each file on
 
 from __future__ import annotations
 
-import fnmatch
-import glob
 import json
 import os
 import posixpath
 import re
-import shlex
 from typing import NamedTuple
 
+from mldocklint import lazyre
 from mldocklint.paths import display_path
 
 # Trust of each kind of file (lower wins).
@@ -44,14 +42,14 @@ _MAX_SCAN = 50_000  # entries walked when looking for these files
 _MAX_DEPTH = 8
 _MAX_READ = 512 * 1024
 _SKIP_DIRS = frozenset((".git", "node_modules", "__pycache__", ".venv", "venv", ".tox", ".nox", "site-packages", ".mypy_cache", ".pytest_cache", ".terraform"))
-_COMPOSE_NAME = re.compile(r"(docker-)?compose([.-][\w.-]*)?\.ya?ml")
-_BAKE_NAME = re.compile(r"docker-bake([.-][\w.-]*)?\.(json|hcl)")
-_MAKE_NAME = re.compile(r"(GNUmakefile|[Mm]akefile|[\w.-]+\.mk)")
-_SCRIPT_NAME = re.compile(r"[\w.-]+\.(sh|bash)")
-_BUILDERS = re.compile(rb"docker|podman|buildah|kaniko|executor")
+_COMPOSE_NAME = lazyre.compile(r"(docker-)?compose([.-][\w.-]*)?\.ya?ml")
+_BAKE_NAME = lazyre.compile(r"docker-bake([.-][\w.-]*)?\.(json|hcl)")
+_MAKE_NAME = lazyre.compile(r"(GNUmakefile|[Mm]akefile|[\w.-]+\.mk)")
+_SCRIPT_NAME = lazyre.compile(r"[\w.-]+\.(sh|bash)")
+_BUILDERS = lazyre.compile(rb"docker|podman|buildah|kaniko|executor")
 # Variables whose value is the repository root in CI; anything else with `$` is skipped.
-_ROOT_VARS = re.compile(r"\$\{\{\s*github\.workspace\s*\}\}|\$\{?(?:GITHUB_WORKSPACE|CI_PROJECT_DIR)\}?")
-_CWD_VARS = re.compile(r"\$\(pwd\)|`pwd`|\$\{?PWD\}?")
+_ROOT_VARS = lazyre.compile(r"\$\{\{\s*github\.workspace\s*\}\}|\$\{?(?:GITHUB_WORKSPACE|CI_PROJECT_DIR)\}?")
+_CWD_VARS = lazyre.compile(r"\$\(pwd\)|`pwd`|\$\{?PWD\}?")
 # `docker build` options that take a value (docs.docker.com/reference/cli/docker/buildx/build/,
 # podman-build(1), buildah-build(1)); all others are flags.
 _VALUE_OPTS = frozenset(
@@ -81,7 +79,9 @@ def infer(path: str | None, options, df=None) -> tuple[str, str]:
         return os.getcwd(), "default"
     dockerfile = os.path.normpath(os.path.abspath(path))
     for pattern, context, where in getattr(options, "contexts", ()):
-        if fnmatch.fnmatchcase(dockerfile.replace(os.sep, "/"), pattern):
+        from fnmatch import fnmatchcase
+
+        if fnmatchcase(dockerfile.replace(os.sep, "/"), pattern):
             return context, where
     folder = os.path.dirname(dockerfile)
     root = repository(folder)
@@ -534,7 +534,9 @@ def _shell(script: str, bases: list[str], root: str, path: str, first: int, per_
     for k, line in _logical_lines(script):
         line = _ROOT_VARS.sub(lambda m: root, line)
         try:
-            lex = shlex.shlex(line, posix=True, punctuation_chars=True)
+            from shlex import shlex
+
+            lex = shlex(line, posix=True, punctuation_chars=True)
             lex.whitespace_split = True
             lex.commenters = "#"
             words = list(lex)
@@ -667,7 +669,9 @@ def _all_exist(base: str, sources: list[str]) -> bool:
     for s in sources:
         full = os.path.join(base, *s.split("/"))
         if re.search(r"[*?\[]", s):
-            if not glob.glob(full):
+            from glob import glob
+
+            if not glob(full):
                 return False
         elif not os.path.lexists(full):
             return False

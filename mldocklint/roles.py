@@ -24,13 +24,14 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from mldocklint import lazyre
 from mldocklint.model import Dockerfile, Instruction
 from mldocklint.syntax.image_ref import image_parts
 from mldocklint.syntax.shell import program
 
 ROLES = ("serving", "job", "development", "test", "base", "unknown")
 
-_PRAGMA = re.compile(r"mldocklint\s*:\s*role\s*=\s*(\S*)\s*(--.*)?$", re.IGNORECASE)
+_PRAGMA = lazyre.compile(r"mldocklint\s*:\s*role\s*=\s*(\S*)\s*(--.*)?$", re.IGNORECASE)
 
 
 class Role(NamedTuple):
@@ -60,9 +61,9 @@ _SERVER_SUBCOMMANDS = {
     "ollama": ("serve",),
     "lmdeploy": ("serve",),
 }
-_SERVER_MODULE = re.compile(r"(uvicorn|gunicorn|hypercorn|flask|streamlit|vllm\.entrypoints(\..*)?|sglang\.launch_server|http\.server|lmdeploy\.serve(\..*)?)$")
+_SERVER_MODULE = lazyre.compile(r"(uvicorn|gunicorn|hypercorn|flask|streamlit|vllm\.entrypoints(\..*)?|sglang\.launch_server|http\.server|lmdeploy\.serve(\..*)?)$")
 # scripts whose name says they serve (`python serve.py`, `python3 api/server.py`)
-_SERVER_SCRIPT = re.compile(r"(serve|server|serving|api|api_server|webui|web_demo|gradio_app)\.py")
+_SERVER_SCRIPT = lazyre.compile(r"(serve|server|serving|api|api_server|webui|web_demo|gradio_app)\.py")
 # base images whose own command starts a server (an image FROM them with no CMD serves)
 SERVING_BASES = (
     "vllm/vllm-openai",  # https://docs.vllm.ai/en/latest/deployment/docker.html (ENTRYPOINT vllm serve)
@@ -113,12 +114,12 @@ def starts_server(words: list[str]) -> bool:
 
 _TEST_PROGRAMS = frozenset(("pytest", "py.test", "tox", "nox", "unittest"))
 _SHELL_PROGRAMS = frozenset(("bash", "sh", "zsh", "ash", "fish"))
-_WORKBENCH = re.compile(r"jupyter|notebook|code-server|openvscode-server")  # in the program's name: run_jupyter.sh, start-notebook.py
+_WORKBENCH = lazyre.compile(r"jupyter|notebook|code-server|openvscode-server")  # in the program's name: run_jupyter.sh, start-notebook.py
 # packages that make an image a workbench when nothing else says what it runs
-_WORKBENCH_PACKAGES = re.compile(r"\b(pip3?|conda|mamba|micromamba|uv)\b.*\binstall\b.*\b(jupyterlab|jupyter|notebook|code-server)\b")
+_WORKBENCH_PACKAGES = lazyre.compile(r"\b(pip3?|conda|mamba|micromamba|uv)\b.*\binstall\b.*\b(jupyterlab|jupyter|notebook|code-server)\b")
 _JOB_PROGRAMS = frozenset(("torchrun", "deepspeed", "horovodrun", "mpirun", "colossalai", "composer", "llamafactory-cli", "axolotl", "tune"))
-_JOB_MODULES = re.compile(r"torch\.distributed\.(run|launch)|accelerate\.commands\.launch|deepspeed(\.launcher\.runner)?|axolotl\.cli\.train")
-_JOB_SCRIPT = re.compile(r"(train|training|finetune|fine_tune|pretrain|run_clm|run_glue|run_mlm|evaluate|eval|benchmark|batch|predict|inference|infer|preprocess|export|convert)[\w-]*\.py")
+_JOB_MODULES = lazyre.compile(r"torch\.distributed\.(run|launch)|accelerate\.commands\.launch|deepspeed(\.launcher\.runner)?|axolotl\.cli\.train")
+_JOB_SCRIPT = lazyre.compile(r"(train|training|finetune|fine_tune|pretrain|run_clm|run_glue|run_mlm|evaluate|eval|benchmark|batch|predict|inference|infer|preprocess|export|convert)[\w-]*\.py")
 
 
 def _command_role(words: list[str], instr: Instruction) -> Role | None:
@@ -146,9 +147,9 @@ def _command_role(words: list[str], instr: Instruction) -> Role | None:
 
 # -- names -------------------------------------------------------------------------------
 
-_TEST_NAME = re.compile(r"(^|[._-])(test|tests|ci|qa)($|[._-])", re.IGNORECASE)
-_DEV_NAME = re.compile(r"(^|[._-])(dev|devel|develop|development|devcontainer|notebook|jupyter)($|[._-])", re.IGNORECASE)
-_BASE_NAME = re.compile(r"(^|[._-])base($|[._-])", re.IGNORECASE)
+_TEST_NAME = lazyre.compile(r"(^|[._-])(test|tests|ci|qa)($|[._-])", re.IGNORECASE)
+_DEV_NAME = lazyre.compile(r"(^|[._-])(dev|devel|develop|development|devcontainer|notebook|jupyter)($|[._-])", re.IGNORECASE)
+_BASE_NAME = lazyre.compile(r"(^|[._-])base($|[._-])", re.IGNORECASE)
 
 
 def _names(df: Dockerfile, stage) -> list[tuple[str, str, int | None]]:
@@ -168,7 +169,7 @@ def _names(df: Dockerfile, stage) -> list[tuple[str, str, int | None]]:
     return names
 
 
-_SSH = re.compile(r"22(/tcp)?|\$\{?\w*SSH\w*\}?", re.IGNORECASE)
+_SSH = lazyre.compile(r"22(/tcp)?|\$\{?\w*SSH\w*\}?", re.IGNORECASE)
 # base images that are workbenches (Jupyter, VS Code in the browser): an image FROM them with no CMD is one too
 WORKBENCH_BASES = (
     "jupyter/",  # https://jupyter-docker-stacks.readthedocs.io/ (start-notebook.py)
@@ -177,10 +178,10 @@ WORKBENCH_BASES = (
     "codercom/code-server",  # https://hub.docker.com/r/codercom/code-server
     "gitpod/openvscode-server",  # https://hub.docker.com/r/gitpod/openvscode-server
 )
-_FOLDER = re.compile(r"test|tests|ci|qa|dev|devel|development|devcontainer|notebook|jupyter|base", re.IGNORECASE)
+_FOLDER = lazyre.compile(r"test|tests|ci|qa|dev|devel|development|devcontainer|notebook|jupyter|base", re.IGNORECASE)
 
 
-_EDITABLE = re.compile(r"\bpip3?\s+install\b.*\s(-e|--editable)\s+\.(\[[^\]]*\])?(\s|$)")
+_EDITABLE = lazyre.compile(r"\bpip3?\s+install\b.*\s(-e|--editable)\s+\.(\[[^\]]*\])?(\s|$)")
 
 
 def infer(target) -> Role:
@@ -277,7 +278,7 @@ _RUNTIME_BUILD = (
     # https://pytorch.org/docs/stable/cpp_extension.html
     ("torch.utils.cpp_extension", re.compile(r"torch\.utils\.cpp_extension|cpp_extension\.load")),
 )
-_BUILD_AT_START = re.compile(r"\b(python3?\s+setup\.py\s+(build|develop|install)|pip3?\s+install\s+(-e\s+)?\.|make\b|cmake\b|ninja\b)")
+_BUILD_AT_START = lazyre.compile(r"\b(python3?\s+setup\.py\s+(build|develop|install)|pip3?\s+install\s+(-e\s+)?\.|make\b|cmake\b|ninja\b)")
 
 
 def compiles_at_runtime(target) -> tuple[str, int] | None:

@@ -25,19 +25,20 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from mldocklint import lazyre
 from mldocklint.model import Dockerfile, Finding
 from mldocklint.paths import matches
 from mldocklint.roles import ROLES, pragma_value
 
-_PRAGMA = re.compile(r"mldocklint\s*:", re.IGNORECASE)
-_IGNORE = re.compile(r"mldocklint\s*:\s*(global\s+)?ignore\s*=\s*(.*)$", re.IGNORECASE)
-_NO_COLON = re.compile(r"mldocklint\s+(global\s+)?ignore\s*=\s*(.*)$", re.IGNORECASE)
+_PRAGMA = lazyre.compile(r"mldocklint\s*:", re.IGNORECASE)
+_IGNORE = lazyre.compile(r"mldocklint\s*:\s*(global\s+)?ignore\s*=\s*(.*)$", re.IGNORECASE)
+_NO_COLON = lazyre.compile(r"mldocklint\s+(global\s+)?ignore\s*=\s*(.*)$", re.IGNORECASE)
 # a pragma written after an instruction on its line: Docker makes it part of the instruction
-_INLINE = re.compile(r"\S.*?\s#\s*(mldocklint\s*:?\s*(?:global\s+)?ignore\s*=.*)$", re.IGNORECASE)
+_INLINE = lazyre.compile(r"\S.*?\s#\s*(mldocklint\s*:?\s*(?:global\s+)?ignore\s*=.*)$", re.IGNORECASE)
 # hadolint's grammar (src/Hadolint/Pragma.hs): codes of D, L, S, C and digits, comma-separated
-_HADOLINT = re.compile(r"hadolint[ \t]+(global[ \t]+)?ignore[ \t]*=[ \t]*([DLSC0-9]+(?:[ \t]*,[ \t]*[DLSC0-9]+)*)[ \t]*(?:#.*)?$")
-_HADOLINT_CODE = re.compile(r"DL\d{4}")
-_CHECK = re.compile(r"check\s*=\s*(.*)$", re.IGNORECASE)
+_HADOLINT = lazyre.compile(r"hadolint[ \t]+(global[ \t]+)?ignore[ \t]*=[ \t]*([DLSC0-9]+(?:[ \t]*,[ \t]*[DLSC0-9]+)*)[ \t]*(?:#.*)?$")
+_HADOLINT_CODE = lazyre.compile(r"DL\d{4}")
+_CHECK = lazyre.compile(r"check\s*=\s*(.*)$", re.IGNORECASE)
 UNUSED = "ML900"
 
 

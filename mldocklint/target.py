@@ -7,16 +7,16 @@ Everything here is derived from data already read: no I/O.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 from typing import NamedTuple
 
+from mldocklint import lazyre
 from mldocklint import roles
 from mldocklint.model import Dockerfile, Instruction, Problem, Stage
 from mldocklint.syntax import shell
 from mldocklint.syntax.dockerfile import BUILTIN_ARGS
 
-_PY = re.compile(r"(^|/)(python[0-9.]*|pip[0-9.]*|gunicorn|uvicorn|hypercorn|flask|streamlit|gradio|jupyter|torchrun|celery|fastapi|mlflow|bentoml|pytest)$")
+_PY = lazyre.compile(r"(^|/)(python[0-9.]*|pip[0-9.]*|gunicorn|uvicorn|hypercorn|flask|streamlit|gradio|jupyter|torchrun|celery|fastapi|mlflow|bentoml|pytest)$")
 
 
 class Target:
@@ -305,7 +305,7 @@ def mount_stages(df: Dockerfile, instr: Instruction) -> list[Stage]:
     return [ref for ref in (stage_ref(df, fields.get("from")) for fields in mounts(instr)) if ref is not None]
 
 
-_ARG_REF = re.compile(r"\$\{(\w+)(:?-)?[^}]*\}|\$(\w+)")
+_ARG_REF = lazyre.compile(r"\$\{(\w+)(:?-)?[^}]*\}|\$(\w+)")
 
 
 def known_root_base(df: Dockerfile, stage: Stage) -> str | None:
@@ -360,8 +360,8 @@ class PipInstall(NamedTuple):
 
 
 _INSTALLER_VARS = ("PIP_", "UV_")
-_INLINE_VAR = re.compile(r"(?:^|(?<=[\s;&|(]))((?:PIP|UV)_[A-Z0-9_]+)=(\"[^\"]*\"|'[^']*'|[^\s;&|)]*)")
-_CONF_LINE = re.compile(r"(?m)^\s*([a-z][a-z0-9-]*)\s*=\s*(\S+)")
+_INLINE_VAR = lazyre.compile(r"(?:^|(?<=[\s;&|(]))((?:PIP|UV)_[A-Z0-9_]+)=(\"[^\"]*\"|'[^']*'|[^\s;&|)]*)")
+_CONF_LINE = lazyre.compile(r"(?m)^\s*([a-z][a-z0-9-]*)\s*=\s*(\S+)")
 
 
 def _pip_config(cmds: list[list[str]], instr: Instruction) -> dict[str, str]:

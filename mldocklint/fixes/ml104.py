@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import re
 
+from mldocklint import lazyre
 from mldocklint.fixes import Edit, Fix, instruction_at, newline
 from mldocklint.rules.ml104_apt_lists_kept import later_installs
 from mldocklint.syntax.shell import apt_command, scripts
 
 RM = "rm -rf /var/lib/apt/lists/*"
-_OPEN_END = re.compile(r"(&&|\|\||[;&|(\\{]|\bthen|\bdo|\belse)\s*$")
+_OPEN_END = lazyre.compile(r"(&&|\|\||[;&|(\\{]|\bthen|\bdo|\belse)\s*$")
 
 
 def fix(target, finding):

@@ -8,11 +8,10 @@ not fixed. Unsafe: the server becomes reachable from outside the container.
 
 from __future__ import annotations
 
-import re
-
+from mldocklint import lazyre
 from mldocklint.fixes import Edit, Fix, instruction_at, offset
 
-_LOOPBACK = re.compile(r"(?<![\w.-])(127\.0\.0\.1|localhost)(?![\w.-])")
+_LOOPBACK = lazyre.compile(r"(?<![\w.-])(127\.0\.0\.1|localhost)(?![\w.-])")
 
 
 def fix(target, finding):

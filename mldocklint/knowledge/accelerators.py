@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from mldocklint import lazyre
 from mldocklint.syntax.image_ref import image_parts
 
-_CUDA = re.compile(r"(?<![a-z0-9])cu(?:da)?(\d{2,3})(?:\.(\d+))?(?![0-9])")
+_CUDA = lazyre.compile(r"(?<![a-z0-9])cu(?:da)?(\d{2,3})(?:\.(\d+))?(?![0-9])")
 
 
 def cuda_version(text: str) -> tuple[int, int | None] | None:
@@ -149,20 +150,20 @@ def image_cuda_version(image: str) -> tuple[int, int | None] | None:
 # NVIDIA's own Dockerfiles install them (cuda-cudart-12-4, cuda-libraries-12-4, cuda-toolkit-12-4,
 # libcudnn9-cuda-12): https://gitlab.com/nvidia/container-images/cuda/-/tree/master/dist ;
 # Debian/Ubuntu's own toolkit package is nvidia-cuda-toolkit: https://packages.debian.org/nvidia-cuda-toolkit
-SYSTEM_CUDA_PACKAGES = re.compile(r"(cuda(-(runtime|toolkit|libraries|cudart|compat|nvcc|compiler))?-\d[\w.-]*|cuda-(runtime|toolkit|libraries|cudart|nvcc)\b.*|cuda|libcudnn\d*(-cuda-\d+)?|nvidia-cuda-toolkit)")
+SYSTEM_CUDA_PACKAGES = lazyre.compile(r"(cuda(-(runtime|toolkit|libraries|cudart|compat|nvcc|compiler))?-\d[\w.-]*|cuda-(runtime|toolkit|libraries|cudart|nvcc)\b.*|cuda|libcudnn\d*(-cuda-\d+)?|nvidia-cuda-toolkit)")
 # conda packages that bring CUDA libraries into the environment:
 # https://docs.nvidia.com/cuda/cuda-installation-guide-linux/#conda-installation (cuda-toolkit, cuda-runtime, cuda-cudart),
 # https://pytorch.org/get-started/previous-versions/ (pytorch-cuda=12.1 with -c nvidia),
 # https://anaconda.org/anaconda/cudatoolkit
-CONDA_CUDA_PACKAGES = re.compile(r"(cudatoolkit|cuda-toolkit|cuda-runtime|cuda-cudart|cuda-libraries|pytorch-cuda|cudnn)\b.*")
+CONDA_CUDA_PACKAGES = lazyre.compile(r"(cudatoolkit|cuda-toolkit|cuda-runtime|cuda-cudart|cuda-libraries|pytorch-cuda|cudnn)\b.*")
 # NVIDIA's CUDA images set these variables; a stage that sets them itself is rebuilding one:
 # https://gitlab.com/nvidia/container-images/cuda/-/blob/master/dist/12.4.1/ubuntu2204/base/Dockerfile
 CUDA_ENV = ("CUDA_VERSION", "NVIDIA_REQUIRE_CUDA")
 # Where the toolkit lives; copying it in (COPY --from=nvidia/cuda:... /usr/local/cuda ...) or running
 # NVIDIA's runfile installer (cuda_12.4.1_550.54.15_linux.run) installs CUDA:
 # https://docs.nvidia.com/cuda/cuda-installation-guide-linux/#runfile-installation
-CUDA_PATH = re.compile(r"/usr/local/cuda(-[\d.]+)?(/|\b)")
-CUDA_RUNFILE = re.compile(r"cuda_[\d.]+_[\d.]+_linux\.run")
+CUDA_PATH = lazyre.compile(r"/usr/local/cuda(-[\d.]+)?(/|\b)")
+CUDA_RUNFILE = lazyre.compile(r"cuda_[\d.]+_[\d.]+_linux\.run")
 
 
 # -- Python packages and CUDA ------------------------------------------------------------------
@@ -192,11 +193,11 @@ PYTHON_PACKAGES = (
 )
 # llama-cpp-python builds llama.cpp from source; with these CMake flags it compiles CUDA kernels (nvcc):
 # https://github.com/abetlen/llama-cpp-python#supported-backends (CMAKE_ARGS="-DGGML_CUDA=on")
-CUDA_BUILD_FLAGS = re.compile(r"-D(GGML_CUDA|LLAMA_CUBLAS|GGML_CUBLAS|LLAMA_CUDA)=(on|1|true)", re.IGNORECASE)
+CUDA_BUILD_FLAGS = lazyre.compile(r"-D(GGML_CUDA|LLAMA_CUBLAS|GGML_CUBLAS|LLAMA_CUDA)=(on|1|true)", re.IGNORECASE)
 CUDA_BUILD_PACKAGES = ("llama-cpp-python",)
 # DeepSpeed compiles its CUDA ops at install time with DS_BUILD_OPS=1 (or DS_BUILD_<OP>=1):
 # https://www.deepspeed.ai/tutorials/advanced-install/#pre-install-deepspeed-ops
-DEEPSPEED_PREBUILD = re.compile(r"DS_BUILD_\w+")
+DEEPSPEED_PREBUILD = lazyre.compile(r"DS_BUILD_\w+")
 
 # Packages that pair torch with a non-NVIDIA backend: with them, torch is not the CUDA build that matters.
 # https://github.com/Ascend/pytorch (torch-npu), https://intel.github.io/intel-extension-for-pytorch/ ,
@@ -231,13 +232,13 @@ def python_cuda(name: str, extras: frozenset[str] = frozenset()) -> PythonPackag
 
 # PyTorch's wheel indexes: whl/cpu and whl/xpu and whl/rocmX.Y carry no CUDA libraries, whl/cuXXX do:
 # https://pytorch.org/get-started/locally/
-TORCH_CPU_INDEX = re.compile(r"/whl/(nightly/|test/)?(cpu|xpu|rocm[\d.]*)(\b|/)")
+TORCH_CPU_INDEX = lazyre.compile(r"/whl/(nightly/|test/)?(cpu|xpu|rocm[\d.]*)(\b|/)")
 # Indexes that serve CUDA wheels: PyTorch's cuXXX, NVIDIA's PyPI mirror, JAX's CUDA releases
 # https://pytorch.org/get-started/locally/, https://pypi.nvidia.com, https://docs.jax.dev/en/latest/installation.html
-CUDA_INDEX = re.compile(r"pypi\.nvidia\.com|jax_cuda_releases|/whl/(nightly/|test/)?cu\d+")
+CUDA_INDEX = lazyre.compile(r"pypi\.nvidia\.com|jax_cuda_releases|/whl/(nightly/|test/)?cu\d+")
 # Variables pip and uv read an index from:
 # https://pip.pypa.io/en/stable/topics/configuration/#environment-variables (PIP_<OPTION>),
 # https://docs.astral.sh/uv/reference/environment/ (UV_INDEX_URL, UV_EXTRA_INDEX_URL, UV_INDEX, UV_DEFAULT_INDEX, UV_FIND_LINKS)
 INDEX_VARIABLES = ("PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_FIND_LINKS", "UV_INDEX_URL", "UV_EXTRA_INDEX_URL", "UV_INDEX", "UV_DEFAULT_INDEX", "UV_FIND_LINKS")
 # pip's configuration keys for the same: https://pip.pypa.io/en/stable/topics/configuration/
-INDEX_CONFIG_KEYS = re.compile(r"(?:^|[\s\"'])(global\.|install\.)?(index-url|extra-index-url|find-links)\s*=\s*([^\s\"']+)", re.MULTILINE)
+INDEX_CONFIG_KEYS = lazyre.compile(r"(?:^|[\s\"'])(global\.|install\.)?(index-url|extra-index-url|find-links)\s*=\s*([^\s\"']+)", re.MULTILINE)

@@ -8,11 +8,13 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from mldocklint import lazyre
+
 _MODEL_DIRS = frozenset(("models", "checkpoints", "weights"))
 _MODEL_EXT = frozenset(".pt .pth .ckpt .safetensors .onnx .h5 .keras .joblib .pkl .pickle .gguf .tflite".split())
 _MODEL_SUFFIXES = tuple(sorted(_MODEL_EXT))
 _NOT_CODE_DIRS = _MODEL_DIRS | frozenset(("requirements", "data", "datasets", "wheels", "dist", "vendor", "assets", "static", "docs"))
-_MANIFEST = re.compile(
+_MANIFEST = lazyre.compile(
     r"(requirements|constraints)[\w.-]*\.(txt|in)|pyproject\.toml|setup\.(py|cfg)|[\w.-]*\.lock|Pipfile"
     r"|(environment|conda)[\w.-]*\.ya?ml|README[\w.]*|LICEN[CS]E[\w.]*|Makefile[\w.-]*"
     r"|_{0,2}version(__)?\.py|__about__\.py",  # the version file setup.py reads, copied on its own
@@ -21,7 +23,7 @@ _MANIFEST = re.compile(
 _CODE_EXT = frozenset((".py", ".pyx", ".ipynb"))
 # single configuration files without an extension: dotfiles, run-control files
 # (matplotlibrc, .condarc, .bashrc) and system files such as /etc/motd
-_CONFIG_NAME = re.compile(r"\..*|.*rc|motd|issue|hosts|crontab|Procfile|Dockerfile|Containerfile", re.I)
+_CONFIG_NAME = lazyre.compile(r"\..*|.*rc|motd|issue|hosts|crontab|Procfile|Dockerfile|Containerfile", re.I)
 # where configuration goes in an image, not code
 CONFIG_DESTINATIONS = ("/etc/", "/usr/share/", "/usr/local/etc/")
 

@@ -7,7 +7,7 @@ BuildKit's checks (github.com/moby/buildkit frontend/dockerfile/linter/ruleset.g
 
 from __future__ import annotations
 
-import re
+from mldocklint import lazyre
 
 # (code, why mldocklint leaves it out)
 NOT_COVERED: tuple[tuple[str, str], ...] = (
@@ -68,7 +68,7 @@ DIFFERENCES: tuple[tuple[str, str], ...] = (
     ("DL4004", "reported on the ENTRYPOINT that is replaced, as BuildKit does; hadolint reports the one that replaces it"),
 )
 
-_HADOLINT = re.compile(r"DL\d{4}")
+_HADOLINT = lazyre.compile(r"DL\d{4}")
 
 
 def linter(code: str) -> str:

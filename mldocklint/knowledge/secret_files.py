@@ -14,6 +14,8 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
+from mldocklint import lazyre
+
 # Enough for every marker below: key headers are on the first line, and the key names of
 # the JSON and INI files come within their first few hundred bytes.
 HEAD_BYTES = 8192
@@ -31,7 +33,7 @@ class SecretFile(NamedTuple):
     source: str  # where the file's format and content come from
 
 
-_PRIVATE_KEY = re.compile(rb"-----BEGIN (?:RSA |DSA |EC |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----")
+_PRIVATE_KEY = lazyre.compile(rb"-----BEGIN (?:RSA |DSA |EC |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----")
 
 TABLE: tuple[SecretFile, ...] = (
     SecretFile(
@@ -85,12 +87,12 @@ TABLE: tuple[SecretFile, ...] = (
 )
 
 # Templates that by convention hold no real values.
-_TEMPLATES = re.compile(r"\.(example|sample|template|tmpl|dist|defaults?|tpl)$|^\.env\.(example|sample|template|dist|defaults?|test|ci)$|\.pub$")
+_TEMPLATES = lazyre.compile(r"\.(example|sample|template|tmpl|dist|defaults?|tpl)$|^\.env\.(example|sample|template|dist|defaults?|test|ci)$|\.pub$")
 
 
 # Every pattern at once: most paths (an image holds hundreds of thousands) match none.
-_ANY_NAME = re.compile("|".join(fnmatch.translate(p) for e in TABLE for p in e.names if "/" not in p))
-_ANY_TAIL = re.compile("|".join(fnmatch.translate(p) for e in TABLE for p in e.names if "/" in p))
+_ANY_NAME = lazyre.compile("|".join(fnmatch.translate(p) for e in TABLE for p in e.names if "/" not in p))
+_ANY_TAIL = lazyre.compile("|".join(fnmatch.translate(p) for e in TABLE for p in e.names if "/" in p))
 
 
 @lru_cache(maxsize=1 << 14)

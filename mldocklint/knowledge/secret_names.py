@@ -16,9 +16,10 @@ Nothing here reads files or the network.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from typing import NamedTuple
+
+from mldocklint import lazyre
 
 # Words that make a name secret-like (BuildKit's list, with PASSPHRASE added: ssh-keygen(1)
 # and gpg(1) call the password of a key a passphrase).
@@ -50,7 +51,7 @@ POINTER_WORDS = {
     **dict.fromkeys(("MAX", "MIN", "LIMIT", "LENGTH", "LEN", "SIZE", "COUNT", "TTL", "TIMEOUT", "EXPIRY", "EXPIRES", "EXPIRATION", "LIFETIME", "REFRESH"), "a number about tokens (a model's MAX_TOKEN) or a secret's lifetime"),
 }
 
-_SPLIT = re.compile(r"[_.\-]+")
+_SPLIT = lazyre.compile(r"[_.\-]+")
 _BOOLEAN = frozenset(("true", "false", "yes", "no", "on", "off", "none", "null", "0", "1"))
 
 

@@ -3,14 +3,13 @@ variable references in instruction arguments, read the way BuildKit reads them."
 
 from __future__ import annotations
 
-import re
-
+from mldocklint import lazyre
 from mldocklint.model import Dockerfile, Instruction, Problem
 from mldocklint.syntax.dockerfile import command_pieces
 from mldocklint.target import span
 
 # $NAME, ${NAME}, ${NAME:-x}, ${NAME-x}, ${NAME:+x}, ${NAME+x}, ${NAME?x}; `\$` is literal
-VAR = re.compile(r"(?<!\\)\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+?])[^}]*)?\}|([A-Za-z_][A-Za-z0-9_]*))")
+VAR = lazyre.compile(r"(?<!\\)\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+?])[^}]*)?\}|([A-Za-z_][A-Za-z0-9_]*))")
 
 
 def keyword_text(df: Dockerfile, instr: Instruction) -> str:

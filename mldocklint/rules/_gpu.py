@@ -6,13 +6,14 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from mldocklint import lazyre
 from mldocklint.knowledge import accelerators as acc
 from mldocklint.model import Instruction, Stage
 from mldocklint.syntax import shell
 from mldocklint.syntax.requirements import canonical, requirement
 from mldocklint.target import Target, known_root_base
 
-_VAR = re.compile(r"\$\{(\w+)(?::?-([^}]*))?\}|\$(\w+)")
+_VAR = lazyre.compile(r"\$\{(\w+)(?::?-([^}]*))?\}|\$(\w+)")
 
 
 class Stack(NamedTuple):
@@ -49,8 +50,8 @@ def expand(word: str, values: dict[str, str]) -> str:
     return _VAR.sub(lambda m: values.get(m.group(1) or m.group(3), m.group(2) if m.group(2) is not None else m.group(0)), word)
 
 
-_ASSIGN = re.compile(r"(?:^|\s)([A-Z_][A-Z0-9_]*)=(\"[^\"]*\"|'[^']*'|\S*)")
-_CONDITION = re.compile(r"\b(if|case)\b[^\n]*(nvidia|cuda|gpu)", re.IGNORECASE)
+_ASSIGN = lazyre.compile(r"(?:^|\s)([A-Z_][A-Z0-9_]*)=(\"[^\"]*\"|'[^']*'|\S*)")
+_CONDITION = lazyre.compile(r"\b(if|case)\b[^\n]*(nvidia|cuda|gpu)", re.IGNORECASE)
 
 
 def assignments(instr: Instruction) -> dict[str, str]:

@@ -3,15 +3,14 @@ the fix they all suggest. Which names are secret-like is ``knowledge.secret_name
 
 from __future__ import annotations
 
-import re
-
+from mldocklint import lazyre
 from mldocklint.knowledge.secret_names import is_pointer_value, is_secret_name
 from mldocklint.model import Instruction
 from mldocklint.target import dequote, mounts
 
-_REF = re.compile(r"\$(?:\{([A-Za-z_]\w*)[^}]*\}|([A-Za-z_]\w*))")
-_ALTERNATE = re.compile(r"\$\{\w+:?\+")
-_WORD_REF = re.compile(r"\$(?:\{\w+(?::?([-+=?])([^}]*))?\}|\w+)")  # a reference, with the word it may stand for
+_REF = lazyre.compile(r"\$(?:\{([A-Za-z_]\w*)[^}]*\}|([A-Za-z_]\w*))")
+_ALTERNATE = lazyre.compile(r"\$\{\w+:?\+")
+_WORD_REF = lazyre.compile(r"\$(?:\{\w+(?::?([-+=?])([^}]*))?\}|\w+)")  # a reference, with the word it may stand for
 
 
 def pairs(instr: Instruction) -> list[tuple[str, str | None]]:

@@ -13,11 +13,12 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from mldocklint import lazyre
 from mldocklint.model import Instruction, Problem
-from mldocklint.target import span, Target
 from mldocklint.syntax.shell import program, split_commands
+from mldocklint.target import span, Target
 
-LOOPBACK = re.compile(r"(127(\.\d{1,3}){3}|localhost|::1|\[::1\])")
+LOOPBACK = lazyre.compile(r"(127(\.\d{1,3}){3}|localhost|::1|\[::1\])")
 
 # server -> (host flags, port flags, bind flags (HOST:PORT), host env, port env, default host, default port)
 _SPECS = {

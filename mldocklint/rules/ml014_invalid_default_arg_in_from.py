@@ -37,8 +37,7 @@ None: give the argument a default.
 None.
 """
 
-import re
-
+from mldocklint import lazyre
 from mldocklint.rules._correctness import references
 from mldocklint.syntax.dockerfile import BUILTIN_ARGS
 from mldocklint.target import problem_at
@@ -54,7 +53,7 @@ ALIASES = ("InvalidDefaultArgInFrom",)
 _COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
 _DOMAIN = r"(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]+)?|\[[0-9a-fA-F:]+\](?::[0-9]+)?)"
 # The distribution reference grammar (github.com/distribution/reference, regexp.go)
-REFERENCE = re.compile(rf"(?:{_DOMAIN}/)?{_COMPONENT}(?:/{_COMPONENT})*(?::[\w][\w.-]{{0,127}})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{{32,}})?")
+REFERENCE = lazyre.compile(rf"(?:{_DOMAIN}/)?{_COMPONENT}(?:/{_COMPONENT})*(?::[\w][\w.-]{{0,127}})?(?:@[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{{32,}})?")
 
 
 def _given(df) -> set[str]:

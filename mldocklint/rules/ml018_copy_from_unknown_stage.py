@@ -39,8 +39,7 @@ None.
 None.
 """
 
-import re
-
+from mldocklint import lazyre
 from mldocklint.rules._correctness import closest
 from mldocklint.target import mounts, problem_at
 
@@ -51,7 +50,7 @@ SEVERITY = "error"
 SUMMARY = "COPY --from names no earlier stage"
 FIX = "none"
 ALIASES = ("DL3022", "DL3023")
-_PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+_PLAIN = lazyre.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 
 
 def _sources(instr):

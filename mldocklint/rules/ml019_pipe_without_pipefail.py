@@ -40,6 +40,7 @@ None.
 import posixpath
 import re
 
+from mldocklint import lazyre
 from mldocklint.rules._correctness import in_rest
 
 ID = "ML019"
@@ -51,12 +52,12 @@ FIX = "none"
 ALIASES = ("DL4006",)
 POSIX = frozenset(("sh", "bash", "dash", "ash", "ksh", "zsh", "busybox"))
 # quoted strings and escapes are skipped; what is left shows the shell's operators
-_QUOTED = re.compile(r"""\\.|'[^']*'|"(?:[^"\\]|\\.)*\"""", re.S)
-_PIPE = re.compile(r"(?<![|>])\|(?![|&])")
-_SUBSTITUTION = re.compile(r"\$\([^()]*\)|`[^`]*`")
-_HARMLESS = re.compile(r"(?:^|&&|\|\||;|\(|!|\b(?:then|do|else|if|while|until))\s*(?:echo|printf|yes)\b[^|;&]*$")
-_EARLY_EXIT = re.compile(r"\s*(?:head\b|grep\s+(?:-\w*[qm]\w*\b|--quiet\b|--max-count\b))")
-_PIPEFAIL = re.compile(r"\bset\s+(?:-\w*\s+)*-o\s+pipefail\b|\bset\s+-\w*o\s+pipefail\b")
+_QUOTED = lazyre.compile(r"""\\.|'[^']*'|"(?:[^"\\]|\\.)*\"""", re.S)
+_PIPE = lazyre.compile(r"(?<![|>])\|(?![|&])")
+_SUBSTITUTION = lazyre.compile(r"\$\([^()]*\)|`[^`]*`")
+_HARMLESS = lazyre.compile(r"(?:^|&&|\|\||;|\(|!|\b(?:then|do|else|if|while|until))\s*(?:echo|printf|yes)\b[^|;&]*$")
+_EARLY_EXIT = lazyre.compile(r"\s*(?:head\b|grep\s+(?:-\w*[qm]\w*\b|--quiet\b|--max-count\b))")
+_PIPEFAIL = lazyre.compile(r"\bset\s+(?:-\w*\s+)*-o\s+pipefail\b|\bset\s+-\w*o\s+pipefail\b")
 
 
 def check(target, options):

@@ -34,8 +34,7 @@ None: drop `sudo`; for a step that needs root after a non-root `USER`, switch wi
 None.
 """
 
-import re
-
+from mldocklint import lazyre
 from mldocklint.model import Problem
 from mldocklint.rules.ml302_root_user import _ROOT, nonroot_base
 from mldocklint.syntax.shell import program, scripts, split_commands
@@ -48,7 +47,7 @@ SEVERITY = "warning"
 SUMMARY = "sudo in RUN"
 FIX = "none"
 ALIASES = ("DL3004",)
-_ASSIGN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+_ASSIGN = lazyre.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 
 
 def check(target, options):

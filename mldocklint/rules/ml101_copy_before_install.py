@@ -50,12 +50,11 @@ None: copy the dependency files on their own, install, then copy the code.
 None.
 """
 
-import re
-
-from mldocklint.model import Problem
+from mldocklint import lazyre
 from mldocklint.knowledge.files import CONFIG_DESTINATIONS, is_code_path
-from mldocklint.target import copy_sources
+from mldocklint.model import Problem
 from mldocklint.syntax.shell import installer, pip_options, program
+from mldocklint.target import copy_sources
 
 ID = "ML101"
 SLUG = "copy-before-install"
@@ -65,7 +64,7 @@ SUMMARY = "Application code is copied before the dependency install"
 FIX = "none"
 
 _TOOLING = frozenset(("pip", "setuptools", "wheel", "uv", "poetry", "pipenv", "pdm", "pip-tools"))
-_NAME = re.compile(r"[A-Za-z0-9._-]*")
+_NAME = lazyre.compile(r"[A-Za-z0-9._-]*")
 _CONDA = frozenset(("conda", "mamba", "micromamba"))
 
 

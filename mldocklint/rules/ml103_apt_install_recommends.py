@@ -45,6 +45,7 @@ None.
 
 import re
 
+from mldocklint import lazyre
 from mldocklint.syntax.shell import apt_command
 
 ID = "ML103"
@@ -55,7 +56,7 @@ SUMMARY = "apt-get install without --no-install-recommends"
 FIX = "safe"
 ALIASES = ("DL3015",)
 
-_OFF = re.compile(r"APT::Install-Recommends[\s=\"']*(false|0|no|off)\b", re.I)
+_OFF = lazyre.compile(r"APT::Install-Recommends[\s=\"']*(false|0|no|off)\b", re.I)
 
 
 def _no_recommends(words: list[str]) -> bool:

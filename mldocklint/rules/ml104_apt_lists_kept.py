@@ -53,10 +53,9 @@ operator or a comment is left for you to edit.
 None.
 """
 
-import re
-
-from mldocklint.target import mount_targets
+from mldocklint import lazyre
 from mldocklint.syntax.shell import apt_command, program
+from mldocklint.target import mount_targets
 
 ID = "ML104"
 SLUG = "apt-lists-kept"
@@ -69,10 +68,10 @@ ALIASES = ("DL3009",)
 _LISTS = ("/var/lib/apt/lists", "/var/lib/apt")
 
 
-_CLEANUP_SCRIPT = re.compile(r"[\w.-]*clean[\w.-]*")  # clean-layer.sh, cleanup.sh, /usr/local/bin/clean
+_CLEANUP_SCRIPT = lazyre.compile(r"[\w.-]*clean[\w.-]*")  # clean-layer.sh, cleanup.sh, /usr/local/bin/clean
 
 
-_BRACE = re.compile(r"\{([^{}]*,[^{}]*)\}")
+_BRACE = lazyre.compile(r"\{([^{}]*,[^{}]*)\}")
 
 
 def _braces(word: str) -> list[str]:

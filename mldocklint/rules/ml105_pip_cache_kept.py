@@ -58,6 +58,7 @@ None.
 
 import re
 
+from mldocklint import lazyre
 from mldocklint.syntax.shell import installer
 from mldocklint.target import mount_targets
 
@@ -73,10 +74,10 @@ ALIASES = ("DL3042",)
 _PIP_BOOL = frozenset("y yes t true on 1 n no f false off 0".split())
 _UV_TRUE = frozenset(("1", "true", "yes", "on", "y", "t"))
 _LOCAL_ONLY = frozenset(("--no-index", "--no-deps"))
-_TOOL = re.compile(r"(pip|setuptools|wheel)([<>=!~].*)?", re.I)
+_TOOL = lazyre.compile(r"(pip|setuptools|wheel)([<>=!~].*)?", re.I)
 
 
-_VAR = re.compile(r"\$\{?(\w+)\}?")
+_VAR = lazyre.compile(r"\$\{?(\w+)\}?")
 
 
 def _cache_mounted(targets: list[str], cache_dir: str, cache_option: str | None, env: dict) -> bool:

@@ -71,6 +71,7 @@ None.
 
 import re
 
+from mldocklint import lazyre
 from mldocklint.model import Problem
 from mldocklint.syntax.shell import package_command, program
 
@@ -83,7 +84,7 @@ FIX = "none"
 ROLES = ("serving", "job")
 _SHOWN = 4  # packages named in a message; the rest are counted
 
-_BUILD = re.compile(
+_BUILD = lazyre.compile(
     r"build-essential|build-base|(gcc|g\+\+|clang|gfortran|cpp)(-\d+)?|gcc-c\+\+|make|cmake|ninja-build|autoconf|automake"
     r"|libtool|pkg-?config|linux-headers|.+-dev|.+-devel|cuda-(toolkit|nvcc|compiler)([-\d.]*)"
     r"|gxx|(gcc|gxx|gfortran)_linux-\w+|c-compiler|cxx-compiler|fortran-compiler|compilers"

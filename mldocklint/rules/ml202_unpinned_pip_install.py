@@ -56,8 +56,7 @@ pinned requirements or constraints file.
 None.
 """
 
-import re
-
+from mldocklint import lazyre
 from mldocklint.knowledge.base_packages import provided_packages
 from mldocklint.model import Problem
 from mldocklint.syntax.requirements import classify, conda_spec
@@ -74,8 +73,8 @@ ALIASES = ("DL3013",)
 _TOOLING = frozenset(("pip", "setuptools", "wheel"))
 _UPGRADE = frozenset(("-U", "--upgrade", "--force-reinstall", "-I", "--ignore-installed"))
 _CONSTRAINTS = ("-c", "--constraint", "--constraints")
-_NAME = re.compile(r"[A-Za-z0-9._-]+(\[[^\]]*\])?")
-_REDIRECT = re.compile(r">[>|&]?[^\s;&|()]*")
+_NAME = lazyre.compile(r"[A-Za-z0-9._-]+(\[[^\]]*\])?")
+_REDIRECT = lazyre.compile(r">[>|&]?[^\s;&|()]*")
 SHOWN = 3  # packages named in a message
 
 

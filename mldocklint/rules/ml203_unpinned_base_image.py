@@ -57,12 +57,11 @@ digest (`python:3.11-slim@sha256:...`).
 None.
 """
 
-import re
-
+from mldocklint import lazyre
 from mldocklint.knowledge.official_images import OFFICIAL_IMAGES
 from mldocklint.model import Problem
-from mldocklint.target import word_spans
 from mldocklint.syntax.dockerfile import BUILTIN_ARGS
+from mldocklint.target import word_spans
 
 ID = "ML203"
 SLUG = "unpinned-base-image"
@@ -72,9 +71,9 @@ SUMMARY = "Base image without a tag, or tagged latest"
 FIX = "none"
 ALIASES = ("DL3006", "DL3007")
 
-_REF = re.compile(r"\$\{(\w+)([^}]*)\}|\$(\w+)")
-_VERSIONED_PATH = re.compile(r"/v?\d+\.\d+[^/]*/")  # a path segment that is a version: .../1.22.0/...
-_TEMPLATE = re.compile(r"\{\{.*\}\}|(?<!\$)\{[\w.]+\}")  # {{ base }} (Jinja), {base_image} (str.format)
+_REF = lazyre.compile(r"\$\{(\w+)([^}]*)\}|\$(\w+)")
+_VERSIONED_PATH = lazyre.compile(r"/v?\d+\.\d+[^/]*/")  # a path segment that is a version: .../1.22.0/...
+_TEMPLATE = lazyre.compile(r"\{\{.*\}\}|(?<!\$)\{[\w.]+\}")  # {{ base }} (Jinja), {base_image} (str.format)
 
 
 def _unresolved(raw: str, args: dict) -> bool:

@@ -45,6 +45,7 @@ None.
 
 import re
 
+from mldocklint import lazyre
 from mldocklint.knowledge.model_hubs import CALLS, CLI, HOSTS, MOVING, RESOLVE
 from mldocklint.model import Problem
 from mldocklint.rules._correctness import at_last_word, in_rest
@@ -58,13 +59,13 @@ SEVERITY = "warning"
 SUMMARY = "Model downloaded at build time without a pinned revision"
 FIX = "none"
 
-_CALL = re.compile(r"\b(" + "|".join(name for name, _ in CALLS) + r")\s*\(")
-_HUB_NAME = re.compile(r"""\s*(?:pretrained_model_name_or_path\s*=\s*|repo_id\s*=\s*)?(['"])([A-Za-z0-9][\w.-]*(?:/[\w.-]+)?)\1""")
-_REVISION = re.compile(r"""\brevision\s*=\s*(['"]?)([^'",)\s]*)""")
+_CALL = lazyre.compile(r"\b(" + "|".join(name for name, _ in CALLS) + r")\s*\(")
+_HUB_NAME = lazyre.compile(r"""\s*(?:pretrained_model_name_or_path\s*=\s*|repo_id\s*=\s*)?(['"])([A-Za-z0-9][\w.-]*(?:/[\w.-]+)?)\1""")
+_REVISION = lazyre.compile(r"""\brevision\s*=\s*(['"]?)([^'",)\s]*)""")
 _HOST = "|".join(re.escape(h) for h, _ in HOSTS)
-_RESOLVE = re.compile(r"https?://(?:www\.)?(?:" + _HOST + r")/[^\s'\"]*?" + re.escape(RESOLVE) + r"(" + "|".join(MOVING) + r")/")
-_CLONE_URL = re.compile(r"https?://(?:www\.)?(?:" + _HOST + r")/")
-_PINNED_CHECKOUT = re.compile(r"\bgit\b[^;&|]*\b(?:checkout|reset)\b")
+_RESOLVE = lazyre.compile(r"https?://(?:www\.)?(?:" + _HOST + r")/[^\s'\"]*?" + re.escape(RESOLVE) + r"(" + "|".join(MOVING) + r")/")
+_CLONE_URL = lazyre.compile(r"https?://(?:www\.)?(?:" + _HOST + r")/")
+_PINNED_CHECKOUT = lazyre.compile(r"\bgit\b[^;&|]*\b(?:checkout|reset)\b")
 
 
 def check(target, options):

@@ -58,6 +58,7 @@ None.
 
 import re
 
+from mldocklint import lazyre
 from mldocklint.model import Problem
 
 ID = "ML302"
@@ -89,7 +90,7 @@ def nonroot_base(image: str) -> bool:
     return image.startswith(_NONROOT_BASES)
 
 
-_HANDLER = re.compile(r"[\w.]+\.\w*handler", re.IGNORECASE)  # CMD ["app.lambda_handler"]: a Lambda handler name
+_HANDLER = lazyre.compile(r"[\w.]+\.\w*handler", re.IGNORECASE)  # CMD ["app.lambda_handler"]: a Lambda handler name
 
 
 def _lambda(target, stage) -> bool:

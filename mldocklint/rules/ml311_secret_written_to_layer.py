@@ -58,6 +58,7 @@ from __future__ import annotations
 import posixpath
 import re
 
+from mldocklint import lazyre
 from mldocklint.knowledge.secret_names import LOGOUTS, credential_store
 from mldocklint.model import Problem
 from mldocklint.rules._secrets import secret_mount, secret_refs
@@ -71,10 +72,10 @@ SEVERITY = "error"
 SUMMARY = "A RUN writes a secret into a file of the image"
 FIX = "none"
 
-_SEGMENT = re.compile(r"&&|\|\||;|\n")
-_PIPE = re.compile(r"(?<!\|)\|(?!\|)")
-_REDIRECT = re.compile(r"(?<![<>&\d])(?:\d?>>?|&>>?)\|?\s*(?![&>])([^\s;&|<>()]+)")
-_QUOTED = re.compile(r"'[^']*'|\"(?:[^\"\\]|\\.)*\"")
+_SEGMENT = lazyre.compile(r"&&|\|\||;|\n")
+_PIPE = lazyre.compile(r"(?<!\|)\|(?!\|)")
+_REDIRECT = lazyre.compile(r"(?<![<>&\d])(?:\d?>>?|&>>?)\|?\s*(?![&>])([^\s;&|<>()]+)")
+_QUOTED = lazyre.compile(r"'[^']*'|\"(?:[^\"\\]|\\.)*\"")
 _PRINTERS = frozenset(("echo", "printf", "cat", "envsubst"))
 _SECRET_FILE = "/run/secrets/"
 

@@ -65,6 +65,7 @@ None.
 
 import re
 
+from mldocklint import lazyre
 from mldocklint.knowledge import accelerators as acc
 from mldocklint.model import Problem
 from mldocklint.rules._gpu import arm64, assignments, conditional, cpu_image, expand, stacks, variables
@@ -80,7 +81,7 @@ FIX = "none"
 USES_CONTEXT = True  # reads the requirements files the image installs when the build context was read
 
 _TORCH = ("torch", "torchvision", "torchaudio")
-_VAR = re.compile(r"\$\{?\w+\}?")
+_VAR = lazyre.compile(r"\$\{?\w+\}?")
 _ADVICE = "add `--index-url https://download.pytorch.org/whl/cpu`"
 
 

@@ -61,12 +61,11 @@ image's CUDA, or the base image that matches the wheels.
 None.
 """
 
-import re
-
+from mldocklint import lazyre
 from mldocklint.knowledge.accelerators import cuda_version, image_cuda_version
 from mldocklint.model import Problem
-from mldocklint.target import known_root_base
 from mldocklint.syntax.shell import package_command
+from mldocklint.target import known_root_base
 
 ID = "ML404"
 SLUG = "cuda-version-mismatch"
@@ -77,7 +76,7 @@ FIX = "none"
 USES_CONTEXT = True  # reads the requirements files the image installs when the build context was read
 
 _CONDA = ("conda", "mamba", "micromamba")
-_CONDA_CUDA = re.compile(r"(pytorch-cuda|cudatoolkit|cuda-version|cuda-toolkit|cuda-runtime)[=<>~!]*=?(\d+)\.(\d+)")
+_CONDA_CUDA = lazyre.compile(r"(pytorch-cuda|cudatoolkit|cuda-version|cuda-toolkit|cuda-runtime)[=<>~!]*=?(\d+)\.(\d+)")
 
 
 def _show(v) -> str:

@@ -65,12 +65,12 @@ ALIASES = ("CopyIgnoredFile",)
 NEEDS_CONTEXT = True
 
 import posixpath  # noqa: E402
-import re  # noqa: E402
 
+from mldocklint import lazyre  # noqa: E402
 from mldocklint.rules._context_common import ASSUMED, at_word  # noqa: E402
 from mldocklint.target import copy_sources# noqa: E402
 
-_GLOB = re.compile(r"[*?\[]")
+_GLOB = lazyre.compile(r"[*?\[]")
 
 
 def _norm(src: str) -> str:

@@ -67,6 +67,7 @@ import posixpath
 import re
 from typing import NamedTuple
 
+from mldocklint import lazyre
 from mldocklint.model import Instruction
 from mldocklint.syntax.dockerfile import command_pieces
 
@@ -83,7 +84,7 @@ SCOPE = "shell"  # run by the engine in one ShellCheck process per batch (mldock
 
 # ShellCheck's dialect for each shell program; others (python, pwsh, cmd, zsh...) are not checked.
 DIALECTS = {"sh": "sh", "dash": "dash", "bash": "bash", "ksh": "ksh", "mksh": "ksh", "ash": "busybox", "busybox": "busybox"}
-_SOLE_HEREDOC = re.compile(r"<<-?([\"']?)[A-Za-z_][\w.-]*\1")
+_SOLE_HEREDOC = lazyre.compile(r"<<-?([\"']?)[A-Za-z_][\w.-]*\1")
 
 
 class Script(NamedTuple):

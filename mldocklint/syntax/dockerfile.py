@@ -12,11 +12,12 @@ from __future__ import annotations
 import json
 import re
 
+from mldocklint import lazyre
 from mldocklint.model import Dockerfile, Heredoc, Instruction, Stage
 
-_WS = re.compile(r"[\t\v\f\r ]+")
-_DIRECTIVE = re.compile(r"^([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$")
-_HEREDOC = re.compile(r"^(\d*)<<(-?)\s*([^<]*)$")
+_WS = lazyre.compile(r"[\t\v\f\r ]+")
+_DIRECTIVE = lazyre.compile(r"^([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$")
+_HEREDOC = lazyre.compile(r"^(\d*)<<(-?)\s*([^<]*)$")
 _VALID_DIRECTIVES = ("syntax", "escape", "check")
 # BuildKit reads lines with a bufio.Scanner limited to bufio.MaxScanTokenSize (64 KiB),
 # line ending included: a line of more bytes fails the whole parse.
@@ -335,7 +336,7 @@ def _heredoc_names(line: str) -> list[tuple[str, bool, bool, int]]:
 
 # -- variable expansion for FROM ----------------------------------------------------
 
-_VAR = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))")
+_VAR = lazyre.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))")
 
 
 def expand(word: str, env: dict[str, str | None]) -> str:

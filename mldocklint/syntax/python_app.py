@@ -14,8 +14,9 @@ from __future__ import annotations
 import ast
 import os
 import posixpath
-import re
 from typing import NamedTuple
+
+from mldocklint import lazyre
 
 # Host each server binds when the call names none (see the ML305 documentation for sources).
 DEFAULT_HOSTS = {
@@ -71,8 +72,8 @@ class AppFacts(NamedTuple):
 
 # -- what the container runs ------------------------------------------------------------
 
-_APP_REF = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?::[A-Za-z_][\w.]*(?:\(.*\))?)?")
-_PY = re.compile(r"python[0-9.]*")
+_APP_REF = lazyre.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?::[A-Za-z_][\w.]*(?:\(.*\))?)?")
+_PY = lazyre.compile(r"python[0-9.]*")
 _SERVERS = frozenset(("gunicorn", "uvicorn", "hypercorn", "flask", "streamlit", "gradio"))
 # options of gunicorn / uvicorn / hypercorn that take no value
 _BOOL_OPTS = frozenset(

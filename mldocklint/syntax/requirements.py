@@ -14,10 +14,12 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-_HEX_SHA = re.compile(r"[0-9a-fA-F]{40}([0-9a-fA-F]{24})?")
+from mldocklint import lazyre
+
+_HEX_SHA = lazyre.compile(r"[0-9a-fA-F]{40}([0-9a-fA-F]{24})?")
 _VCS = ("git+", "hg+", "svn+", "bzr+")
 _ARCHIVE = (".whl", ".tar.gz", ".tgz", ".zip", ".tar.bz2", ".tar.xz", ".tar")
-_COMMENT = re.compile(r"(^|\s+)#.*$")
+_COMMENT = lazyre.compile(r"(^|\s+)#.*$")
 _OPT_WITH_VALUE = {"-r": "requirement", "--requirement": "requirement", "-c": "constraint", "--constraint": "constraint", "-e": "editable", "--editable": "editable"}
 
 
@@ -107,7 +109,7 @@ class IndexOption(NamedTuple):
     end_column: int
 
 
-_INDEX_OPTION = re.compile(r"(?:--index-url|--extra-index-url|--find-links|-i|-f)(?:\s*=\s*|\s+)(\S+)")
+_INDEX_OPTION = lazyre.compile(r"(?:--index-url|--extra-index-url|--find-links|-i|-f)(?:\s*=\s*|\s+)(\S+)")
 
 
 def index_options(text: str, path: str) -> list[IndexOption]:
@@ -202,7 +204,7 @@ def parse_pyproject(text: str, path: str) -> tuple[list[Entry], str | None]:
     return entries, None
 
 
-_CONDA_PIN = re.compile(r"^([A-Za-z0-9_.\-]+)\s*(==?)\s*([^\s=<>!*,|]+)(=[^\s]*)?$")
+_CONDA_PIN = lazyre.compile(r"^([A-Za-z0-9_.\-]+)\s*(==?)\s*([^\s=<>!*,|]+)(=[^\s]*)?$")
 
 
 def conda_spec(spec: str) -> tuple[str, bool]:
@@ -286,8 +288,8 @@ class Req(NamedTuple):
 _NAME = r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?"
 _RELEASE = r"v?\d+(?:\.\d+)*"
 _PRE_POST = r"(?:[-_.]?(?:a|b|c|rc|alpha|beta|pre|preview)[-_.]?\d*)?(?:[-_.]?(?:post|rev|r)[-_.]?\d*)?(?:[-_.]?dev[-_.]?\d*)?"
-_SIMPLE_REQ = re.compile(rf"\s*({_NAME})\s*(?:\[\s*({_NAME}(?:\s*,\s*{_NAME})*)?\s*\])?\s*(.*?)\s*")
-_CLAUSE = re.compile(
+_SIMPLE_REQ = lazyre.compile(rf"\s*({_NAME})\s*(?:\[\s*({_NAME}(?:\s*,\s*{_NAME})*)?\s*\])?\s*(.*?)\s*")
+_CLAUSE = lazyre.compile(
     rf"(===|==|!=|~=|<=|>=|<|>)\s*({_RELEASE}(?:\.\*|{_PRE_POST}(?:\+[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)*)?))",
     re.I,
 )

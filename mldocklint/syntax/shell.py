@@ -10,19 +10,20 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
+from mldocklint import lazyre
 from mldocklint.model import Instruction
 
-_TOKEN = re.compile(
+_TOKEN = lazyre.compile(
     r"""(?P<op>&&|\|\||;;|[;&|()\n])"""
     r"""|(?P<redir>\d*(?:>>|>&|<&|&>|>\||<<<|<<-|<<|<>|[<>])(?:&?\d+|-)?)"""
     r"""|(?P<word>(?:[^\s'"\\;&|()<>]|\\[^\n]|\\$|'[^']*'?|"(?:[^"\\]|\\.)*"?)+)"""
     r"""|(?P<space>[ \t\r\f\v]+|\\\n)""",
     re.S,
 )
-_UNQUOTE = re.compile(r"""\\(.)|'([^']*)'?|"((?:[^"\\]|\\.)*)"?""", re.S)
-_DQ_ESCAPE = re.compile(r"""\\([$`"\\\n])""")
-_ASSIGN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
-_PIP = re.compile(r"pip(3(\.\d+)?)?")
+_UNQUOTE = lazyre.compile(r"""\\(.)|'([^']*)'?|"((?:[^"\\]|\\.)*)"?""", re.S)
+_DQ_ESCAPE = lazyre.compile(r"""\\([$`"\\\n])""")
+_ASSIGN = lazyre.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+_PIP = lazyre.compile(r"pip(3(\.\d+)?)?")
 _WRAPPERS = frozenset(("sudo", "exec", "time", "nohup", "command", "builtin", "xargs"))
 
 
@@ -165,7 +166,7 @@ def program(word: str) -> str:
 
 
 SHELLS = frozenset(("sh", "bash", "dash", "ash", "zsh"))
-_SHELL_CHARS = re.compile(r"[$`'\"\\|&;<>*?\[\]{}()~#!\n]")
+_SHELL_CHARS = lazyre.compile(r"[$`'\"\\|&;<>*?\[\]{}()~#!\n]")
 _BUILTINS = frozenset(
     ". : [ alias break case cd continue do done elif else esac eval exec exit export fi for "
     "function if local read readonly return select set shift source then time trap ulimit umask "
@@ -173,10 +174,10 @@ _BUILTINS = frozenset(
 )
 
 
-_NEEDS_SHELL = re.compile(r"[$`|&;<>*?(){}~]")
+_NEEDS_SHELL = lazyre.compile(r"[$`|&;<>*?(){}~]")
 
 
-_QUOTED = re.compile(r"'[^']*'|" r'"((?:[^"\\]|\\.)*)"')
+_QUOTED = lazyre.compile(r"'[^']*'|" r'"((?:[^"\\]|\\.)*)"')
 
 
 def needs_shell(command: str) -> bool:
@@ -195,7 +196,7 @@ def plain_words(command: str) -> list[str] | None:
         return None
     return words
 
-_HEREDOC_MARK = re.compile(r"\d*<<-?\s*(['\"]?)[^\s'\"]+\1")
+_HEREDOC_MARK = lazyre.compile(r"\d*<<-?\s*(['\"]?)[^\s'\"]+\1")
 
 
 def scripts(instr: Instruction) -> list[str]:
@@ -229,7 +230,7 @@ def commands(instr: Instruction) -> list[list[str]]:
     return found
 
 
-_SHORT_C = re.compile(r"-[A-Za-z]*c[A-Za-z]*")
+_SHORT_C = lazyre.compile(r"-[A-Za-z]*c[A-Za-z]*")
 
 
 def shell_script(words: list[str]) -> str | None:
