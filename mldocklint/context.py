@@ -515,7 +515,8 @@ def _load_apps(df: Dockerfile, stages: list[Stage], ctx: BuildContext, options) 
     The final stage's CMD/ENTRYPOINT words name the files the server runs or imports
     (``syntax.python_app.entry_points``); each is mapped from the stage's WORKDIR to the
     context with :func:`container_to_context`, and read when it is in the context, not
-    excluded and at most ``MAX_APP_READ`` bytes. Values are ``python_app.AppFacts``.
+    excluded and at most ``MAX_APP_READ`` bytes. Values are ``python_app.AppFacts``
+    (``python_source.analyze``).
     """
     from mldocklint.target import Target
     from mldocklint.syntax import python_app
@@ -535,14 +536,14 @@ def _load_apps(df: Dockerfile, stages: list[Stage], ctx: BuildContext, options) 
             source = read_text(os.path.join(ctx.root, rel), MAX_APP_READ, options)
         except OSError:
             continue
-        apps[rel] = python_app.analyze(source, rel)._replace(as_main=as_main)
+        from mldocklint.syntax.python_source import analyze
+
+        apps[rel] = analyze(source, rel)._replace(as_main=as_main)
     return apps
 
 
 def _load_gunicorn_conf(df: Dockerfile, stages: list[Stage], ctx: BuildContext, options):
     """The ``gunicorn.conf.py`` in the final stage's working directory, when it comes from the context."""
-    from mldocklint.syntax import python_app
-
     if not stages:
         return None
     instructions = df.effective_instructions(max(stages, key=lambda s: s.index))
@@ -550,8 +551,10 @@ def _load_gunicorn_conf(df: Dockerfile, stages: list[Stage], ctx: BuildContext, 
     rel = hit[0] if hit is not None else None
     if rel is None or rel not in ctx.files or ctx.is_excluded(rel) or ctx.files[rel] > MAX_APP_READ:
         return None
+    from mldocklint.syntax.python_source import gunicorn_binds
+
     try:
-        return rel, python_app.gunicorn_binds(read_text(os.path.join(ctx.root, rel), MAX_APP_READ, options))
+        return rel, gunicorn_binds(read_text(os.path.join(ctx.root, rel), MAX_APP_READ, options))
     except OSError:
         return None
 
@@ -572,9 +575,11 @@ def forget() -> None:
 # -- loading -------------------------------------------------------------------------------
 
 
-def load(df: Dockerfile, context_dir: str, dockerfile_path: str | None, options, limit: int = MAX_ENTRIES, source: str = "given") -> BuildContext:
-    """Read the build context of ``df`` (``source``: what decided it); raises ContextError when
-    it is not a directory."""
+def load(
+    df: Dockerfile, context_dir: str, dockerfile_path: str | None, options, limit: int = MAX_ENTRIES, source: str = "given", stages: list[Stage] | None = None
+) -> BuildContext:
+    """Read the build context of ``df`` (``source``: what decided it; ``stages``: the stages
+    that ship, when known already); raises ContextError when it is not a directory."""
     from mldocklint.paths import display_path
     from mldocklint.target import Target
 
@@ -617,7 +622,8 @@ def load(df: Dockerfile, context_dir: str, dockerfile_path: str | None, options,
         _HEADS[key] = _secrets(ctx), _lfs_patterns(ctx)
     secrets, lfs = _HEADS[key]
     ctx = ctx._replace(secrets=secrets, lfs_patterns=lfs, gitignore=_gitignore(root))
-    stages = Target(df, getattr(options, "target", None)).built_stages() if df.stages else []
+    if stages is None:
+        stages = Target(df, getattr(options, "target", None)).built_stages() if df.stages else []
     sources, req_problems = _load_requirements(df, stages, ctx, options)
     copied = [s for stage in stages for i in stage.instructions for s in copy_sources(i)]
     return ctx._replace(

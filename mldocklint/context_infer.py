@@ -27,7 +27,6 @@ index of each repository is cached, so a batch of Dockerfiles reads each file on
 
 from __future__ import annotations
 
-import json
 import os
 import posixpath
 import re
@@ -118,6 +117,7 @@ def forget() -> None:
     _ROOTS.clear()
     _INDEXES.clear()
     _MARKED.clear()
+    _GIT.clear()
 
 
 # Files a project keeps at its root: without `.git`, the highest directory holding one of
@@ -131,9 +131,7 @@ def repository(folder: str) -> str:
     that holds a ``.gitignore``, README, LICENSE, ``pyproject.toml`` or ``setup.py`` (else the
     current directory itself, when ``folder`` is under it, or ``folder``)."""
     if folder not in _ROOTS:
-        from mldocklint.paths import repo_root
-
-        root = repo_root(folder)
+        root = _git_root(folder)
         if root is None:
             cwd = os.getcwd()
             inside = folder == cwd or folder.startswith(cwd.rstrip(os.sep) + os.sep)
@@ -150,6 +148,19 @@ def repository(folder: str) -> str:
 
 
 _MARKED: dict[str, bool] = {}
+_GIT: dict[str, str | None] = {}
+
+
+def _git_root(folder: str) -> str | None:
+    """``paths.repo_root`` of an absolute folder, with each directory's answer kept: the
+    Dockerfiles of a batch share their ancestors."""
+    if folder not in _GIT:
+        parent = os.path.dirname(folder)
+        if os.path.exists(os.path.join(folder, ".git")):
+            _GIT[folder] = folder
+        else:
+            _GIT[folder] = None if parent == folder else _git_root(parent)
+    return _GIT[folder]
 
 
 def _has_marker(folder: str) -> bool:
@@ -319,6 +330,7 @@ def _compose(text: str, path: str, root: str) -> list[Build]:
 
 def _bake(text: str, path: str, root: str) -> list[Build]:
     """Targets of a bake file: its JSON form, or HCL read with python-hcl2 (string literals only)."""
+    import json
     if path.endswith(".hcl"):
         targets = _hcl_targets(text)
         key = lambda name: re.compile(r"target\s+" + re.escape(json.dumps(name)) + r"\s*\{")  # noqa: E731
@@ -381,6 +393,8 @@ def _literal(value):
 
 
 def _devcontainer(text: str, path: str, root: str) -> list[Build]:
+    import json
+
     doc = json.loads(_jsonc(text))
     if not isinstance(doc, dict):
         return []

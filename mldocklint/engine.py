@@ -264,17 +264,17 @@ class Linter:
             named = [st.name for st in df.stages if st.name]
             result.errors.append((shown, f"target stage `{wanted}` not found (stages: {', '.join(named) or 'none named'}){did_you_mean(wanted, named)}"))
             return []
-        context = None
+        target = self.last_target = Target(df, self.options.target, None, self.options.role_for(shown))  # fix.py reads the model back
         if self.needs_context and context_dir is not None:
             from mldocklint import context as ctxmod
 
             try:
-                context = ctxmod.load(df, context_dir, source, self.options, source=context_source)
+                target.context = ctxmod.load(df, context_dir, source, self.options, source=context_source, stages=target.built_stages() if df.stages else [])
             except ctxmod.ContextError as e:
                 result.errors.append((shown, str(e)))
             else:  # a requirements file that is not text is an error, not a silent gap
-                result.errors += [(context.shown(p.path), p.message) for p in context.problems if p.kind == "unreadable"]
-        target = self.last_target = Target(df, self.options.target, context, self.options.role_for(shown))  # fix.py reads the model back
+                result.errors += [(target.context.shown(p.path), p.message) for p in target.context.problems if p.kind == "unreadable"]
+        context = target.context
         role = target.role
         info["role"], info["role_evidence"] = role.name, role.describe()
         scripts = list(self.shellcheck.check(target, {})) if self.shellcheck is not None else []

@@ -585,7 +585,9 @@ def test_plain_paths_are_recognised_only_without_options():
 _IMPORTS = """
 import sys
 sys.argv = ["mldocklint", *{args!r}]
+import mldocklint.__main__
 from mldocklint.__main__ import run
+mldocklint.__main__._leave = sys.exit  # report the exit here instead of leaving at once
 try:
     run()
 except SystemExit as e:
@@ -612,6 +614,23 @@ def test_light_imports(bad, args, first, code, forbidden):
     assert lines[0].startswith(first), proc.stderr
     assert lines[-2] == f"exit {code}"
     assert [m for m in forbidden if m in lines[-1].split()] == []
+
+
+@pytest.mark.parametrize("args", [["check"], ["check", "--format", "json"], []])
+def test_check_leaves_with_its_exit_code_and_all_of_its_output(bad, args, tmp_path):
+    """``check`` skips the interpreter's teardown: the exit code and the whole report still come out."""
+    out = tmp_path / "out"
+    with open(out, "wb") as fh:
+        proc = subprocess.run([*COMMAND, *args, "Dockerfile"], cwd=bad, stdout=fh, stderr=subprocess.PIPE)
+    assert proc.returncode == 1, proc.stderr
+    text = out.read_text()
+    if "json" in args:
+        assert json.loads(text)["findings"][0]["rule"] == "ML301"
+    else:
+        assert text.startswith("Dockerfile:1:1: ML301 missing-python-env ") and text.endswith("\n")
+    gone = subprocess.run([*COMMAND, *args, "missing.Dockerfile"], cwd=bad, capture_output=True)
+    assert (gone.returncode, gone.stderr) == (2, b"mldocklint: error: missing.Dockerfile: no such file or directory\n")
+    assert gone.stdout == b"" or json.loads(gone.stdout)["errors"] == [{"path": "missing.Dockerfile", "message": "no such file or directory"}]
 
 
 @pytest.mark.parametrize("fmt", ["text", "json"])

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from helpers import findings
 
 from mldocklint.syntax.dockerfile import MAX_LINE_BYTES, ParseError, parse
@@ -288,3 +290,49 @@ def test_long_line_before_any_instruction_means_no_instructions():
 
 def test_long_line_in_a_heredoc_leaves_it_unterminated():
     assert error("FROM a\nRUN <<EOF\n" + "x" * (MAX_LINE_BYTES + 1) + "\nEOF\n") == (2, 1, "unterminated heredoc")
+
+
+@pytest.mark.parametrize(
+    "rest",
+    [
+        '["a", "b c"]',
+        '[ "a" ,\t"b" ]\r\n',
+        "[]",
+        '[ ]',
+        '["é", "日本"]',
+        '["a\\"b"]',  # an escape: read by json
+        '["a\\u0041"]',
+        '["tab\there"]',  # a raw control character: not JSON
+        '["a",]',
+        '["a" "b"]',
+        '["a"] x',
+        '[1, "a"]',
+        '["a", ["b"]]',
+        '["a"\x0b]',  # not JSON whitespace
+    ],
+)
+def test_exec_form_reads_json_arrays_as_json_does(rest):
+    """Plain arrays of strings are read without the json module, with json's result."""
+    import json
+
+    from mldocklint.syntax.dockerfile import _json_list, _JSONNotStrings
+
+    try:
+        expected = json.loads(rest)
+    except ValueError:
+        expected = None
+    if isinstance(expected, list) and not all(isinstance(x, str) for x in expected):
+        with pytest.raises(_JSONNotStrings):
+            _json_list(rest)
+    else:
+        assert _json_list(rest) == (tuple(expected) if isinstance(expected, list) else None)
+
+
+@given(st.lists(st.text(), max_size=4), st.sampled_from(["", " ", "\t", "\n ", "\r\n"]))
+def test_any_json_array_of_strings_is_read_back(words, ws):
+    import json
+
+    from mldocklint.syntax.dockerfile import _json_list
+
+    text = "[" + ws + ("," + ws).join(json.dumps(w, ensure_ascii=False) for w in words) + ws + "]"
+    assert _json_list(text) == tuple(words)

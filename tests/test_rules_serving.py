@@ -12,7 +12,8 @@ import pytest
 from helpers import catches, does_not_catch
 
 from mldocklint.engine import Linter, Options, Result
-from mldocklint.syntax.python_app import Value, analyze, entry_modules, entry_points
+from mldocklint.syntax.python_app import Value, entry_modules, entry_points
+from mldocklint.syntax.python_source import analyze
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 

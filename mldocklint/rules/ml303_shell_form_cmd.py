@@ -40,8 +40,6 @@ changed when it needs the shell or is malformed JSON.
 None.
 """
 
-import json
-
 from mldocklint.model import Problem
 from mldocklint.syntax.shell import SHELLS, needs_shell, program
 from mldocklint.target import locate
@@ -60,6 +58,8 @@ _SIGTERM = "runs under /bin/sh, which does not forward SIGTERM"
 def _message(target, instr) -> str:
     kw, rest = instr.keyword, instr.rest.strip()
     if rest.startswith("["):
+        import json
+
         try:
             json.loads(rest)
         except ValueError as e:

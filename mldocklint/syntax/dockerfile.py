@@ -9,7 +9,6 @@ quote-aware ``WordSplitter`` is used here (to unquote ARG defaults).
 
 from __future__ import annotations
 
-import json
 import re
 
 from mldocklint import lazyre
@@ -184,11 +183,22 @@ def _no_constant(name: str):
     raise ValueError(name)  # Go's JSON has no NaN or Infinity
 
 
+# A JSON array of strings without escapes, the common exec form, is read without the json module.
+_JSON_WS = "[ \t\n\r]*"  # JSON's whitespace, for Go and Python alike
+_PLAIN_STRING = r'"([^"\\\x00-\x1f]*)"'
+_PLAIN_LIST = lazyre.compile(rf"\[{_JSON_WS}(?:{_PLAIN_STRING}{_JSON_WS}(?:,{_JSON_WS}{_PLAIN_STRING}{_JSON_WS})*)?\]{_JSON_WS}")
+_PLAIN_STRINGS = lazyre.compile(_PLAIN_STRING)
+
+
 def _json_list(rest: str) -> tuple[str, ...] | None:
     """parseJSON: the whole text must be one JSON array (``json.Unmarshal``)."""
     rest = rest.lstrip()
     if not rest.startswith("["):
         return None
+    if _PLAIN_LIST.fullmatch(rest):
+        return tuple(_PLAIN_STRINGS.findall(rest))
+    import json
+
     try:
         data = json.loads(rest, parse_constant=_no_constant)
     except ValueError:
@@ -216,6 +226,8 @@ def _name_val(rest: str, key: str, escape: str) -> tuple[str, ...]:
     out: list[str] = []
     for word in words:
         if "=" not in word:
+            import json
+
             raise ParseError(f"Syntax error - can't find = in {json.dumps(word, ensure_ascii=False)}. Must be of the form: name=value")
         out.extend(word.split("=", 1))
     return tuple(out)

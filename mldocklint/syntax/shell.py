@@ -211,8 +211,11 @@ def scripts(instr: Instruction) -> list[str]:
     return [head]
 
 
+@lru_cache(maxsize=4096)
 def commands(instr: Instruction) -> list[list[str]]:
-    """Every simple command an instruction runs, wrappers stripped; looks inside ``sh -c``."""
+    """Every simple command an instruction runs, wrappers stripped; looks inside ``sh -c``;
+    cached (the build context, the roles and the rules all read the same RUNs): the lists
+    returned are shared and must not be changed."""
     target = instr.sub if instr.sub is not None else instr
     if target.exec_form:
         pending = [list(target.value)]
