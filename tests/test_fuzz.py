@@ -26,7 +26,7 @@ from mldocklint.engine import Linter, Options, Result
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = sorted((ROOT / "fixtures" / "dockerfiles").glob("*.Dockerfile"))
 CONTEXT = str(ROOT / "fixtures" / "contexts" / "textbook")
-LINTER = Linter(Options(inline_suppressions=True))
+LINTER = Linter(Options(inline_suppressions=True, context=CONTEXT))
 EXAMPLES = max(150, settings.default.max_examples)
 PROPERTY = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
@@ -79,7 +79,7 @@ def mutated(draw) -> bytes:
 
 def lint(data: bytes) -> Result:
     result = Result()
-    LINTER.lint_bytes(data, "Dockerfile", result, CONTEXT)
+    LINTER.lint_bytes(data, "Dockerfile", result)  # as the command line reads stdin with --context
     return result
 
 

@@ -66,11 +66,11 @@ IMAGE_FAMILIES = (
 # repository or tag name the stack: `cuda`/`cuNNN`/`gpu` NVIDIA, `rocm` AMD, `cann`/`ascend`/`npu`
 # Huawei, `xpu`/`gaudi`/`habana` Intel, `neuron`/`inferentia`/`trainium` AWS.
 _NAMED_STACKS = (
-    ("rocm", re.compile(r"rocm")),
-    ("ascend", re.compile(r"ascend|(?<![a-z])cann|(?<![a-z])npu(?![a-z])")),
-    ("intel", re.compile(r"(?<![a-z])xpu(?![a-z])|gaudi|habana")),
-    ("neuron", re.compile(r"neuron|inferentia|trainium")),
-    ("cuda", re.compile(r"cuda|(?<![a-z])gpu(?![a-z])")),
+    ("rocm", lazyre.compile(r"rocm")),
+    ("ascend", lazyre.compile(r"ascend|(?<![a-z])cann|(?<![a-z])npu(?![a-z])")),
+    ("intel", lazyre.compile(r"(?<![a-z])xpu(?![a-z])|gaudi|habana")),
+    ("neuron", lazyre.compile(r"neuron|inferentia|trainium")),
+    ("cuda", lazyre.compile(r"cuda|(?<![a-z])gpu(?![a-z])")),
 )
 
 

@@ -8,15 +8,15 @@ installed and changes nothing (unless ``--upgrade``), so the bare name is not un
 
 from __future__ import annotations
 
-import re
 from typing import NamedTuple
 
+from mldocklint import lazyre
 from mldocklint.syntax.image_ref import image_parts
 
 
 class BaseImage(NamedTuple):
     repository: str
-    release_tag: re.Pattern
+    release_tag: lazyre.Pattern
     packages: frozenset[str]  # canonical names
     source: str
 
@@ -24,25 +24,25 @@ class BaseImage(NamedTuple):
 BASE_IMAGES = (
     BaseImage(
         "pytorch/pytorch",
-        re.compile(r"\d+\.\d+\.\d+-"),  # 2.3.1-cuda12.1-cudnn8-runtime
+        lazyre.compile(r"\d+\.\d+\.\d+-"),  # 2.3.1-cuda12.1-cudnn8-runtime
         frozenset(("torch", "torchvision", "torchaudio")),
         "https://github.com/pytorch/pytorch/blob/main/Dockerfile (installs torch, torchvision, torchaudio at the tagged release)",
     ),
     BaseImage(
         "nvcr.io/nvidia/pytorch",
-        re.compile(r"\d{2}\.\d{2}-py3"),  # 24.05-py3
+        lazyre.compile(r"\d{2}\.\d{2}-py3"),  # 24.05-py3
         frozenset(("torch", "torchvision")),
         "https://docs.nvidia.com/deeplearning/frameworks/pytorch-release-notes/ (the PyTorch and TorchVision versions of each monthly release)",
     ),
     BaseImage(
         "tensorflow/tensorflow",
-        re.compile(r"\d+\.\d+\.\d+(-|$)"),  # 2.15.0-gpu
+        lazyre.compile(r"\d+\.\d+\.\d+(-|$)"),  # 2.15.0-gpu
         frozenset(("tensorflow",)),
         "https://hub.docker.com/r/tensorflow/tensorflow (tags name the TensorFlow release)",
     ),
     BaseImage(
         "nvcr.io/nvidia/tensorflow",
-        re.compile(r"\d{2}\.\d{2}-tf2-py3"),  # 24.02-tf2-py3
+        lazyre.compile(r"\d{2}\.\d{2}-tf2-py3"),  # 24.02-tf2-py3
         frozenset(("tensorflow",)),
         "https://docs.nvidia.com/deeplearning/frameworks/tensorflow-release-notes/ (the TensorFlow version of each release)",
     ),

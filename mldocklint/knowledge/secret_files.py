@@ -29,7 +29,7 @@ class SecretFile(NamedTuple):
     id: str
     what: str  # how messages name the file's kind
     names: tuple[str, ...]  # fnmatch patterns on the path's last components (lower case)
-    marker: re.Pattern | None  # bytes that must be in the head of the file; None: the name decides
+    marker: lazyre.Pattern | None  # bytes that must be in the head of the file; None: the name decides
     source: str  # where the file's format and content come from
 
 
@@ -40,7 +40,7 @@ TABLE: tuple[SecretFile, ...] = (
         # a line that sets a credential-like name (as ML309 names them) to a value of 6+ characters
         # that is not a placeholder: most .env files in repositories hold only settings
         "dotenv", "environment file with credentials", (".env", ".env.*", "*.env"),
-        re.compile(
+        lazyre.compile(
             rb"^[ \t]*(?:export[ \t]+)?\w*(?:PASSWORD|PASSWD|TOKEN|SECRET|API_?KEY|ACCESS_KEY|PRIVATE_KEY|CREDENTIALS?)\w*[ \t]*=[ \t]*['\"]?"
             rb"(?![#<$]|your|change|xxx|example|dummy|placeholder|replace|none|null|todo|insert|(?:true|false|yes|no)\b)[^\s#'\"]{6,}",
             re.M | re.I,
@@ -57,31 +57,31 @@ TABLE: tuple[SecretFile, ...] = (
     ),
     SecretFile("keystore", "PKCS#12 key store", ("*.p12", "*.pfx"), None, "RFC 7292 (PKCS #12 personal information exchange files)"),
     SecretFile(
-        "aws-credentials", "AWS credentials file", (".aws/credentials", ".aws/config"), re.compile(rb"aws_secret_access_key|aws_session_token", re.I),
+        "aws-credentials", "AWS credentials file", (".aws/credentials", ".aws/config"), lazyre.compile(rb"aws_secret_access_key|aws_session_token", re.I),
         "AWS CLI: configuration and credential file settings, docs.aws.amazon.com/cli/latest/userguide/cli-configure-files.html",
     ),
     SecretFile("netrc", "netrc file with login passwords", (".netrc", "_netrc"), None, "GNU inetutils ftp(1) and curl(1): the .netrc file"),
     SecretFile("git-credentials", "Git credential store", (".git-credentials",), None, "git-credential-store(1): ~/.git-credentials"),
     SecretFile(
-        "npmrc-token", "npm configuration with an auth token", (".npmrc",), re.compile(rb"_authToken|_auth\s*=|_password\s*="),
+        "npmrc-token", "npm configuration with an auth token", (".npmrc",), lazyre.compile(rb"_authToken|_auth\s*=|_password\s*="),
         "npm docs: npmrc, auth-related configuration (`_authToken`, `_auth`, `_password`)",
     ),
     SecretFile(
-        "pypirc-password", "PyPI configuration with a password", (".pypirc",), re.compile(rb"^\s*password\s*[=:]", re.M),
+        "pypirc-password", "PyPI configuration with a password", (".pypirc",), lazyre.compile(rb"^\s*password\s*[=:]", re.M),
         "PyPA: the .pypirc file (`password` key), packaging.python.org/en/latest/specifications/pypirc/",
     ),
     SecretFile(
         "huggingface-token", "Hugging Face token file", ("huggingface/token", "huggingface/stored_tokens", ".huggingface/token"), None,
         "huggingface_hub: environment variables, HF_TOKEN_PATH defaults to $HF_HOME/token (~/.cache/huggingface/token)",
     ),
-    SecretFile("kaggle", "Kaggle API key", ("kaggle.json",), re.compile(rb'"key"\s*:'), "Kaggle API docs: ~/.kaggle/kaggle.json with `username` and `key`"),
+    SecretFile("kaggle", "Kaggle API key", ("kaggle.json",), lazyre.compile(rb'"key"\s*:'), "Kaggle API docs: ~/.kaggle/kaggle.json with `username` and `key`"),
     SecretFile(
-        "gcp-service-account", "Google Cloud service-account key", ("*.json",), re.compile(rb'"type"\s*:\s*"service_account"'),
+        "gcp-service-account", "Google Cloud service-account key", ("*.json",), lazyre.compile(rb'"type"\s*:\s*"service_account"'),
         "Google Cloud IAM: service account key file format (`\"type\": \"service_account\"`, `private_key`)",
     ),
     SecretFile(
         "docker-config", "Docker client configuration with registry credentials", (".docker/config.json", ".dockercfg"),
-        re.compile(rb'"auth"\s*:\s*"[^"]|"identitytoken"\s*:'),
+        lazyre.compile(rb'"auth"\s*:\s*"[^"]|"identitytoken"\s*:'),
         "Docker CLI: config.json `auths` entries (base64 `auth`), docs.docker.com/reference/cli/docker/#docker-cli-configuration-file-configjson-properties",
     ),
 )

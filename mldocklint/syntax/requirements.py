@@ -291,7 +291,7 @@ _PRE_POST = r"(?:[-_.]?(?:a|b|c|rc|alpha|beta|pre|preview)[-_.]?\d*)?(?:[-_.]?(?
 _SIMPLE_REQ = lazyre.compile(rf"\s*({_NAME})\s*(?:\[\s*({_NAME}(?:\s*,\s*{_NAME})*)?\s*\])?\s*(.*?)\s*")
 _CLAUSE = lazyre.compile(
     rf"(===|==|!=|~=|<=|>=|<|>)\s*({_RELEASE}(?:\.\*|{_PRE_POST}(?:\+[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)*)?))",
-    re.I,
+    re.I | re.ASCII,  # ASCII: versions are; and Unicode case folding makes this slow to compile
 )
 
 
