@@ -13,10 +13,10 @@ import os
 import posixpath
 import re
 from bisect import bisect_left
-from typing import NamedTuple
 
 from mldocklint import lazyre
 from mldocklint.model import Dockerfile, Instruction, Stage
+from mldocklint.records import NamedTuple
 from mldocklint.syntax import shell
 from mldocklint.syntax.dockerignore import Matcher, ignore_file_for, parse as parse_ignore
 from mldocklint.syntax.requirements import Entry, IndexOption, index_options, parse_environment, parse_pyproject, parse_requirements

@@ -30,10 +30,10 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-from typing import NamedTuple
 
 from mldocklint import lazyre
 from mldocklint.paths import display_path
+from mldocklint.records import NamedTuple
 
 # Trust of each kind of file (lower wins).
 _COMPOSE, _BAKE, _CI = 2, 3, 4

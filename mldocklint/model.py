@@ -6,7 +6,7 @@ A ``Dockerfile`` holds its instructions in file order and its stages. Columns ar
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from mldocklint.records import NamedTuple
 
 
 class Heredoc(NamedTuple):

@@ -22,10 +22,10 @@ Everything here reads the parsed model only: no I/O.
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
 
 from mldocklint import lazyre
 from mldocklint.model import Dockerfile, Instruction
+from mldocklint.records import NamedTuple
 from mldocklint.syntax.image_ref import image_parts
 from mldocklint.syntax.shell import program
 

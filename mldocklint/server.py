@@ -30,7 +30,6 @@ import asyncio
 import os
 import re
 from bisect import bisect_right
-from typing import NamedTuple
 
 from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
@@ -42,9 +41,10 @@ from mldocklint import fix as fixing
 from mldocklint.discover import is_dockerfile_name
 from mldocklint.engine import MAX_BYTES, Linter, Options, Result, context_for, decode_text, display_path, read_bytes
 from mldocklint.fixes import fix_for, instruction_at, newline, offset
+from mldocklint.records import NamedTuple
 from mldocklint.rules import lookup
-from mldocklint.syntax.dockerignore import ignore_file_for
 from mldocklint.shellcheck import default_cache_dir
+from mldocklint.syntax.dockerignore import ignore_file_for
 
 # Seconds of quiet after a change before the document is linted again (milliseconds in
 # MLDOCKLINT_SERVER_DEBOUNCE_MS, for editors on slow machines).

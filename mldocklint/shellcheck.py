@@ -17,7 +17,8 @@ import marshal
 import os
 import sys
 from bisect import bisect_right
-from typing import NamedTuple
+
+from mldocklint.records import NamedTuple
 
 try:  # hashlib's own BLAKE2, without loading OpenSSL (about 2 ms at start-up)
     from _blake2 import blake2b

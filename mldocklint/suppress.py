@@ -23,11 +23,11 @@ never reported as ML900.
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
 
 from mldocklint import lazyre
 from mldocklint.model import Dockerfile, Finding
 from mldocklint.paths import matches
+from mldocklint.records import NamedTuple
 from mldocklint.roles import ROLES, pragma_value
 
 _PRAGMA = lazyre.compile(r"mldocklint\s*:", re.IGNORECASE)

@@ -8,11 +8,11 @@ Everything here is derived from data already read: no I/O.
 from __future__ import annotations
 
 from bisect import bisect_left
-from typing import NamedTuple
 
 from mldocklint import lazyre
 from mldocklint import roles
 from mldocklint.model import Dockerfile, Instruction, Problem, Stage
+from mldocklint.records import NamedTuple
 from mldocklint.syntax import shell
 from mldocklint.syntax.dockerfile import BUILTIN_ARGS
 

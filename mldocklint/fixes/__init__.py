@@ -15,9 +15,9 @@ to add to the ignore file of the build context (created when there is none).
 from __future__ import annotations
 
 from importlib import import_module
-from typing import NamedTuple
 
 from mldocklint.model import Dockerfile, Finding, Instruction
+from mldocklint.records import NamedTuple
 
 
 class Edit(NamedTuple):

@@ -8,10 +8,10 @@ history's ``created_by``, so that findings can point at Dockerfile lines.
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
 
 from mldocklint.image.layers import Found, LayerScan, Tree, Waste
 from mldocklint.model import Dockerfile, Instruction, Problem, Stage
+from mldocklint.records import NamedTuple
 
 
 class Layer(NamedTuple):

@@ -19,10 +19,10 @@ import heapq
 import re
 import tarfile
 import zlib
-from typing import NamedTuple
 
 from mldocklint.image import ImageError
 from mldocklint.knowledge import secret_files
+from mldocklint.records import NamedTuple
 from mldocklint.units import human
 
 BLOCK = 512

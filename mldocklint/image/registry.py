@@ -20,12 +20,12 @@ import json
 import os
 import re
 import subprocess
-from typing import NamedTuple
 
 from mldocklint.image import ImageError
 from mldocklint.image.facts import ImageFacts, build
 from mldocklint.image.layers import CHUNK, ArchiveError, Budget, Chunks, Limits, scan_layer
 from mldocklint.image.manifest import INDEX_TYPES, MAX_JSON, check_digest, pick_manifest, verify_layers
+from mldocklint.records import NamedTuple
 
 TIMEOUT = (10.0, 60.0)  # seconds to connect, and between two reads
 DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json"

@@ -7,9 +7,9 @@ is written. Every row cites where the fact comes from.
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
 
 from mldocklint import lazyre
+from mldocklint.records import NamedTuple
 from mldocklint.syntax.image_ref import image_parts
 
 _CUDA = lazyre.compile(r"(?<![a-z0-9])cu(?:da)?(\d{2,3})(?:\.(\d+))?(?![0-9])")

@@ -8,9 +8,8 @@ installed and changes nothing (unless ``--upgrade``), so the bare name is not un
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from mldocklint import lazyre
+from mldocklint.records import NamedTuple
 from mldocklint.syntax.image_ref import image_parts
 
 

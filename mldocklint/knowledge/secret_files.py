@@ -12,9 +12,9 @@ from __future__ import annotations
 import fnmatch
 import re
 from functools import lru_cache
-from typing import NamedTuple
 
 from mldocklint import lazyre
+from mldocklint.records import NamedTuple
 
 # Enough for every marker below: key headers are on the first line, and the key names of
 # the JSON and INI files come within their first few hundred bytes.

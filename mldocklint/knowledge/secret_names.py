@@ -17,9 +17,9 @@ Nothing here reads files or the network.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import NamedTuple
 
 from mldocklint import lazyre
+from mldocklint.records import NamedTuple
 
 # Words that make a name secret-like (BuildKit's list, with PASSPHRASE added: ssh-keygen(1)
 # and gpg(1) call the password of a key a passphrase).

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 from importlib import import_module
-from typing import NamedTuple
+
+from mldocklint.records import NamedTuple
 
 FORMATS = {
     "text": "mldocklint.report.text",

@@ -4,11 +4,11 @@ and where each comes from (``knowledge.accelerators`` holds the facts)."""
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
 
 from mldocklint import lazyre
 from mldocklint.knowledge import accelerators as acc
 from mldocklint.model import Instruction, Stage
+from mldocklint.records import NamedTuple
 from mldocklint.syntax import shell
 from mldocklint.syntax.requirements import canonical, requirement
 from mldocklint.target import Target, known_root_base

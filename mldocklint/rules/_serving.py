@@ -11,10 +11,10 @@ build context was read.
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
 
 from mldocklint import lazyre
 from mldocklint.model import Instruction, Problem
+from mldocklint.records import NamedTuple
 from mldocklint.syntax.shell import program, split_commands
 from mldocklint.target import span, Target
 

@@ -15,8 +15,8 @@ context). A fixable rule has a fixer in ``mldocklint/fixes/`` (see its package d
 from __future__ import annotations
 
 from types import ModuleType
-from typing import NamedTuple
 
+from mldocklint.records import NamedTuple
 from mldocklint.roles import ROLES
 
 

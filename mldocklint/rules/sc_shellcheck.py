@@ -65,10 +65,10 @@ from __future__ import annotations
 
 import posixpath
 import re
-from typing import NamedTuple
 
 from mldocklint import lazyre
 from mldocklint.model import Instruction
+from mldocklint.records import NamedTuple
 from mldocklint.syntax.dockerfile import command_pieces
 
 ID = "SC"

@@ -17,7 +17,8 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-from typing import NamedTuple
+
+from mldocklint.records import NamedTuple
 
 _ESCAPE = frozenset(".+()|{}$")
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import os
 import posixpath
-from typing import NamedTuple
 
 from mldocklint import lazyre
+from mldocklint.records import NamedTuple
 
 # Host each server binds when the call names none (see the ML305 documentation for sources).
 DEFAULT_HOSTS = {

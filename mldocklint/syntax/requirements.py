@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import NamedTuple
 
 from mldocklint import lazyre
+from mldocklint.records import NamedTuple
 
 _HEX_SHA = lazyre.compile(r"[0-9a-fA-F]{40}([0-9a-fA-F]{24})?")
 _VCS = ("git+", "hg+", "svn+", "bzr+")

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import NamedTuple
 
 from mldocklint import lazyre
 from mldocklint.model import Instruction
+from mldocklint.records import NamedTuple
 
 _TOKEN = lazyre.compile(
     r"""(?P<op>&&|\|\||;;|[;&|()\n])"""
