@@ -265,6 +265,8 @@ class Linter:
             result.errors.append((shown, f"target stage `{wanted}` not found (stages: {', '.join(named) or 'none named'}){did_you_mean(wanted, named)}"))
             return []
         target = self.last_target = Target(df, self.options.target, None, self.options.role_for(shown))  # fix.py reads the model back
+        scripts = list(self.shellcheck.check(target, {})) if self.shellcheck is not None else []
+        job = self.start_shellcheck(scripts, result) if scripts and batch is None else None  # runs while the context is read and the rules run
         if self.needs_context and context_dir is not None:
             from mldocklint import context as ctxmod
 
@@ -277,8 +279,6 @@ class Linter:
         context = target.context
         role = target.role
         info["role"], info["role_evidence"] = role.name, role.describe()
-        scripts = list(self.shellcheck.check(target, {})) if self.shellcheck is not None else []
-        job = self.start_shellcheck(scripts, result) if scripts and batch is None else None  # runs while the rules do
         findings: list[Finding] = []
         seen: dict[tuple, int] = {}
         for rule in self.rules:

@@ -102,10 +102,7 @@ class Job:
             self._start(exe, include, exclude, level)
 
     def _start(self, exe: str, include, exclude, level: str) -> None:
-        import subprocess
-        import tempfile
-
-        self.folder = tempfile.mkdtemp(prefix="mldocklint-sc-")
+        self.folder = _temporary_folder()
         for k, (*_, text) in enumerate(self.todo):
             name = os.path.join(self.folder, f"{k}.sh")
             with open(name, "w", encoding="utf-8", newline="\n") as fh:
@@ -115,7 +112,7 @@ class Job:
         if include:
             args.append("--include=" + ",".join(c[2:] for c in include))
         try:
-            self.proc = subprocess.Popen([*args, "--", *self.names], stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+            self.proc = _Process([*args, "--", *self.names], os.path.join(self.folder, "out"), os.path.join(self.folder, "err"))
         except OSError as e:
             self.close()
             raise ShellCheckError(f"cannot run ShellCheck ({exe}): {e.strerror or e}") from None
@@ -144,21 +141,22 @@ class Job:
 
     def _run(self) -> dict[tuple, list[Comment]]:
         import json
-        import subprocess
 
-        assert self.proc is not None
+        assert self.proc is not None and self.folder is not None
         out: dict[tuple, list[Comment]] = {k: [] for k in self.todo}
         try:
-            stdout, stderr = self.proc.communicate(timeout=TIMEOUT)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.communicate()
-            raise ShellCheckError(f"ShellCheck did not finish within {TIMEOUT} s") from None
+            code = self.proc.wait(TIMEOUT)
+            if code is None:
+                raise ShellCheckError(f"ShellCheck did not finish within {TIMEOUT} s")
+            with open(self.proc.out, "rb") as fh:
+                stdout = fh.read()
+            with open(self.proc.err, "rb") as fh:
+                stderr = fh.read()
         finally:
             self.close()
-        if self.proc.returncode not in (0, 1):
+        if code not in (0, 1):
             detail = stderr.decode("utf-8", "replace").strip().splitlines()
-            raise ShellCheckError(f"ShellCheck failed (exit {self.proc.returncode}): {detail[0] if detail else 'no output'}")
+            raise ShellCheckError(f"ShellCheck failed (exit {code}): {detail[0] if detail else 'no output'}")
         try:
             found = json.loads(stdout or b"{}").get("comments", [])
         except (ValueError, AttributeError):
@@ -173,7 +171,7 @@ class Job:
 
     def close(self) -> None:
         if self.folder is not None:
-            for name in self.names:
+            for name in [*self.names, os.path.join(self.folder, "out"), os.path.join(self.folder, "err")]:
                 try:
                     os.unlink(name)
                 except OSError:
@@ -183,6 +181,86 @@ class Job:
             except OSError:
                 pass
             self.folder = None
+
+
+# -- the process ---------------------------------------------------------------------------
+
+
+def _temporary_folder() -> str:
+    """A new private folder in the temporary directory (``tempfile`` takes milliseconds to import)."""
+    if os.name == "nt":  # pragma: no cover
+        import tempfile
+
+        return tempfile.mkdtemp(prefix="mldocklint-sc-")
+    base = os.environ.get("TMPDIR") or "/tmp"
+    while True:
+        folder = os.path.join(base, f"mldocklint-sc-{os.getpid()}-{os.urandom(6).hex()}")
+        try:
+            os.mkdir(folder, 0o700)
+            return folder
+        except FileExistsError:
+            continue
+
+
+class _Process:
+    """A program started with its output written to the files ``out`` and ``err``: with
+    ``os.posix_spawn`` where there is one, since ``subprocess`` takes longer to import than
+    ShellCheck takes on a small Dockerfile."""
+
+    def __init__(self, args: list[str], out: str, err: str):
+        self.out, self.err = out, err
+        self.popen = None
+        if not hasattr(os, "posix_spawn"):  # pragma: no cover - Windows
+            import subprocess
+
+            with open(out, "wb") as o, open(err, "wb") as e:
+                self.popen = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=o, stderr=e)
+            return
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+        actions = [(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0), (os.POSIX_SPAWN_OPEN, 1, out, flags, 0o600), (os.POSIX_SPAWN_OPEN, 2, err, flags, 0o600)]
+        self.pid = os.posix_spawn(args[0], args, os.environ, file_actions=actions)
+
+    def wait(self, timeout: float) -> int | None:
+        """The exit code; None (and the process killed) when it runs longer than ``timeout`` seconds."""
+        if self.popen is not None:  # pragma: no cover - Windows
+            import subprocess
+
+            try:
+                return self.popen.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.popen.kill()
+                self.popen.wait()
+                return None
+        status = self._status_within(timeout)
+        if status is None:
+            os.kill(self.pid, 9)  # SIGKILL
+            os.waitpid(self.pid, 0)
+            return None
+        return os.waitstatus_to_exitcode(status)
+
+    def _status_within(self, timeout: float) -> int | None:
+        """The wait status once the process ends, if it ends within ``timeout`` seconds."""
+        try:
+            fd = os.pidfd_open(self.pid)  # Linux: readable once the process ends
+        except (AttributeError, OSError):  # elsewhere: ask every few milliseconds
+            import time
+
+            end = time.monotonic() + timeout
+            while True:
+                pid, status = os.waitpid(self.pid, os.WNOHANG)
+                if pid:
+                    return status
+                if time.monotonic() > end:
+                    return None
+                time.sleep(0.002)
+        import select
+
+        try:
+            if not select.select([fd], [], [], timeout)[0]:
+                return None
+        finally:
+            os.close(fd)
+        return os.waitpid(self.pid, 0)[1]
 
 
 # -- the cache folder ------------------------------------------------------------------------

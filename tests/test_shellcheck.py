@@ -4,7 +4,6 @@ in, selection and suppression by code, one process per batch, and a missing bina
 from __future__ import annotations
 
 import json
-import subprocess
 
 import pytest
 from click.testing import CliRunner
@@ -179,13 +178,13 @@ def test_one_shellcheck_process_for_a_batch_and_each_distinct_script_once(tmp_pa
     for k in range(5):
         (tmp_path / f"{k}.Dockerfile").write_text(f"FROM debian:12\nRUN cd /src{k % 2}; make\nRUN cd /same; make\n")
     started = []
-    real = subprocess.Popen
 
-    def counting(args, *a, **kw):
-        started.append([x for x in args if x.endswith(".sh")])
-        return real(args, *a, **kw)
+    class Counting(shellcheck._Process):
+        def __init__(self, args, *a):
+            started.append([x for x in args if x.endswith(".sh")])
+            super().__init__(args, *a)
 
-    monkeypatch.setattr(subprocess, "Popen", counting)
+    monkeypatch.setattr(shellcheck, "_Process", Counting)
     monkeypatch.setattr(shellcheck, "_SEEN", {})
     result = lint([str(tmp_path)], Options(select=["SC"], jobs=1))
     assert len(started) == 1 and len(started[0]) == 3  # /src0, /src1 and /same
@@ -215,6 +214,21 @@ def test_a_failing_shellcheck_is_one_error(tmp_path, monkeypatch):
     assert result.exit_code == 2
     assert result.stderr == "mldocklint: error: shellcheck: ShellCheck failed (exit 3): boom\n"
     assert result.stdout == "-:3:1: ML303 shell-form-cmd CMD in shell form runs under /bin/sh, which does not forward SIGTERM; use exec form: CMD [\"...\", \"...\"]\n"
+
+
+def test_a_shellcheck_that_hangs_is_stopped_and_is_one_error(tmp_path, monkeypatch):
+    fake = tmp_path / "shellcheck"
+    fake.write_text("#!/bin/sh\nsleep 30\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(shellcheck, "binary", lambda: str(fake))
+    monkeypatch.setattr(shellcheck, "TIMEOUT", 0.3)
+    monkeypatch.setattr(shellcheck, "_SEEN", {})
+    monkeypatch.setenv("TMPDIR", str(tmp_path))  # where the scripts are written, and removed
+    result = CliRunner().invoke(main, ["check", "--isolated", "--select", "SC,ML303", "-"], input="FROM debian:12\nRUN cd /x; make\nCMD make\n")
+    assert result.exit_code == 2
+    assert result.stderr == "mldocklint: error: shellcheck: ShellCheck did not finish within 0.3 s\n"
+    assert [line.split()[1] for line in result.stdout.splitlines()] == ["ML303"]
+    assert not list(tmp_path.glob("mldocklint-sc-*"))
 
 
 def test_reports_link_each_code_to_shellcheck_s_wiki(tmp_path):
@@ -264,13 +278,13 @@ TWO_RUNS = "FROM debian:12\nRUN cd /src; make\nRUN echo $version\n"
 def _started(monkeypatch) -> list:
     """ShellCheck processes started from now on (their script counts)."""
     started = []
-    real = subprocess.Popen
 
-    def counting(args, *a, **kw):
-        started.append(len([x for x in args if x.endswith(".sh")]))
-        return real(args, *a, **kw)
+    class Counting(shellcheck._Process):
+        def __init__(self, args, *a):
+            started.append(len([x for x in args if x.endswith(".sh")]))
+            super().__init__(args, *a)
 
-    monkeypatch.setattr(subprocess, "Popen", counting)
+    monkeypatch.setattr(shellcheck, "_Process", Counting)
     return started
 
 
