@@ -67,10 +67,11 @@ class Build(NamedTuple):
     where: str  # the file and line that say so, as reports show paths
 
 
-def infer(path: str | None, options, df=None) -> tuple[str, str]:
+def infer(path: str | None, options, df=None, stages=None) -> tuple[str, str]:
     """(build context directory, what decided it) for the Dockerfile at ``path`` (None: stdin).
 
-    ``df`` is the parsed Dockerfile, for the structural fallback (None: no fallback).
+    ``df`` is the parsed Dockerfile, for the structural fallback (None: no fallback);
+    ``stages``, its stages that ship (default: those of its last stage).
     """
     if options.context:
         return options.context, "--context"
@@ -86,7 +87,7 @@ def infer(path: str | None, options, df=None) -> tuple[str, str]:
     root = repository(folder)
     index = _index(root)
     found = index.get(dockerfile)
-    sources = _sources(df) if df is not None else []
+    sources = _sources(df, stages) if df is not None else []
     if found:
         if sources and not _all_exist(found[0].context, sources):
             # the file's context lacks sources that all exist under an ancestor: the files decide
@@ -655,12 +656,14 @@ def _options(words: list[str], *names: tuple[str, ...]) -> dict[str, str]:
 # -- the structural fallback -----------------------------------------------------------------
 
 
-def _sources(df) -> list[str]:
+def _sources(df, stages=None) -> list[str]:
     """The context paths the COPY/ADD instructions of the built stages name (no variables)."""
     from mldocklint.target import Target, copy_sources
 
+    if stages is None:
+        stages = Target(df).built_stages() if df.stages else ()
     sources = []
-    for stage in Target(df).built_stages() if df.stages else ():
+    for stage in stages:
         for instr in stage.instructions:
             for src in copy_sources(instr):
                 s = posixpath.normpath("/" + src.replace("\\", "/")).lstrip("/")

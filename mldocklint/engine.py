@@ -156,12 +156,13 @@ def decode_text(data: bytes, shown: str, result: Result) -> str | None:
         return None
 
 
-def context_for(path: str | None, options: Options, df: Dockerfile | None = None) -> tuple[str, str]:
+def context_for(path: str | None, options: Options, df: Dockerfile | None = None, stages=None) -> tuple[str, str]:
     """(build context directory, what decided it) for the Dockerfile at ``path`` (None: stdin);
-    ``df``, the parsed file, allows the structural fallback (see ``context_infer``)."""
+    ``df``, the parsed file, allows the structural fallback (see ``context_infer``), and
+    ``stages`` are its stages that ship, when known already."""
     from mldocklint.context_infer import infer
 
-    return infer(path, options, df)
+    return infer(path, options, df, stages)
 
 
 def stdin_source(stdin_name: str, options: Options) -> tuple[str, str | None]:
@@ -235,13 +236,19 @@ class Linter:
         ``context_source`` what decided that context. With ``infer``, the context is found
         with ``context_for`` once the text is parsed. With a ``batch``, the file's findings go
         to the batch, which adds ShellCheck's and hands them to ``result`` when it flushes."""
-        df = error = None
+        df = error = target = None
+        wanted = self.options.target
         try:
             df = parse(text, shown, self.options.build_args)
         except ParseError as e:
             error = e
+        else:
+            if not (wanted and df.stages and df.stage_named(wanted) is None):
+                target = self.last_target = Target(df, wanted, None, self.options.role_for(shown))  # fix.py reads the model back
+        scripts = list(self.shellcheck.check(target, {})) if target is not None and self.shellcheck is not None else []
+        job = self.start_shellcheck(scripts, result) if scripts and batch is None else None  # runs while the context is read and the rules run
         if infer:
-            context_dir, context_source = context_for(source, self.options, df)
+            context_dir, context_source = context_for(source, self.options, df, target.built_stages() if target is not None and df.stages else None)
         info = result.file_info[shown] = {
             "path": shown,
             "role": None,
@@ -257,16 +264,12 @@ class Linter:
             line_text = lines[error.line - 1] if error.line <= len(lines) else ""
             problem = Problem(error.line, error.column, error.message, end_line=error.line, end_column=max(len(line_text) + 1, error.column + 1))
             return [self._finding(rule, problem, None, shown, {})]
-        wanted = self.options.target
-        if wanted and df.stages and df.stage_named(wanted) is None:  # as `docker build --target` does
+        if target is None:  # the --target stage is missing, as `docker build --target` says
             from mldocklint.names import did_you_mean
 
             named = [st.name for st in df.stages if st.name]
             result.errors.append((shown, f"target stage `{wanted}` not found (stages: {', '.join(named) or 'none named'}){did_you_mean(wanted, named)}"))
             return []
-        target = self.last_target = Target(df, self.options.target, None, self.options.role_for(shown))  # fix.py reads the model back
-        scripts = list(self.shellcheck.check(target, {})) if self.shellcheck is not None else []
-        job = self.start_shellcheck(scripts, result) if scripts and batch is None else None  # runs while the context is read and the rules run
         if self.needs_context and context_dir is not None:
             from mldocklint import context as ctxmod
 
