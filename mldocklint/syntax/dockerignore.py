@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
+from functools import lru_cache
 
 from mldocklint.records import NamedTuple
 
@@ -175,10 +176,13 @@ class Matcher:
         return any(p.regex.match("/".join(parts[: k + 1])) for k in range(len(parts) - 1))
 
 
-def parse(text: str, windows: bool | None = None) -> tuple[Matcher, list[tuple[int, str]]]:
+def parse(text: str, windows: bool | None = None) -> tuple[Matcher, tuple[tuple[int, str], ...]]:
     """A matcher for a .dockerignore text, and (line, message) for patterns Docker rejects."""
-    if windows is None:
-        windows = os.sep == "\\"
+    return _parse(text, os.sep == "\\" if windows is None else windows)
+
+
+@lru_cache(maxsize=256)  # the services of a monorepo often share one .dockerignore text
+def _parse(text: str, windows: bool) -> tuple[Matcher, tuple[tuple[int, str], ...]]:
     good: list[str] = []
     problems = []
     for line, pattern in read_patterns(text, windows):
@@ -188,7 +192,7 @@ def parse(text: str, windows: bool | None = None) -> tuple[Matcher, list[tuple[i
             problems.append((line, str(e)))
             continue
         good.append(pattern)
-    return Matcher(good, windows), problems
+    return Matcher(good, windows), tuple(problems)
 
 
 def ignore_file_for(context_root: str, dockerfile: str | None) -> str | None:
