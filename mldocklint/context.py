@@ -446,7 +446,6 @@ def _load_requirements(df: Dockerfile, stages: list[Stage], ctx: BuildContext, o
         for instr in stage.instructions:
             if instr.keyword != "RUN":
                 continue
-            before = instructions[: layout.position.get(id(instr), 0)]
             cmds = shell.commands(instr)
             for k, words in enumerate(cmds):
                 found = _installs(words)
@@ -455,7 +454,7 @@ def _load_requirements(df: Dockerfile, stages: list[Stage], ctx: BuildContext, o
                     hit = container_to_context(ctx, layout, instr, arg)
                     if hit is not None:
                         mapped.append((kind, arg, hit[0]))
-                    elif kind != "pyproject" and not _may_be_made(arg, instr, cmds[:k], before, layout):
+                    elif kind != "pyproject" and not _may_be_made(arg, instr, cmds[:k], instructions[: layout.position.get(id(instr), 0)], layout):
                         sources.append(RequirementsSource("", kind, instr, arg, "uncopied"))
                 pins: set[str] = set()
                 read = []

@@ -14,6 +14,8 @@ to add to the ignore file of the build context (created when there is none).
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from functools import lru_cache
 from importlib import import_module
 
 from mldocklint.model import Dockerfile, Finding, Instruction
@@ -59,13 +61,18 @@ def fix_for(target, finding: Finding) -> Fix | None:
 
 def offset(df: Dockerfile, line: int, column: int) -> int:
     """Offset in ``df.text`` of a 1-based (line, column)."""
-    pos = 0
-    for _ in range(line - 1):
-        nl = df.text.find("\n", pos)
-        if nl < 0:
-            return len(df.text)
-        pos = nl + 1
-    return pos + column - 1
+    starts = _line_starts(df.text)
+    return starts[line - 1] + column - 1 if line <= len(starts) else len(df.text)
+
+
+@lru_cache(maxsize=4)  # the fixers of one file ask many times
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    pos = text.find("\n")
+    while pos >= 0:
+        starts.append(pos + 1)
+        pos = text.find("\n", pos + 1)
+    return starts
 
 
 def newline(df: Dockerfile) -> str:
@@ -75,10 +82,9 @@ def newline(df: Dockerfile) -> str:
 
 
 def instruction_at(df: Dockerfile, line: int) -> Instruction | None:
-    for instr in df.instructions:
-        if instr.line <= line <= instr.end_line:
-            return instr
-    return None
+    """The instruction that holds ``line`` (instructions are in file order), or None."""
+    k = bisect_right(df.instructions, line, key=lambda i: i.line) - 1
+    return df.instructions[k] if k >= 0 and line <= df.instructions[k].end_line else None
 
 
 def command_at(target, instr: Instruction, finding: Finding) -> tuple[list[str], int] | None:

@@ -4,6 +4,7 @@ and where each comes from (``knowledge.accelerators`` holds the facts)."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from mldocklint import lazyre
 from mldocklint.knowledge import accelerators as acc
@@ -25,11 +26,25 @@ class Stack(NamedTuple):
 
 def variables(target: Target, stage: Stage, instr: Instruction) -> dict[str, str]:
     """ARG defaults and ENV values set before ``instr`` in ``stage`` and its parents; an ARG
-    without a default is ``$NAME`` (its value is only known at build time)."""
+    without a default is ``$NAME`` (its value is only known at build time). The values after
+    each ARG and ENV of a stage are worked out once, so a long file costs no more per lookup."""
+    key = ("variables", stage.index)
+    table = target._cache.get(key)
+    if table is None:
+        table = target._cache[key] = _variable_table(target, stage)
+    positions, values = table
+    k = bisect_left(positions, target.position(instr, stage))  # the last ARG or ENV before instr
+    return dict(values[k])
+
+
+def _variable_table(target: Target, stage: Stage) -> tuple[list[int], list[dict[str, str]]]:
+    """(positions in ``effective(stage)`` of its ARGs and ENVs, the values before the start and
+    after each of them): ``values[k]`` holds for the instructions after the k-th."""
     out = {k: v for k, v in target.dockerfile.global_args.items() if v is not None}
-    for i in target.effective(stage):
-        if i is instr:
-            break
+    positions, values = [], [dict(out)]
+    for at, i in enumerate(target.effective(stage)):
+        if i.keyword not in ("ARG", "ENV"):
+            continue
         if i.keyword == "ARG":
             for a in i.value:
                 name, eq, default = a.partition("=")
@@ -37,10 +52,12 @@ def variables(target: Target, stage: Stage, instr: Instruction) -> dict[str, str
                     out[name] = default.strip("'\"")
                 else:
                     out.setdefault(name, "$" + name)
-        elif i.keyword == "ENV":
+        else:
             for k in range(0, len(i.value) - 1, 2):
                 out[i.value[k]] = i.value[k + 1].strip("'\"")
-    return out
+        positions.append(at)
+        values.append(dict(out))
+    return positions, values
 
 
 def expand(word: str, values: dict[str, str]) -> str:

@@ -103,7 +103,15 @@ def _apt(cmds: list[list[str]], sub: str) -> bool:
 
 def later_installs(target, stage) -> dict:
     """For each RUN of ``stage`` (and the stages built FROM it), by id: the first RUN after it that
-    installs with the lists it downloaded (an apt install not preceded by its own update), if any."""
+    installs with the lists it downloaded (an apt install not preceded by its own update), if any;
+    cached (the fixer asks for each finding)."""
+    key = ("later_installs", stage.index)
+    if key not in target._cache:
+        target._cache[key] = _later_installs(target, stage)
+    return target._cache[key]
+
+
+def _later_installs(target, stage) -> dict:
     found: dict = {}
     pending = None
     for i in reversed(target.effective(stage)):

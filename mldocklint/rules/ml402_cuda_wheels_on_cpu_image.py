@@ -96,9 +96,16 @@ def _decided(urls) -> bool:
     return any(acc.TORCH_CPU_INDEX.search(u) or acc.CUDA_INDEX.search(u) or acc.cuda_version(u) or "$" in u or not u for u in urls)
 
 
-def _configured(target, stage):
+def _configured(target, stage) -> list:
     """(instruction, URL) of every index a RUN configures (``pip config set``, a written
-    pip.conf) or a COPY brings in as a pip.conf ("" for the URL: not read)."""
+    pip.conf) or a COPY brings in as a pip.conf ("" for the URL: not read); cached per stage."""
+    key = ("configured_indexes", stage.index)
+    if key not in target._cache:
+        target._cache[key] = list(_configuring(target, stage))
+    return target._cache[key]
+
+
+def _configuring(target, stage):
     for instr in target.effective(stage):
         if instr.keyword in ("COPY", "ADD") and any(v.rsplit("/", 1)[-1] in ("pip.conf", "pip.ini") for v in instr.value):
             yield instr, ""
