@@ -193,6 +193,7 @@ class Linter:
         self.shellcheck_codes = options.shellcheck_codes()
         self.shellcheck_level = {**shell[0].options, **options.rule_options.get(shell[0].id, {})}["min-level"] if shell else ""
         self.needs_context = any(r.needs_context or r.uses_context for r in self.rules)
+        self.rule_options = {r.id: {**r.options, **options.rule_options.get(r.id, {})} for r in self.rules}
         self.fixable_rules = {r.id: r.fix for r in self.rules if r.fix != "none"}
         self.last_target: Target | None = None
 
@@ -287,9 +288,8 @@ class Linter:
         for rule in self.rules:
             if rule.needs_context and context is None or role.name not in rule.roles:
                 continue
-            opts = {**rule.options, **self.options.rule_options.get(rule.id, {})}
             try:
-                for problem in rule.check(target, opts):
+                for problem in rule.check(target, self.rule_options[rule.id]):
                     findings.append(self._finding(rule, problem, df, shown, seen))
             except Exception as e:  # a bug in one rule must not hide the others' findings
                 result.errors.append((shown, f"internal error in rule {rule.id} ({rule.slug}): {type(e).__name__}: {e}"))
