@@ -51,6 +51,8 @@ def run() -> None:
         _leave(e.code)
     except KeyboardInterrupt:
         sys.exit(130)
+    except BrokenPipeError:  # the reader went away (`| head`): stop quietly
+        os._exit(commands.EXIT_PIPE)
     except Exception as e:  # pragma: no cover - last line of defence
         print(f"mldocklint: internal error: {type(e).__name__}: {e}", file=sys.stderr)
         if "--debug" in args:

@@ -13,6 +13,7 @@ import sys
 from mldocklint import __version__
 
 EXIT_USAGE = 2
+EXIT_PIPE = 141  # the reader of the output went away (`| head`): a program killed by SIGPIPE exits so
 COMMANDS = ("check", "image", "rules", "explain", "server")
 USAGE = """\
 Usage: mldocklint [check] [OPTIONS] [PATHS]...   lint Dockerfiles (PATHS default to `.`)
@@ -231,8 +232,11 @@ def emit(result, pairs, stream=None) -> None:
     rctx = ReportContext(version=__version__)
     for fmt, path in pairs:
         if path is None or path == "-":
-            render(fmt, result, stream or sys.stdout, rctx)
-            (stream or sys.stdout).flush()
+            try:
+                render(fmt, result, stream or sys.stdout, rctx)
+                (stream or sys.stdout).flush()
+            except BrokenPipeError:
+                sys.exit(EXIT_PIPE)
         else:
             try:
                 with open(path, "w", encoding="utf-8", newline="\n") as out:

@@ -642,3 +642,15 @@ def test_two_runs_give_byte_identical_output(fmt):
     if fmt == "json":
         paths = [f["path"] for f in json.loads(first.stdout)["findings"]]
         assert paths and all(p.startswith("fixtures/") and "\\" not in p for p in paths)
+
+
+@pytest.mark.parametrize("args", [["check"], ["check", "--format", "json"]])
+def test_a_reader_that_goes_away_stops_the_run_quietly(bad, args):
+    """`mldocklint check ... | head -0`: no traceback and no error line, the exit status of a closed pipe."""
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        proc = subprocess.run([*COMMAND, *args, "Dockerfile"], cwd=bad, stdout=write, stderr=subprocess.PIPE)
+    finally:
+        os.close(write)
+    assert (proc.returncode, proc.stderr) == (141, b"")
