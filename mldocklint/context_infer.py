@@ -32,7 +32,7 @@ import posixpath
 import re
 
 from mldocklint import lazyre
-from mldocklint.paths import display_path
+from mldocklint.paths import display_path, forget_repo_roots, repo_root
 from mldocklint.records import NamedTuple
 
 # Trust of each kind of file (lower wins).
@@ -118,7 +118,7 @@ def forget() -> None:
     _ROOTS.clear()
     _INDEXES.clear()
     _MARKED.clear()
-    _GIT.clear()
+    forget_repo_roots()
 
 
 # Files a project keeps at its root: without `.git`, the highest directory holding one of
@@ -132,7 +132,7 @@ def repository(folder: str) -> str:
     that holds a ``.gitignore``, README, LICENSE, ``pyproject.toml`` or ``setup.py`` (else the
     current directory itself, when ``folder`` is under it, or ``folder``)."""
     if folder not in _ROOTS:
-        root = _git_root(folder)
+        root = repo_root(folder)
         if root is None:
             cwd = os.getcwd()
             inside = folder == cwd or folder.startswith(cwd.rstrip(os.sep) + os.sep)
@@ -149,19 +149,6 @@ def repository(folder: str) -> str:
 
 
 _MARKED: dict[str, bool] = {}
-_GIT: dict[str, str | None] = {}
-
-
-def _git_root(folder: str) -> str | None:
-    """``paths.repo_root`` of an absolute folder, with each directory's answer kept: the
-    Dockerfiles of a batch share their ancestors."""
-    if folder not in _GIT:
-        parent = os.path.dirname(folder)
-        if os.path.exists(os.path.join(folder, ".git")):
-            _GIT[folder] = folder
-        else:
-            _GIT[folder] = None if parent == folder else _git_root(parent)
-    return _GIT[folder]
 
 
 def _has_marker(folder: str) -> bool:

@@ -19,16 +19,34 @@ def display_path(path: str) -> str:
     return rel.replace(os.sep, "/")
 
 
+_REPO_ROOTS: dict[str, str | None] = {}  # directory -> its repo_root
+
+
 def repo_root(start: str | None = None) -> str | None:
-    """The nearest directory at or above ``start`` holding ``.git``, or None."""
+    """The nearest directory at or above ``start`` holding ``.git``, or None. Each directory's
+    answer is kept (the Dockerfiles of a batch share their ancestors); ``forget_repo_roots``
+    drops them."""
     d = os.path.abspath(start or os.getcwd())
-    while True:
+    walked = []
+    found = None
+    while d not in _REPO_ROOTS:
+        walked.append(d)
         if os.path.exists(os.path.join(d, ".git")):
-            return d
+            found = d
+            break
         parent = os.path.dirname(d)
         if parent == d:
-            return None
+            break
         d = parent
+    else:
+        found = _REPO_ROOTS[d]
+    for w in walked:
+        _REPO_ROOTS[w] = found
+    return found
+
+
+def forget_repo_roots() -> None:
+    _REPO_ROOTS.clear()
 
 
 def matches(path: str, pattern: str) -> bool:
