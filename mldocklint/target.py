@@ -34,6 +34,13 @@ class Target:
         self.configured_role = role
         self._cache: dict = {}  # derived facts, computed once per file
 
+    def memo(self, key: tuple, compute, *args):
+        """``compute(self, *args)``, worked out once per file under ``key``: for facts several
+        rules (or one rule's fixer, once per finding) ask for."""
+        if key not in self._cache:
+            self._cache[key] = compute(self, *args)
+        return self._cache[key]
+
     @property
     def role(self) -> roles.Role:
         """What the image being built is for (``roles``): the file's ``# mldocklint: role=``

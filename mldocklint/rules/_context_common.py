@@ -85,10 +85,7 @@ def unwanted(target, min_bytes: float, min_model_bytes: float) -> dict[str, dict
     whole-context COPY brings and the application names (or, for models, that no COPY names
     while a whole-context COPY may bring them), are used.
     """
-    key = ("unwanted", min_bytes, min_model_bytes)
-    if key not in target._cache:  # ML501 and ML502 both ask
-        target._cache[key] = _unwanted(target, min_bytes, min_model_bytes)
-    return target._cache[key]
+    return target.memo(("unwanted", min_bytes, min_model_bytes), _unwanted, min_bytes, min_model_bytes)  # ML501 and ML502 both ask
 
 
 def _unwanted(target, min_bytes: float, min_model_bytes: float) -> dict[str, dict[str, int]]:

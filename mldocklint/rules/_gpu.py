@@ -28,11 +28,7 @@ def variables(target: Target, stage: Stage, instr: Instruction) -> dict[str, str
     """ARG defaults and ENV values set before ``instr`` in ``stage`` and its parents; an ARG
     without a default is ``$NAME`` (its value is only known at build time). The values after
     each ARG and ENV of a stage are worked out once, so a long file costs no more per lookup."""
-    key = ("variables", stage.index)
-    table = target._cache.get(key)
-    if table is None:
-        table = target._cache[key] = _variable_table(target, stage)
-    positions, values = table
+    positions, values = target.memo(("variables", stage.index), _variable_table, stage)
     k = bisect_left(positions, target.position(instr, stage))  # the last ARG or ENV before instr
     return dict(values[k])
 
@@ -120,10 +116,7 @@ def stacks(target: Target, stage: Stage | None = None) -> list[Stack] | None:
     ``NVIDIA_REQUIRE_CUDA`` set), and the Python packages that bring their own. None when the
     base image depends on an ARG with no value; cached."""
     stage = stage or target.final
-    key = ("stacks", stage.index)
-    if key not in target._cache:
-        target._cache[key] = _stacks(target, stage)
-    return target._cache[key]
+    return target.memo(("stacks", stage.index), _stacks, stage)
 
 
 def _stacks(target: Target, stage: Stage) -> list[Stack] | None:

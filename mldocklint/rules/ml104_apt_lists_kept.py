@@ -105,10 +105,7 @@ def later_installs(target, stage) -> dict:
     """For each RUN of ``stage`` (and the stages built FROM it), by id: the first RUN after it that
     installs with the lists it downloaded (an apt install not preceded by its own update), if any;
     cached (the fixer asks for each finding)."""
-    key = ("later_installs", stage.index)
-    if key not in target._cache:
-        target._cache[key] = _later_installs(target, stage)
-    return target._cache[key]
+    return target.memo(("later_installs", stage.index), _later_installs, stage)
 
 
 def _later_installs(target, stage) -> dict:

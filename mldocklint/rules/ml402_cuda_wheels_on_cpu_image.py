@@ -99,10 +99,7 @@ def _decided(urls) -> bool:
 def _configured(target, stage) -> list:
     """(instruction, URL) of every index a RUN configures (``pip config set``, a written
     pip.conf) or a COPY brings in as a pip.conf ("" for the URL: not read); cached per stage."""
-    key = ("configured_indexes", stage.index)
-    if key not in target._cache:
-        target._cache[key] = list(_configuring(target, stage))
-    return target._cache[key]
+    return target.memo(("configured_indexes", stage.index), lambda t, s: list(_configuring(t, s)), stage)
 
 
 def _configuring(target, stage):
