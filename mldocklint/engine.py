@@ -7,7 +7,6 @@ stage and a fingerprint that does not depend on line numbers.
 from __future__ import annotations
 
 import os
-from bisect import bisect_right
 
 from mldocklint import rules as registry
 from mldocklint.model import Dockerfile, Finding, Problem, identity
@@ -174,12 +173,8 @@ def stdin_source(stdin_name: str, options: Options) -> tuple[str, str | None]:
 
 def _anchor(df: Dockerfile | None, line: int) -> str:
     """The text of the instruction that holds ``line``: stable when lines move."""
-    if df is not None:
-        k = bisect_right(df.instructions, line, key=lambda i: i.line) - 1
-        if k >= 0 and line <= df.instructions[k].end_line:
-            instr = df.instructions[k]
-            return instr.keyword + " " + " ".join(instr.value)
-    return ""
+    instr = df.instruction_at(line) if df is not None else None
+    return instr.keyword + " " + " ".join(instr.value) if instr is not None else ""
 
 
 class Linter:
@@ -191,9 +186,9 @@ class Linter:
         shell = options.enabled("shell")
         self.shellcheck = shell[0] if shell else None
         self.shellcheck_codes = options.shellcheck_codes()
-        self.shellcheck_level = {**shell[0].options, **options.rule_options.get(shell[0].id, {})}["min-level"] if shell else ""
+        self.rule_options = {r.id: {**r.options, **options.rule_options.get(r.id, {})} for r in (*self.rules, *shell)}
+        self.shellcheck_level = self.rule_options[shell[0].id]["min-level"] if shell else ""
         self.needs_context = any(r.needs_context or r.uses_context for r in self.rules)
-        self.rule_options = {r.id: {**r.options, **options.rule_options.get(r.id, {})} for r in self.rules}
         self.fixable_rules = {r.id: r.fix for r in self.rules if r.fix != "none"}
         self.last_target: Target | None = None
 

@@ -6,7 +6,21 @@ A ``Dockerfile`` holds its instructions in file order and its stages. Columns ar
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from functools import lru_cache
+
 from mldocklint.records import NamedTuple
+
+
+@lru_cache(maxsize=4)  # asked many times for the text being linted
+def line_starts(text: str) -> list[int]:
+    """The offset at which each line of ``text`` starts (shared: do not change it)."""
+    starts = [0]
+    pos = text.find("\n")
+    while pos >= 0:
+        starts.append(pos + 1)
+        pos = text.find("\n", pos + 1)
+    return starts
 
 
 class Heredoc(NamedTuple):
@@ -77,6 +91,11 @@ class Dockerfile(NamedTuple):
     @property
     def lines(self) -> list[str]:
         return self.text.splitlines()
+
+    def instruction_at(self, line: int) -> Instruction | None:
+        """The instruction that holds 1-based ``line`` (instructions are in file order), or None."""
+        k = bisect_right(self.instructions, line, key=lambda i: i.line) - 1
+        return self.instructions[k] if k >= 0 and line <= self.instructions[k].end_line else None
 
     def stage_named(self, name: str) -> Stage | None:
         name = name.lower()

@@ -40,7 +40,7 @@ from mldocklint import __version__, catalog, config, context
 from mldocklint import fix as fixing
 from mldocklint.discover import is_dockerfile_name
 from mldocklint.engine import MAX_BYTES, Linter, Options, Result, context_for, decode_text, display_path, read_bytes
-from mldocklint.fixes import fix_for, instruction_at, newline, offset
+from mldocklint.fixes import fix_for, newline, offset
 from mldocklint.records import NamedTuple
 from mldocklint.rules import lookup
 from mldocklint.shellcheck import default_cache_dir
@@ -401,7 +401,7 @@ class Server(LanguageServer):
         """Insert ``# mldocklint: ignore=MLxxx -- `` above the finding's instruction, for a reason to be written."""
         f = entry.finding
         df = lint.target.dockerfile if lint.target is not None else None
-        instr = instruction_at(df, f.line) if df is not None and f.path == df.path else None
+        instr = df.instruction_at(f.line) if df is not None and f.path == df.path else None
         if instr is None:
             return None
         at = offset(df, instr.line, 1)

@@ -20,6 +20,7 @@ import os
 import sys
 from bisect import bisect_right
 
+from mldocklint.model import line_starts
 from mldocklint.records import NamedTuple
 
 try:  # hashlib's own BLAKE2, without loading OpenSSL (about 2 ms at start-up)
@@ -313,13 +314,8 @@ def _remember(folder: str, found: dict[tuple, list[Comment]]) -> None:
 
 def _offset(text: str, line: int, column: int) -> int:
     """Offset of a 1-based (line, column) in ``text`` (ShellCheck's json1 counts characters)."""
-    pos = 0
-    for _ in range(line - 1):
-        nl = text.find("\n", pos)
-        if nl < 0:
-            return len(text)
-        pos = nl + 1
-    return pos + column - 1
+    starts = line_starts(text)
+    return starts[line - 1] + column - 1 if line <= len(starts) else len(text)
 
 
 def _source(script, at: int) -> int | None:
@@ -345,11 +341,7 @@ class Lines:
     """1-based (line, column) of offsets in a text."""
 
     def __init__(self, text: str):
-        self.starts = [0]
-        pos = text.find("\n")
-        while pos >= 0:
-            self.starts.append(pos + 1)
-            pos = text.find("\n", pos + 1)
+        self.starts = line_starts(text)
 
     def at(self, offset: int) -> tuple[int, int]:
         k = bisect_right(self.starts, offset) - 1

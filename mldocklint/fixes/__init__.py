@@ -14,11 +14,9 @@ to add to the ignore file of the build context (created when there is none).
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from functools import lru_cache
 from importlib import import_module
 
-from mldocklint.model import Dockerfile, Finding, Instruction
+from mldocklint.model import Dockerfile, Finding, Instruction, line_starts
 from mldocklint.records import NamedTuple
 
 
@@ -61,30 +59,14 @@ def fix_for(target, finding: Finding) -> Fix | None:
 
 def offset(df: Dockerfile, line: int, column: int) -> int:
     """Offset in ``df.text`` of a 1-based (line, column)."""
-    starts = _line_starts(df.text)
+    starts = line_starts(df.text)
     return starts[line - 1] + column - 1 if line <= len(starts) else len(df.text)
-
-
-@lru_cache(maxsize=4)  # the fixers of one file ask many times
-def _line_starts(text: str) -> list[int]:
-    starts = [0]
-    pos = text.find("\n")
-    while pos >= 0:
-        starts.append(pos + 1)
-        pos = text.find("\n", pos + 1)
-    return starts
 
 
 def newline(df: Dockerfile) -> str:
     """The file's line ending: CRLF when its first line ends with one."""
     nl = df.text.find("\n")
     return "\r\n" if nl > 0 and df.text[nl - 1] == "\r" else "\n"
-
-
-def instruction_at(df: Dockerfile, line: int) -> Instruction | None:
-    """The instruction that holds ``line`` (instructions are in file order), or None."""
-    k = bisect_right(df.instructions, line, key=lambda i: i.line) - 1
-    return df.instructions[k] if k >= 0 and line <= df.instructions[k].end_line else None
 
 
 def command_at(target, instr: Instruction, finding: Finding) -> tuple[list[str], int] | None:

@@ -3,7 +3,7 @@ every flag is one ``COPY`` takes too."""
 
 from __future__ import annotations
 
-from mldocklint.fixes import Edit, Fix, instruction_at
+from mldocklint.fixes import Edit, Fix
 from mldocklint.rules.ml024_add_local_files import ARCHIVES, REMOTE
 from mldocklint.target import dequote
 
@@ -12,7 +12,7 @@ COPY_FLAGS = ("--chown", "--chmod", "--link")
 
 def fix(target, finding):
     df = target.dockerfile
-    instr = instruction_at(df, finding.line)
+    instr = df.instruction_at(finding.line)
     if instr is None or instr.keyword != "ADD" or instr.heredocs or (instr.line, instr.column) != (finding.line, finding.column):
         return None
     if any(s.startswith(REMOTE) or s.endswith(ARCHIVES) for s in map(dequote, instr.value[:-1])):

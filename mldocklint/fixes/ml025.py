@@ -4,7 +4,7 @@ installs new dependencies where ``apt-get upgrade`` holds packages back, so it i
 
 from __future__ import annotations
 
-from mldocklint.fixes import Edit, Fix, command_at, instruction_at, offset
+from mldocklint.fixes import Edit, Fix, command_at, offset
 from mldocklint.syntax.shell import apt_command
 
 SAME = frozenset(("update", "install", "remove", "purge", "autoremove", "clean", "autoclean"))
@@ -12,7 +12,7 @@ SAME = frozenset(("update", "install", "remove", "purge", "autoremove", "clean",
 
 def fix(target, finding):
     df = target.dockerfile
-    instr = instruction_at(df, finding.line)
+    instr = df.instruction_at(finding.line)
     found = command_at(target, instr, finding) if instr is not None else None
     if found is None:
         return None

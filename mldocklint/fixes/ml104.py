@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 from mldocklint import lazyre
-from mldocklint.fixes import Edit, Fix, instruction_at, newline
+from mldocklint.fixes import Edit, Fix, newline
 from mldocklint.rules.ml104_apt_lists_kept import later_installs
 from mldocklint.syntax.shell import apt_command, scripts
 
@@ -27,7 +27,7 @@ _OPEN_END = lazyre.compile(r"(&&|\|\||[;&|(\\{]|\bthen|\bdo|\belse)\s*$")
 
 def fix(target, finding):
     df = target.dockerfile
-    instr = instruction_at(df, finding.line)
+    instr = df.instruction_at(finding.line)
     if instr is None or instr.keyword != "RUN" or instr.exec_form:
         return None
     nl = newline(df)

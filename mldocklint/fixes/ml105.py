@@ -1,13 +1,13 @@
 """ML105: add ``--no-cache-dir`` (``--no-cache`` for uv) right after the sub-command of every
 install of the finding's stage that keeps its cache."""
 
-from mldocklint.fixes import Edit, Fix, instruction_at, offset
+from mldocklint.fixes import Edit, Fix, offset
 from mldocklint.rules.ml105_pip_cache_kept import subcommand, uncached
 
 
 def fix(target, finding):
     df = target.dockerfile
-    instr = instruction_at(df, finding.line)
+    instr = df.instruction_at(finding.line)
     if instr is None:
         return None
     edits = []

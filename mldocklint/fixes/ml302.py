@@ -9,7 +9,7 @@ the stage. When the stage already creates a user with ``useradd``/``adduser``, o
 
 from __future__ import annotations
 
-from mldocklint.fixes import Fix, before_instruction, insert_lines, instruction_at
+from mldocklint.fixes import Fix, before_instruction, insert_lines
 from mldocklint.syntax.shell import program
 
 NAME = "modeluser"
@@ -28,7 +28,7 @@ def created_user(target, stage) -> str | None:
 def fix(target, finding):
     df = target.dockerfile
     stage = target.final
-    anchor = instruction_at(df, finding.line)
+    anchor = df.instruction_at(finding.line)
     if anchor is None or anchor.stage != stage.index:
         return None
     user = created_user(target, stage)

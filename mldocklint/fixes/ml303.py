@@ -12,12 +12,12 @@ from __future__ import annotations
 import json
 import re
 
-from mldocklint.fixes import Edit, Fix, instruction_at
+from mldocklint.fixes import Edit, Fix
 from mldocklint.syntax.shell import plain_words
 
 def fix(target, finding):
     df = target.dockerfile
-    instr = instruction_at(df, finding.line)
+    instr = df.instruction_at(finding.line)
     if instr is None or instr.keyword not in ("CMD", "ENTRYPOINT") or instr.exec_form:
         return None
     stage = df.stages[instr.stage]

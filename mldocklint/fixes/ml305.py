@@ -9,14 +9,14 @@ not fixed. Unsafe: the server becomes reachable from outside the container.
 from __future__ import annotations
 
 from mldocklint import lazyre
-from mldocklint.fixes import Edit, Fix, instruction_at, offset
+from mldocklint.fixes import Edit, Fix, offset
 
 _LOOPBACK = lazyre.compile(r"(?<![\w.-])(127\.0\.0\.1|localhost)(?![\w.-])")
 
 
 def fix(target, finding):
     df = target.dockerfile
-    instr = instruction_at(df, finding.line)
+    instr = df.instruction_at(finding.line)
     if instr is None:
         return None
     start, end = offset(df, finding.line, finding.column), offset(df, finding.end_line, finding.end_column)

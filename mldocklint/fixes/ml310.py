@@ -11,14 +11,14 @@ no longer sees it.
 
 from __future__ import annotations
 
-from mldocklint.fixes import Edit, Fix, instruction_at, offset
+from mldocklint.fixes import Edit, Fix, offset
 from mldocklint.rules._secrets import refs
 from mldocklint.rules.ml310_secret_arg_in_history import exposed, run_text
 
 
 def fix(target, finding):
     df = target.dockerfile
-    arg = instruction_at(df, finding.line)
+    arg = df.instruction_at(finding.line)
     for instr, name, runs, using in exposed(target):
         if instr is not arg:
             continue
