@@ -139,6 +139,14 @@ class Target:
                     listed.append((found.start + k - 1, r))
                 yield PipInstall(stage, instr, ci, words, opts, listed, found.tool, found.action, self._settings(stage, instr))
 
+    def shipped_requirements(self) -> list[tuple[Stage, object]]:
+        """(stage, ``context.RequirementsSource``) of each requirements source that a RUN of a
+        stage that ships installs; none without a build context."""
+        if self.context is None:
+            return []
+        built = {s.index: s for s in self.built_stages()}
+        return [(built[src.instruction.stage], src) for src in self.context.requirements if src.instruction.stage in built]
+
     def pip_installs(self, stages: list[Stage] | None = None) -> list:
         """The installs of ``installs`` whose arguments are pip requirements (all but conda's)."""
         return [p for p in self.installs(stages) if p.tool != "conda"]

@@ -115,13 +115,10 @@ def _needs(target):
             found = _need(expand(word, values), env)
             if found is not None:
                 yield p, k, found
-    if target.context is None:
-        return
-    built = {s.index for s in target.built_stages()}
     seen = set()
-    for src in target.context.requirements:
+    for _, src in target.shipped_requirements():
         for e in src.entries:
-            found = _need(e.text, {}) if e.kind == "pip" and src.instruction.stage in built and not conditional(src.instruction) else None
+            found = _need(e.text, {}) if e.kind == "pip" and not conditional(src.instruction) else None
             if found is not None and (e.path, e.line, e.column) not in seen:
                 seen.add((e.path, e.line, e.column))
                 yield src, e, found

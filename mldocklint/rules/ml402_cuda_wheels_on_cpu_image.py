@@ -143,13 +143,9 @@ def check(target, options):
         k, word, _ = next((t for t in torch if t[2].name.lower() == "torch"), torch[0])
         message = f"`{word}` installs the CUDA build of torch with several GB of NVIDIA libraries on an image without CUDA; {_ADVICE}"
         yield target.problem_at_word(p.instr, p.command, k, message, stage=p.stage.label)
-    if target.context is None:
-        return
-    built = {s.index: s for s in target.built_stages()}
     seen = set()
-    for src in target.context.requirements:
-        stage = built.get(src.instruction.stage)
-        if stage is None or src.kind != "requirements" or conditional(src.instruction):
+    for stage, src in target.shipped_requirements():
+        if src.kind != "requirements" or conditional(src.instruction):
             continue
         torch = [e for e in src.entries if e.name in _TORCH and ";" not in e.text]
         if not torch or any("+" in e.text for e in torch) or (src.path, torch[0].line) in seen:

@@ -116,14 +116,8 @@ def _used_versions(target):
 def _file_versions(target):
     """(stage, shown path, line, column, end column, text, (major, minor)) of every CUDA version
     the requirements files the image installs ask for (index lines and requirements)."""
-    if target.context is None:
-        return
-    built = {s.index: s for s in target.built_stages()}
     seen = set()
-    for src in target.context.requirements:
-        stage = built.get(src.instruction.stage)
-        if stage is None:
-            continue
+    for stage, src in target.shipped_requirements():
         found = [(i.path, i.line, i.column, i.end_column, i.url) for i in src.indexes]
         found += [(e.path, e.line, e.column, e.end_column, e.text) for e in src.entries if e.kind == "pip"]
         for path, line, column, end, text in found:
