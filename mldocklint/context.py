@@ -575,6 +575,7 @@ def forget() -> None:
 
     _WALKS.clear()
     _HEADS.clear()
+    _MENTIONS.clear()
     context_infer.forget()
 
 
@@ -639,13 +640,14 @@ def load(
         gunicorn_conf=_load_gunicorn_conf(view, ctx, options),
         problems=(*ctx.problems, *req_problems),
         lfs_pointers=_lfs_pointers(ctx, copied),
-        mentioned=_mentioned(ctx) if any(_norm_src(s) in ("", "*") for s in copied) else frozenset(),
+        mentioned=_mentioned(key, ctx) if any(_norm_src(s) in ("", "*") for s in copied) else frozenset(),
     )
 
 
 # -- what a few files hold -------------------------------------------------------------------
 
 _HEADS: dict[tuple, tuple] = {}
+_MENTIONS: dict[tuple, frozenset[str]] = {}
 MAX_HEADS = 2000  # files whose first bytes are read to confirm a credential or an LFS pointer
 MAX_MENTION_FILES = 500
 MAX_MENTION_READ = 256 * 1024
@@ -746,10 +748,20 @@ def _lfs_pointers(ctx: BuildContext, copied: list[str]) -> frozenset[str]:
     return frozenset(found)
 
 
-def _mentioned(ctx: BuildContext) -> frozenset[str]:
+def _mentioned(key: tuple, ctx: BuildContext) -> frozenset[str]:
     """Path components written in quotes in the context's code and configuration (the first
     ``MAX_MENTION_FILES`` files, ``MAX_MENTION_READ`` bytes each): data a whole-context COPY
-    brings that the application may read."""
+    brings that the application may read. Read once per context (``key``: its walk), and only
+    when it holds data files (``knowledge.files.DATA_EXT``, ``MEDIA_EXT``) to ask about."""
+    from mldocklint.knowledge.files import DATA_EXT, MEDIA_EXT
+
+    if key not in _MENTIONS:
+        data = any(p.lower().endswith(DATA_EXT + MEDIA_EXT) for p in ctx.files)
+        _MENTIONS[key] = _read_mentions(ctx) if data else frozenset()
+    return _MENTIONS[key]
+
+
+def _read_mentions(ctx: BuildContext) -> frozenset[str]:
     out: set[str] = set()
     files = [p for p in sorted(ctx.files) if p.endswith(_MENTION_EXT) and p not in ctx.excluded and "/." not in "/" + p]
     for rel in files[:MAX_MENTION_FILES]:

@@ -161,20 +161,19 @@ def _scan(root: str) -> list[tuple[str, str]]:
     """(kind, absolute path) of the files that may name a build context, in a stable order."""
     found = []
     count = 0
-    stack = [(root, 0)]
+    stack = [(root, 0, ".")]
     while stack and count < _MAX_SCAN:
-        folder, depth = stack.pop()
+        folder, depth, rel = stack.pop()
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError:
             continue
-        rel = os.path.relpath(folder, root).replace(os.sep, "/")
         for e in entries:
             count += 1
             try:
                 if e.is_dir(follow_symlinks=False):
                     if depth < _MAX_DEPTH and (e.name not in _SKIP_DIRS or (e.name == ".github" and depth == 0)):
-                        stack.append((e.path, depth + 1))
+                        stack.append((e.path, depth + 1, e.name if rel == "." else f"{rel}/{e.name}"))
                     continue
                 if not e.is_file(follow_symlinks=False):
                     continue
@@ -186,7 +185,12 @@ def _scan(root: str) -> list[tuple[str, str]]:
     return sorted(found, key=lambda kp: kp[1])
 
 
+_KIND_ENDS = (".yml", ".yaml", ".json", ".hcl", "akefile", ".mk", ".sh", ".bash")  # every name _kind accepts ends so
+
+
 def _kind(name: str, rel: str) -> str | None:
+    if not name.endswith(_KIND_ENDS):
+        return None
     if _COMPOSE_NAME.fullmatch(name):
         return "compose"
     if _BAKE_NAME.fullmatch(name):

@@ -264,19 +264,20 @@ def pragma(df: Dockerfile) -> Role | None:
 
 # -- code built at run time ----------------------------------------------------------------
 
-# What makes a container compile code when it runs, and so need compilers (and nvcc) there:
+# What makes a container compile code when it runs, and so need compilers (and nvcc) there
+# (what, a word every match holds, the pattern):
 _RUNTIME_BUILD = (
     # DeepSpeed builds its C++/CUDA ops on first use unless DS_BUILD_OPS=1 prebuilt them:
     # https://www.deepspeed.ai/tutorials/advanced-install/ ("JIT compile ... at runtime")
-    ("deepspeed", re.compile(r"\bdeepspeed\b")),
+    ("deepspeed", "deepspeed", lazyre.compile(r"\bdeepspeed\b")),
     # vLLM / FlashInfer / Triton compile kernels on first use (Triton needs a C compiler for its launcher):
     # https://triton-lang.org/main/getting-started/installation.html, https://docs.flashinfer.ai/installation.html
-    ("vllm", re.compile(r"\bvllm\b")),
-    ("flashinfer", re.compile(r"\bflashinfer")),
-    ("triton", re.compile(r"\btriton\b(?!server|-model)")),
+    ("vllm", "vllm", lazyre.compile(r"\bvllm\b")),
+    ("flashinfer", "flashinfer", lazyre.compile(r"\bflashinfer")),
+    ("triton", "triton", lazyre.compile(r"\btriton\b(?!server|-model)")),
     # torch.utils.cpp_extension.load() compiles C++/CUDA sources when called:
     # https://pytorch.org/docs/stable/cpp_extension.html
-    ("torch.utils.cpp_extension", re.compile(r"torch\.utils\.cpp_extension|cpp_extension\.load")),
+    ("torch.utils.cpp_extension", "cpp_extension", lazyre.compile(r"torch\.utils\.cpp_extension|cpp_extension\.load")),
 )
 _BUILD_AT_START = lazyre.compile(r"\b(python3?\s+setup\.py\s+(build|develop|install)|pip3?\s+install\s+(-e\s+)?\.|make\b|cmake\b|ninja\b)")
 
@@ -284,17 +285,19 @@ _BUILD_AT_START = lazyre.compile(r"\b(python3?\s+setup\.py\s+(build|develop|inst
 def compiles_at_runtime(target) -> tuple[str, int] | None:
     """(what, line) when the image ``target`` builds compiles code when it runs, else None."""
     effective = target.effective()
-    for what, pattern in _RUNTIME_BUILD:
-        for i in effective:
-            if i.keyword in ("RUN", "ENV") and pattern.search((i.rest + "".join(d.content for d in i.heredocs)).lower()):
-                return what, i.line
+    texts = [(i.line, (i.rest + "".join(d.content for d in i.heredocs)).lower()) for i in effective if i.keyword in ("RUN", "ENV")]
+    every = "\n".join(t for _, t in texts)  # one search of all the text rules most images out
+    for what, word, pattern in _RUNTIME_BUILD:
+        if word in every and pattern.search(every):
+            return what, next(line for line, t in texts if pattern.search(t))
     for i in effective:
         if i.keyword not in ("CMD", "ENTRYPOINT"):
             continue
         text = " ".join(w for c in target.commands(i) for w in c)
         if _BUILD_AT_START.search(text):
             return "a start command that builds sources", i.line
-        for what, pattern in _RUNTIME_BUILD:
-            if pattern.search(text.lower()):
+        low = text.lower()
+        for what, word, pattern in _RUNTIME_BUILD:
+            if word in low and pattern.search(low):
                 return what, i.line
     return None

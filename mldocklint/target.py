@@ -174,7 +174,8 @@ class Target:
                         if name.startswith(_INSTALLER_VARS) and val is not None and name not in env:
                             env[name] = val
                 elif i.keyword == "RUN":
-                    by_run[id(i)] = {**config, **env, **{m.group(1): dequote(m.group(2)) for m in _INLINE_VAR.finditer(i.rest)}}
+                    inline = {m.group(1): dequote(m.group(2)) for m in _INLINE_VAR.finditer(i.rest)} if "PIP_" in i.rest or "UV_" in i.rest else {}
+                    by_run[id(i)] = {**config, **env, **inline}
                     config.update(_pip_config(self.commands(i), i))
         return by_run.get(id(instr), {})
 

@@ -56,3 +56,24 @@ def test_small_batches_stay_in_process():
     assert _jobs(0, 63) == 1
     assert _jobs(3, 2) == 2
     assert _jobs(1, 10_000) == 1
+
+
+def test_the_files_of_a_worker_that_dies_are_linted_in_the_parent(tmp_path, monkeypatch):
+    import os
+
+    from mldocklint.engine import Linter
+
+    monkeypatch.chdir(tmp_path)
+    paths = _tree(tmp_path, 2)
+    parent = os.getpid()
+    real = Linter.lint_files
+
+    def dies_in_a_worker(self, files):
+        if os.getpid() != parent and files[0] == paths[0]:
+            os._exit(9)  # the first worker is killed before it hands anything back
+        return real(self, files)
+
+    one = lint(paths, Options(jobs=1))
+    monkeypatch.setattr(Linter, "lint_files", dies_in_a_worker)
+    two = lint(paths, Options(jobs=2))
+    assert two.findings == one.findings and two.errors == one.errors and two.files == one.files

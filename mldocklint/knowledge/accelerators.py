@@ -7,6 +7,7 @@ is written. Every row cites where the fact comes from.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from mldocklint import lazyre
 from mldocklint.records import NamedTuple
@@ -107,6 +108,7 @@ def _family(repo: str, tag: str) -> ImageFamily | None:
     return None
 
 
+@lru_cache(maxsize=1024)
 def image_stack(image: str) -> str | None:
     """The accelerator stack a base image carries: "cuda", "rocm", "ascend", "intel", "neuron", or None."""
     repo, tag = image_parts(image)
@@ -214,6 +216,7 @@ OTHER_BACKENDS = {
 }
 
 
+@lru_cache(maxsize=4096)
 def python_cuda(name: str, extras: frozenset[str] = frozenset()) -> PythonPackage | None:
     """The row for a canonical project name with its extras, or None when CUDA does not concern it."""
     found = None

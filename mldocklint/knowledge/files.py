@@ -26,6 +26,10 @@ _CODE_EXT = frozenset((".py", ".pyx", ".ipynb"))
 _CONFIG_NAME = lazyre.compile(r"\..*|.*rc|motd|issue|hosts|crontab|Procfile|Dockerfile|Containerfile", re.I)
 # where configuration goes in an image, not code
 CONFIG_DESTINATIONS = ("/etc/", "/usr/share/", "/usr/local/etc/")
+# Data files by extension (tabular, array and record formats datasets are stored in).
+DATA_EXT = (".csv", ".tsv", ".parquet", ".feather", ".arrow", ".npy", ".npz", ".h5ad", ".hdf5", ".jsonl", ".tfrecord", ".tfrecords", ".avro", ".orc", ".mat")
+# Images and audio are a dataset only by the many: a few are documentation or app assets.
+MEDIA_EXT = (".jpg", ".jpeg", ".png", ".wav", ".flac", ".mp3")
 
 
 def _parts(src: str) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from mldocklint.knowledge.files import DATA_EXT, MEDIA_EXT
 from mldocklint.model import Dockerfile, Instruction, Problem
 from mldocklint.target import span
 from mldocklint.units import MB, human
@@ -41,10 +42,6 @@ DIRS = {
     "lightning_logs": "experiment runs",  # PyTorch Lightning's default logger folder
     ".terraform": "terraform",  # provider plugins and module copies of `terraform init`
 }
-# Data files by extension (tabular, array and record formats datasets are stored in).
-DATA_EXT = (".csv", ".tsv", ".parquet", ".feather", ".arrow", ".npy", ".npz", ".h5ad", ".hdf5", ".jsonl", ".tfrecord", ".tfrecords", ".avro", ".orc", ".mat")
-# Images and audio are a dataset only by the many: a few are documentation or app assets.
-MEDIA_EXT = (".jpg", ".jpeg", ".png", ".wav", ".flac", ".mp3")
 MIN_MEDIA_FILES = 50
 # Caches and run folders smaller than this are not worth a finding.
 CACHE_FLOOR = MB

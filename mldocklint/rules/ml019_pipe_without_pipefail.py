@@ -69,7 +69,7 @@ def check(target, options):
             if instr.keyword == "SHELL" and instr.exec_form:
                 shell = instr.value
             elif instr.keyword == "RUN" and not instr.exec_form and not instr.heredocs:
-                if not shell or posixpath.basename(shell[0]) not in POSIX or "pipefail" in shell:
+                if "|" not in instr.rest or not shell or posixpath.basename(shell[0]) not in POSIX or "pipefail" in shell:
                     continue
                 blank = lambda m: " " * len(m.group())  # noqa: E731 -- same offsets as rest
                 code = _SUBSTITUTION.sub(blank, _QUOTED.sub(blank, instr.rest))

@@ -85,18 +85,19 @@ def _run(target, instr, stage):
     df = target.dockerfile
     commands = target.commands(instr)
     for ci, words in enumerate(commands):
+        prog = program(words[0])
         for cli, _ in CLI:
-            if [program(words[0]), *words[1 : len(cli)]] == list(cli) and len(words) > len(cli):
+            if prog == cli[0] and len(words) > len(cli) and tuple(words[1 : len(cli)]) == cli[1:]:
                 revision = _option(words, "--revision")
                 if revision is None or revision in MOVING:
                     yield target.problem_at_word(instr, ci, len(cli), _cli_message(words[len(cli)], revision), stage=stage.label)
-        if program(words[0]) == "git" and "clone" in words[1:3]:
+        if prog == "git" and "clone" in words[1:3]:
             url = next((w for w in words if _CLONE_URL.match(w)), None)
             if url and not any(_PINNED_CHECKOUT.search(" ".join(c)) for c in commands[ci + 1 :]) and _option(words, "--revision") is None:
                 yield target.problem_at_word(instr, ci, words.index(url), f"`git clone {url}` takes the repository's default branch; check out a commit (`git -C <dir> checkout <sha>`)", stage=stage.label)
     texts = [(None, instr.rest)] + [(doc, doc.content) for doc in instr.heredocs]
     for doc, text in texts:
-        for m in _CALL.finditer(text):
+        for m in _CALL.finditer(text) if "(" in text else ():
             args = _arguments(text, m.end())
             name = _HUB_NAME.match(args)
             if name is None or name.group(2).startswith("."):
@@ -106,7 +107,7 @@ def _run(target, instr, stage):
                 yield _at(df, instr, doc, m.start(1), len(m.group(1)),
                     f"`{m.group(1)}(\"{name.group(2)}\")` downloads the repository's {'`' + rev.group(2) + '` branch' if rev else 'main branch'}: pass `revision=\"<commit sha>\"`",
                     stage.label)
-        for m in _RESOLVE.finditer(text):
+        for m in _RESOLVE.finditer(text) if "://" in text else ():
             yield _at(df, instr, doc, m.start(), len(m.group()), _resolve_message(m.group(1)), stage.label)
 
 

@@ -180,8 +180,8 @@ def check(target, options):
     shipped = {s.index for s in target.image_stages()}
     for stage in df.stages:
         for instr in stage.instructions:
-            if instr.keyword != "RUN":
-                continue
+            if instr.keyword != "RUN" or not any("$" in t or _SECRET_FILE in t for t in (instr.rest, *(d.content for d in instr.heredocs))):
+                continue  # no variable and no secret file: nothing secret to write
             src = df.text[instr.start : instr.end]
             pos = 0
             segments = _segments(instr)
