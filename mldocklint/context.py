@@ -566,6 +566,19 @@ def _load_gunicorn_conf(view, ctx: BuildContext, options):
 
 
 _WALKS: dict[tuple, tuple] = {}
+_REAL: dict[str, str] = {}
+
+
+def _realpath(path: str) -> str:
+    """``os.path.realpath``, kept per absolute path (it looks at every component of the path)."""
+    if not os.path.isabs(path):  # relative to a working directory that may change
+        return os.path.realpath(path)
+    found = _REAL.get(path)
+    if found is None:
+        if len(_REAL) > 10_000:
+            _REAL.clear()
+        found = _REAL[path] = os.path.realpath(path)
+    return found
 
 
 def forget() -> None:
@@ -574,6 +587,7 @@ def forget() -> None:
     from mldocklint import context_infer
 
     _WALKS.clear()
+    _REAL.clear()
     _HEADS.clear()
     _MENTIONS.clear()
     context_infer.forget()
@@ -590,7 +604,7 @@ def load(
     from mldocklint.paths import display_path
     from mldocklint.target import Target
 
-    root = os.path.realpath(context_dir)
+    root = _realpath(context_dir)
     if not os.path.isdir(root):
         raise ContextError(f"build context {context_dir} is not a directory")
     problems: list[ContextProblem] = []
@@ -598,7 +612,7 @@ def load(
     matcher = None
     shown_ignore = None
     if ignore_path is not None:
-        real = os.path.realpath(ignore_path)
+        real = _realpath(ignore_path)
         shown_ignore = os.path.relpath(real, root).replace(os.sep, "/") if real.startswith(root + os.sep) else display_path(ignore_path)
         try:
             text = read_text(ignore_path, -1, options)
@@ -626,9 +640,9 @@ def load(
         source=source,
     )
     if key not in _HEADS:
-        _HEADS[key] = _secrets(ctx), _lfs_patterns(ctx)
-    secrets, lfs = _HEADS[key]
-    ctx = ctx._replace(secrets=secrets, lfs_patterns=lfs, gitignore=_gitignore(root))
+        _HEADS[key] = _secrets(ctx), _lfs_patterns(ctx), _gitignore(root)
+    secrets, lfs, gitignore = _HEADS[key]
+    ctx = ctx._replace(secrets=secrets, lfs_patterns=lfs, gitignore=gitignore)
     if stages is None:
         stages = Target(df, getattr(options, "target", None)).built_stages() if df.stages else []
     sources, req_problems = _load_requirements(df, stages, ctx, options)

@@ -153,7 +153,11 @@ _MARKED: dict[str, bool] = {}
 
 def _has_marker(folder: str) -> bool:
     if folder not in _MARKED:
-        _MARKED[folder] = any(os.path.exists(os.path.join(folder, m)) for m in _ROOT_MARKERS)
+        try:
+            names = set(os.listdir(folder))  # one read of the folder, not a look-up per marker
+        except OSError:
+            names = set()
+        _MARKED[folder] = any(m in names for m in _ROOT_MARKERS)
     return _MARKED[folder]
 
 
