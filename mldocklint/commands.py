@@ -111,11 +111,12 @@ class PerDirectory:
     def __init__(self, build):
         self.build = build
         self.built: dict = {}  # configuration path (None: none found) -> options
+        self.found: dict = {}  # directory -> its configuration path (``config.find``)
 
     def __call__(self, start: str | None):
         from mldocklint import config
 
-        found = config.find(None, start)
+        found = config.find(None, start, self.found)
         if found not in self.built:
             self.built[found] = self.build(found)
         return self.built[found]

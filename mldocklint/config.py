@@ -19,20 +19,28 @@ KEYS = ("select", "ignore", "extend-select", "per-file-ignores", "role", "severi
 _SECTION = b"[tool.mldocklint"
 
 
-def find(explicit: str | None = None, start: str | None = None) -> str | None:
-    """The configuration file to use: ``explicit``, else the nearest one found upward from ``start``."""
+def find(explicit: str | None = None, start: str | None = None, known: dict | None = None) -> str | None:
+    """The configuration file to use: ``explicit``, else the nearest one found upward from
+    ``start``. ``known`` keeps each directory's answer for the next call (a batch's
+    Dockerfiles share their ancestors)."""
     if explicit:
         return explicit
     d = os.path.abspath(start or os.getcwd())
-    while True:
-        for name in NAMES:
-            path = os.path.join(d, name)
-            if os.path.isfile(path) and (name != "pyproject.toml" or _has_section(path)):
-                return path
+    known = {} if known is None else known
+    walked = []
+    found = None
+    while d not in known:
+        walked.append(d)
+        found = next((p for p in (os.path.join(d, n) for n in NAMES) if os.path.isfile(p) and (not p.endswith("pyproject.toml") or _has_section(p))), None)
         parent = os.path.dirname(d)
-        if parent == d or os.path.exists(os.path.join(d, ".git")):
-            return None
+        if found is not None or parent == d or os.path.exists(os.path.join(d, ".git")):
+            break
         d = parent
+    else:
+        found = known[d]
+    for w in walked:
+        known[w] = found
+    return found
 
 
 def _has_section(path: str) -> bool:

@@ -48,6 +48,21 @@ def test_find_walks_up_to_the_repository_root(repo):
     assert config.find("other.toml", start=str(deep)) == "other.toml"
 
 
+def test_find_keeps_each_directory_s_answer_for_the_next_file(repo):
+    write(repo / "pyproject.toml", "[tool.mldocklint]\nignore = ['ML303']\n")
+    write(repo / "svc" / ".mldocklint.yml", "ignore: [ML302]\n")
+    for d in ("svc/a", "svc/b", "other/c"):
+        (repo / d).mkdir(parents=True)
+    known: dict = {}
+    assert config.find(start=str(repo / "svc" / "a"), known=known) == str(repo / "svc" / ".mldocklint.yml")
+    assert config.find(start=str(repo / "other" / "c"), known=known) == str(repo / "pyproject.toml")
+    assert known == {str(repo / "svc" / "a"): str(repo / "svc" / ".mldocklint.yml"), str(repo / "svc"): str(repo / "svc" / ".mldocklint.yml"),
+                     str(repo / "other" / "c"): str(repo / "pyproject.toml"), str(repo / "other"): str(repo / "pyproject.toml"), str(repo): str(repo / "pyproject.toml")}
+    (repo / "svc" / ".mldocklint.yml").unlink()  # what is known is answered without looking again
+    assert config.find(start=str(repo / "svc" / "b"), known=known) == str(repo / "svc" / ".mldocklint.yml")
+    assert config.find(start=str(repo / "svc" / "b")) == str(repo / "pyproject.toml")
+
+
 def test_find_stops_at_the_repository_root(tmp_path):
     write(tmp_path / ".mldocklint.yaml", "ignore: [ML302]\n")
     inner = tmp_path / "project"
