@@ -408,6 +408,20 @@ def test_ml502_data_the_code_reads_after_copy_dot_is_not_a_gap(tmp_path, monkeyp
     assert [m.split(";")[0] for *_, m in found] == ["datasets sent with the build context but not excluded (2.0 MB): raw (2.0 MB)"]
 
 
+def test_the_code_is_read_for_quoted_names_only_where_there_is_data_to_ask_about(tmp_path, monkeypatch):
+    tree(tmp_path, {"app.py": "MODEL = open('weights/model.bin')\n", "Dockerfile": "FROM python:3.11-slim\nCOPY . /app\n", ".dockerignore": ".git\n"})
+    monkeypatch.chdir(tmp_path)
+    linter = Linter(Options(select=["ML502"]))
+    linter.lint_files(["Dockerfile"])
+    assert linter.last_target.context.mentioned == frozenset()  # no data file: nothing to look up
+    _sized(tmp_path, {"data/big.csv": 2_000_000})
+    from mldocklint import context
+
+    context.forget()
+    linter.lint_files(["Dockerfile"])
+    assert linter.last_target.context.mentioned == {"weights", "model.bin"}
+
+
 @pytest.mark.parametrize(
     "dockerfile, files, fires",
     [
@@ -520,3 +534,20 @@ def test_bake_hcl_target_with_inherits(tmp_path, monkeypatch):
     """})
     assert lint(tmp_path, monkeypatch, "docker/cuda/Dockerfile") == ((".", "docker-bake.hcl:8"), [])
     assert lint(tmp_path, monkeypatch, "docker/cpu/Dockerfile")[0] == (".", "docker-bake.hcl:3")
+
+
+def test_without_git_the_highest_folder_with_a_project_file_is_the_repository(tmp_path, monkeypatch):
+    from mldocklint import context_infer
+
+    (tmp_path / "proj" / "docker").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path)
+    folder = str(tmp_path / "proj" / "docker")
+    context_infer.forget()
+    assert context_infer.repository(folder) == str(tmp_path)  # no project file: the current directory
+    (tmp_path / "proj" / "README.md").write_text("# proj\n")
+    context_infer.forget()
+    assert context_infer.repository(folder) == str(tmp_path / "proj")
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'top'\n")
+    context_infer.forget()
+    assert context_infer.repository(folder) == str(tmp_path)
+    context_infer.forget()
