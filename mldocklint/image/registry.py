@@ -234,12 +234,7 @@ def load(ref: str, limits: Limits = Limits(), platform: str = "", insecure: bool
             check_digest(data, desc, f"{ref}: manifest {reference}")
         elif _SHA256.match(reference) or _SHA256.match(sent):
             check_digest(data, {"digest": reference if _SHA256.match(reference) else sent}, f"{ref}: manifest {reference}")
-        try:
-            doc = json.loads(data)
-        except (ValueError, UnicodeDecodeError):
-            raise ArchiveError(f"{ref}: manifest {reference} is not JSON") from None
-        if not isinstance(doc, dict):
-            raise ArchiveError(f"{ref}: manifest {reference} is not a JSON object")
+        doc = _json_object(data, f"{ref}: manifest {reference}")
         media = str(doc.get("mediaType") or media)
         if doc.get("schemaVersion") == 1 or "signatures" in doc:
             raise ArchiveError(f"{ref}: manifest {reference} is Docker's schema 1, which registries deprecated; push the image again")
@@ -258,12 +253,7 @@ def load(ref: str, limits: Limits = Limits(), platform: str = "", insecure: bool
     with client.get(f"blobs/{digest}", f"config {digest}") as resp:
         data = Body(resp, client, "the config", _size(config_desc)).small()
     check_digest(data, config_desc, f"{ref}: the config")
-    try:
-        config = json.loads(data)
-    except (ValueError, UnicodeDecodeError):
-        raise ArchiveError(f"{ref}: the config is not JSON") from None
-    if not isinstance(config, dict):
-        raise ArchiveError(f"{ref}: the image config is not a JSON object")
+    config = _json_object(data, f"{ref}: the image config")
     descs = [d if isinstance(d, dict) else {} for d in image.get("layers") or []]
     budget, scans = Budget(limits), []
     for k, desc in enumerate(descs):
@@ -280,3 +270,14 @@ def load(ref: str, limits: Limits = Limits(), platform: str = "", insecure: bool
 def _size(desc: dict | None) -> int | None:
     size = desc.get("size") if desc else None
     return size if isinstance(size, int) and size >= 0 else None
+
+
+def _json_object(data: bytes, what: str) -> dict:
+    """``data`` read as a JSON object; an ArchiveError naming ``what`` when it is not one."""
+    try:
+        doc = json.loads(data)
+    except (ValueError, UnicodeDecodeError):
+        raise ArchiveError(f"{what} is not JSON") from None
+    if not isinstance(doc, dict):
+        raise ArchiveError(f"{what} is not a JSON object")
+    return doc
