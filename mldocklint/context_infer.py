@@ -189,12 +189,7 @@ def _scan(root: str) -> list[tuple[str, str]]:
     return sorted(found, key=lambda kp: kp[1])
 
 
-_KIND_ENDS = (".yml", ".yaml", ".json", ".hcl", "akefile", ".mk", ".sh", ".bash")  # every name _kind accepts ends so
-
-
 def _kind(name: str, rel: str) -> str | None:
-    if not name.endswith(_KIND_ENDS):
-        return None
     if _COMPOSE_NAME.fullmatch(name):
         return "compose"
     if _BAKE_NAME.fullmatch(name):
