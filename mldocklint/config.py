@@ -31,7 +31,7 @@ def find(explicit: str | None = None, start: str | None = None, known: dict | No
     found = None
     while d not in known:
         walked.append(d)
-        found = next((p for p in (os.path.join(d, n) for n in NAMES) if os.path.isfile(p) and (not p.endswith("pyproject.toml") or _has_section(p))), None)
+        found = _config_in(d)
         parent = os.path.dirname(d)
         if found is not None or parent == d or os.path.exists(os.path.join(d, ".git")):
             break
@@ -41,6 +41,15 @@ def find(explicit: str | None = None, start: str | None = None, known: dict | No
     for w in walked:
         known[w] = found
     return found
+
+
+def _config_in(folder: str) -> str | None:
+    """The configuration file of ``folder`` itself, in the order of ``NAMES``, or None."""
+    for name in NAMES:
+        path = os.path.join(folder, name)
+        if os.path.isfile(path) and (name != "pyproject.toml" or _has_section(path)):
+            return path
+    return None
 
 
 def _has_section(path: str) -> bool:
